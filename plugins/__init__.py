@@ -1,0 +1,93 @@
+"""The opplus plugin contract: what a connector author imports, and nothing else.
+
+Hook specs, the connector protocol and its small SDK types (``Query``, ``Fact``,
+``Evidence``, ``EnrichResult``), the error hierarchy, HTTP helpers, and the plugin
+manager factory. The contract test kit is :mod:`plugins.testing`.
+"""
+
+from ._connector import (
+    Connector,
+    ConnectorContext,
+    ConnectorSettings,
+    ConnectorSpec,
+    FakeSpec,
+    Health,
+)
+from ._errors import (
+    AuthenticationFailed,
+    BadResponse,
+    ConnectorError,
+    QueryRejected,
+    RateLimited,
+    Refused,
+    RegistryTimeout,
+    RegistryUnavailable,
+)
+from ._facts import (
+    Classification,
+    ConnectorInfo,
+    EnrichResult,
+    Evidence,
+    Fact,
+    FieldSpec,
+    Provenance,
+)
+from ._hookspecs import hookimpl, hookspec
+from ._http import json_body, parse_retry_after, raise_for_status, registry_client, send
+from ._manager import ENTRY_POINT_GROUP, PluginLoadError, Plugins, make_plugins
+from ._query import Officer, Purpose, Query, TraceContext
+from ._subjects import (
+    AddressRef,
+    BusinessRef,
+    PersonRef,
+    Subject,
+    SubjectKind,
+    is_valid_bsn,
+    normalise_postcode,
+)
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "AddressRef",
+    "AuthenticationFailed",
+    "BadResponse",
+    "BusinessRef",
+    "Classification",
+    "Connector",
+    "ConnectorContext",
+    "ConnectorError",
+    "ConnectorInfo",
+    "ConnectorSettings",
+    "ConnectorSpec",
+    "EnrichResult",
+    "Evidence",
+    "Fact",
+    "FakeSpec",
+    "FieldSpec",
+    "Health",
+    "Officer",
+    "PersonRef",
+    "PluginLoadError",
+    "Plugins",
+    "Provenance",
+    "Purpose",
+    "Query",
+    "QueryRejected",
+    "RateLimited",
+    "Refused",
+    "RegistryTimeout",
+    "RegistryUnavailable",
+    "Subject",
+    "SubjectKind",
+    "TraceContext",
+    "hookimpl",
+    "hookspec",
+    "is_valid_bsn",
+    "json_body",
+    "make_plugins",
+    "normalise_postcode",
+    "parse_retry_after",
+    "raise_for_status",
+    "registry_client",
+    "send",
+]

@@ -1,0 +1,125 @@
+"""The connector protocol, its settings and its registration record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._facts import ConnectorInfo, EnrichResult
+from ._query import Query
+from ._subjects import Subject
+
+__all__ = [
+    "Connector",
+    "ConnectorContext",
+    "ConnectorSettings",
+    "ConnectorSpec",
+    "FakeSpec",
+    "Health",
+]
+
+
+class ConnectorSettings(BaseModel):
+    """The ``[connectors.NAME]`` table of the configuration.
+
+    A connector subclasses this for its own keys. Secrets never live here: a setting
+    ending in ``_env`` names the environment variable that holds the secret.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    base_url: str = Field(description="the registry's base URL, without trailing slash")
+    timeout_s: float = Field(default=10.0, gt=0, le=300, description="per attempt")
+    max_attempts: int = Field(default=3, ge=1, le=10, description="attempts on transient errors")
+    retry_budget_s: float = Field(
+        default=20.0, gt=0, le=600, description="all attempts and waits together"
+    )
+    breaker_threshold: int = Field(
+        default=5, ge=1, le=100, description="consecutive failures that open the breaker"
+    )
+    breaker_reset_s: float = Field(
+        default=30.0, gt=0, le=3600, description="how long an open breaker stays open"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorContext:
+    """What the hub hands a connector factory besides its settings.
+
+    ``transport`` is given to the connector's ``httpx.AsyncClient`` (``None`` means the
+    real network); the hub passes an in-process transport to reach the fakes.
+    ``env`` is where secrets are read from (the process environment, possibly
+    overlaid with the fakes' public test credentials in the embedded default).
+    """
+
+    transport: Any = None
+    env: Mapping[str, str] = field(default_factory=dict)
+    user_agent: str = "opplus"
+
+    def secret(self, env_name: str | None) -> str | None:
+        """The secret in environment variable ``env_name``, or None when unset."""
+        if not env_name:
+            return None
+        value = self.env.get(env_name)
+        return value or None
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """The result of a connector's health probe."""
+
+    ok: bool
+    detail: str
+    latency_ms: float | None = None
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """A registry the hub can ask about subjects. Methods are async; hooks are not."""
+
+    info: ConnectorInfo
+
+    def accepts(self, subject: Subject) -> bool:
+        """True when this connector can answer for ``subject`` as it is now."""
+        ...
+
+    async def enrich(self, query: Query) -> EnrichResult:
+        """Ask the registry about ``query.subject``, for ``query.fields`` only."""
+        ...
+
+    async def check(self) -> Health:
+        """A real probe of the registry with the configured credentials."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorSpec:
+    """How a plugin registers a connector."""
+
+    name: str
+    description: str
+    factory: Callable[[Any, ConnectorContext], Connector]
+    settings_model: type[ConnectorSettings] = ConnectorSettings
+
+
+@dataclass(frozen=True, slots=True)
+class FakeSpec:
+    """A test double of a registry, speaking its published contract.
+
+    ``mount`` is the registry's official base path (e.g. ``/haalcentraal/api/brp``);
+    ``app_factory`` builds a fresh ASGI app; ``test_env`` maps the environment
+    variables a connector reads its secrets from to the fake's public test credentials.
+    """
+
+    name: str
+    mount: str
+    app_factory: Callable[[], Any]
+    test_env: Mapping[str, str] = field(default_factory=dict)

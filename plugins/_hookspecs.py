@@ -1,0 +1,25 @@
+"""Hook specifications of opplus. The plugin author's guide explains each one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pluggy
+
+from ._connector import ConnectorSpec, FakeSpec
+
+__all__ = ["hookimpl", "hookspec", "register_connectors", "register_fakes"]
+
+PROJECT = "opplus"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def register_connectors(register: Callable[[ConnectorSpec], None]) -> None:
+    """Register connectors by calling ``register(ConnectorSpec(...))``. Not firstresult."""
+
+
+@hookspec
+def register_fakes(register: Callable[[FakeSpec], None]) -> None:
+    """Register registry test doubles by calling ``register(FakeSpec(...))``. Not firstresult."""

@@ -1,0 +1,145 @@
+"""HTTP helpers for connector authors: one place that maps the wire to the errors.
+
+A connector builds its client with :func:`registry_client`, sends with :func:`send`
+(which adds the W3C ``traceparent`` and maps transport failures), checks the status
+with :func:`raise_for_status` and reads JSON with :func:`json_body`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from ._connector import ConnectorContext, ConnectorSettings
+from ._errors import (
+    AuthenticationFailed,
+    BadResponse,
+    QueryRejected,
+    RateLimited,
+    RegistryTimeout,
+    RegistryUnavailable,
+)
+from ._query import TraceContext
+
+__all__ = [
+    "TRANSIENT_STATUS",
+    "json_body",
+    "parse_retry_after",
+    "raise_for_status",
+    "registry_client",
+    "send",
+]
+
+TRANSIENT_STATUS = frozenset({502, 503, 504})
+
+
+def registry_client(
+    settings: ConnectorSettings,
+    context: ConnectorContext,
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` for the registry at ``settings.base_url``."""
+    all_headers = {"User-Agent": context.user_agent, **(headers or {})}
+    return httpx.AsyncClient(
+        base_url=settings.base_url.rstrip("/"),
+        timeout=httpx.Timeout(settings.timeout_s),
+        transport=context.transport,
+        headers=all_headers,
+        follow_redirects=False,
+    )
+
+
+async def send(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    trace: TraceContext | None = None,
+    **kwargs: Any,
+) -> httpx.Response:
+    """Send a request; transport failures become :mod:`plugins` errors."""
+    headers = dict(kwargs.pop("headers", None) or {})
+    if trace is not None:
+        headers["traceparent"] = trace.traceparent
+    try:
+        return await client.request(method, url, headers=headers, **kwargs)
+    except httpx.TimeoutException as exc:
+        raise RegistryTimeout(f"no answer in time from {_where(client, url)}") from exc
+    except httpx.TransportError as exc:
+        raise RegistryUnavailable(
+            f"cannot reach {_where(client, url)}: {type(exc).__name__}"
+        ) from exc
+
+
+def _where(client: httpx.AsyncClient, url: str) -> str:
+    return str(client.base_url.join(url).copy_with(query=None))
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP-date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def raise_for_status(
+    response: httpx.Response, detail: Callable[[httpx.Response], str | None] | None = None
+) -> None:
+    """Raise the error that fits a non-2xx answer; ``detail`` reads the registry's error body."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    text = None
+    if detail is not None:
+        try:
+            text = detail(response)
+        except Exception:  # an unreadable error body must not hide the status
+            text = None
+    where = str(response.request.url.copy_with(query=None))
+    suffix = f": {text}" if text else ""
+    if status == 429:
+        raise RateLimited(
+            f"rate limited by {where}{suffix}",
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            detail=text,
+        )
+    if status in (401, 403):
+        raise AuthenticationFailed(f"HTTP {status} from {where}{suffix}", detail=text)
+    if status >= 500:
+        raise RegistryUnavailable(
+            f"HTTP {status} from {where}{suffix}",
+            transient=status in TRANSIENT_STATUS,
+            detail=text,
+        )
+    if 400 <= status < 500:
+        raise QueryRejected(f"HTTP {status} from {where}{suffix}", detail=text)
+    raise BadResponse(f"unexpected HTTP {status} from {where}")
+
+
+def json_body(response: httpx.Response) -> Any:
+    """The JSON body, or :class:`BadResponse` when the answer is not JSON."""
+    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not (media_type == "application/json" or media_type.endswith("+json")):
+        raise BadResponse(
+            f"expected JSON from {response.request.url.copy_with(query=None)}, "
+            f"got {media_type or 'no content type'}"
+        )
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadResponse(f"malformed JSON from {response.request.url.path}") from exc

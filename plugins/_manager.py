@@ -1,0 +1,113 @@
+"""Build the plugin manager, and the typed view the hub uses instead of ``pm.hook``."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable, Sequence
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+
+from . import _hookspecs
+from ._connector import ConnectorSpec, FakeSpec
+
+__all__ = ["ENTRY_POINT_GROUP", "PluginLoadError", "Plugins", "make_plugins"]
+
+ENTRY_POINT_GROUP = "opplus"
+#: comma-separated plugin names: load only these (built-ins included)
+LOAD_ENV = "OPPLUS_LOAD_PLUGINS"
+#: when set, every hook call is traced to standard error
+TRACE_ENV = "OPPLUS_TRACE_HOOKS"
+
+
+class PluginLoadError(RuntimeError):
+    """A plugin could not be loaded or registered something twice."""
+
+
+class Plugins:
+    """The loaded plugins, seen through typed methods."""
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self._pm = pm
+        self._connectors: dict[str, ConnectorSpec] | None = None
+        self._fakes: dict[str, FakeSpec] | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(name for name, _ in self._pm.list_name_plugin() if name)
+
+    def connectors(self) -> dict[str, ConnectorSpec]:
+        if self._connectors is None:
+            self._connectors = _collect(self._pm.hook.register_connectors, "connector")
+        return dict(self._connectors)
+
+    def fakes(self) -> dict[str, FakeSpec]:
+        if self._fakes is None:
+            self._fakes = _collect(self._pm.hook.register_fakes, "fake")
+        return dict(self._fakes)
+
+
+def _collect(hook: Any, what: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+
+    def register(spec: Any) -> None:
+        if spec.name in found:
+            raise PluginLoadError(f"two plugins register a {what} named {spec.name!r}")
+        found[spec.name] = spec
+
+    hook(register=register)
+    return found
+
+
+def make_plugins(
+    builtins: Sequence[str] = (),
+    *,
+    disabled: Iterable[str] = (),
+    load_entry_points: bool = True,
+    environ: dict[str, str] | None = None,
+) -> Plugins:
+    """A fresh manager: entry-point plugins first, then the built-in modules.
+
+    ``builtins`` are module names (e.g. ``"connectors.brp.plugin"``), registered under
+    their last-but-one name part (``brp``). ``disabled`` names plugins not to load;
+    the ``OPPLUS_LOAD_PLUGINS`` environment variable, when set, is the complete list
+    of plugins to load.
+    """
+    env = os.environ if environ is None else environ
+    only = {n.strip() for n in env.get(LOAD_ENV, "").split(",") if n.strip()} or None
+    skip = set(disabled)
+
+    def wanted(name: str) -> bool:
+        return name not in skip and (only is None or name in only)
+
+    pm = pluggy.PluginManager(_hookspecs.PROJECT)
+    pm.add_hookspecs(_hookspecs)
+    if load_entry_points:
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            if not wanted(ep.name) or pm.has_plugin(ep.name):
+                continue
+            try:
+                pm.register(ep.load(), name=ep.name)
+            except Exception as exc:  # a broken plugin must say which one it is
+                raise PluginLoadError(f"plugin {ep.name!r} ({ep.value}) failed: {exc}") from exc
+    for module_name in builtins:
+        name = builtin_name(module_name)
+        if not wanted(name) or pm.has_plugin(name):
+            continue
+        pm.register(importlib.import_module(module_name), name=name)
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginLoadError(str(exc)) from exc
+    if env.get(TRACE_ENV):
+        pm.trace.root.setwriter(print)
+        pm.enable_tracing()
+    return Plugins(pm)
+
+
+def builtin_name(module_name: str) -> str:
+    """``connectors.brp.plugin`` -> ``brp``."""
+    parts = module_name.split(".")
+    return parts[-2] if len(parts) >= 2 and parts[-1] == "plugin" else parts[-1]
