@@ -96,7 +96,11 @@ def make_plugins(
         name = builtin_name(module_name)
         if not wanted(name) or pm.has_plugin(name):
             continue
-        pm.register(importlib.import_module(module_name), name=name)
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise PluginLoadError(f"built-in plugin {module_name!r} failed: {exc}") from exc
+        pm.register(module, name=name)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

@@ -1,0 +1,194 @@
+"""The configuration: one TOML file, validated with pydantic; secrets stay in the environment.
+
+Selected by ``--config`` or ``OPPLUS_CONFIG``; without either, the embedded default
+(``config/default.toml`` inside the package) runs against the in-process fakes.
+Connector tables are validated later, against each connector's own settings model,
+once the plugins are loaded (:func:`connector_settings`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from plugins import ConnectorSettings, ConnectorSpec, Purpose
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "FakesMode",
+    "PurposeConfig",
+    "connector_settings",
+    "load_config",
+]
+
+CONFIG_ENV = "OPPLUS_CONFIG"
+FAKES_URL_ENV = "OPPLUS_FAKES_URL"
+FAKES_PLACEHOLDER = "{fakes}"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file and the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PurposeConfig(_Section):
+    """A processing activity (verwerkingsactiviteit) of the municipality's register."""
+
+    id: Annotated[str, Field(min_length=1, max_length=100)]
+    name: Annotated[str, Field(min_length=1)]
+    legal_ground: Annotated[str, Field(min_length=1, description="grondslag")]
+    retention_days: Annotated[int, Field(ge=1, le=36500)]
+    confidentiality: Annotated[str, Field(pattern=r"^(openbaar|intern|vertrouwelijk|geheim)$")]
+    #: per connector name, the fields this purpose allows; a connector not listed is refused
+    fields: dict[str, list[str]] = {}
+
+    def as_purpose(self) -> Purpose:
+        return Purpose(self.id, self.name, self.legal_ground)
+
+
+class FakesMode(StrEnum):
+    IN_PROCESS = "in-process"  # the fakes run inside the hub, no network at all
+    REMOTE = "remote"  # the fakes run as a server at fakes.base_url
+    OFF = "off"  # real registries only
+
+
+class FakesConfig(_Section):
+    mode: FakesMode = FakesMode.OFF
+    base_url: str = "http://opplus-fakes"
+    #: latency injected into every fake call in-process (for demos and benchmarks)
+    latency_s: Annotated[float, Field(ge=0, le=60)] = 0.0
+
+
+class EngineConfig(_Section):
+    max_rounds: Annotated[int, Field(ge=1, le=5)] = 2
+    max_subjects: Annotated[int, Field(ge=1, le=500)] = 60
+    max_concurrency: Annotated[int, Field(ge=1, le=256)] = 32
+
+
+class IndicatorConfig(_Section):
+    """Norms behind the aandachtspunten (points for attention, never verdicts)."""
+
+    #: fewer square metres per registered resident than this is flagged
+    m2_per_resident_norm: Annotated[float, Field(gt=0, le=100)] = 12.0
+    #: registrations younger than this many days count as recent
+    recent_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    #: this many or more businesses registered at a residential address is flagged
+    businesses_at_home: Annotated[int, Field(ge=1, le=100)] = 2
+
+
+class OperatorConfig(_Section):
+    """Who the command line acts for (the web service has real accounts)."""
+
+    id: Annotated[str, Field(min_length=1)]
+    name: Annotated[str, Field(min_length=1)]
+    municipalities: Annotated[list[str], Field(min_length=1)]
+
+
+class Config(_Section):
+    """The whole configuration file."""
+
+    data_dir: str | None = None
+    municipalities: dict[str, str] = Field(description="gemeentecode -> naam")
+    disabled_plugins: list[str] = []
+    operator: OperatorConfig
+    engine: EngineConfig = EngineConfig()
+    indicators: IndicatorConfig = IndicatorConfig()
+    fakes: FakesConfig = FakesConfig()
+    purposes: Annotated[list[PurposeConfig], Field(min_length=1)]
+    connectors: dict[str, dict[str, Any]] = {}
+    #: where the file came from, for messages
+    source: str = "<memory>"
+
+    @model_validator(mode="after")
+    def _check(self) -> Config:
+        ids = [p.id for p in self.purposes]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"purposes: duplicate id {sorted(dupes)}")
+        for code in self.municipalities:
+            if not (len(code) == 4 and code.isdigit()):
+                raise ValueError(f"municipalities: {code!r} is not a 4-digit gemeentecode")
+        for code in self.operator.municipalities:
+            if code not in self.municipalities:
+                raise ValueError(f"operator.municipalities: {code!r} is not in [municipalities]")
+        return self
+
+    def purpose(self, purpose_id: str) -> PurposeConfig | None:
+        return next((p for p in self.purposes if p.id == purpose_id), None)
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        lines.append(f"{source}: {key}: {msg}")
+    return "\n".join(lines)
+
+
+def default_config_text() -> str:
+    """The embedded default: ``config/default.toml`` (packaged as ``hub/default.toml``)."""
+    in_repo = Path(__file__).resolve().parent.parent / "config" / "default.toml"
+    if in_repo.is_file():
+        return in_repo.read_text(encoding="utf-8")
+    return resources.files("hub").joinpath("default.toml").read_text(encoding="utf-8")
+
+
+def load_config(path: str | Path | None = None, *, fakes_url: str | None = None) -> Config:
+    """Load ``path``, else ``$OPPLUS_CONFIG``, else the embedded default.
+
+    ``fakes_url`` (or ``$OPPLUS_FAKES_URL``) points a fakes-based config at a running
+    ``opplus fakes serve`` instead of the in-process fakes.
+    """
+    chosen = path or os.environ.get(CONFIG_ENV)
+    if chosen:
+        source = str(chosen)
+        try:
+            text = Path(chosen).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{source}: cannot read: {exc.strerror}") from None
+    else:
+        source = "embedded default (config/default.toml)"
+        text = default_config_text()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    data["source"] = source
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from None
+    url = fakes_url or os.environ.get(FAKES_URL_ENV)
+    if url and config.fakes.mode != FakesMode.OFF:
+        fakes = config.fakes.model_copy(update={"mode": FakesMode.REMOTE, "base_url": url})
+        config = config.model_copy(update={"fakes": fakes})
+    return config
+
+
+def connector_settings(config: Config, spec: ConnectorSpec) -> ConnectorSettings | None:
+    """The validated settings of one connector, or None when it is not configured."""
+    raw = config.connectors.get(spec.name)
+    if raw is None:
+        return None
+    fakes = config.fakes.base_url.rstrip("/")
+    values = {
+        key: value.replace(FAKES_PLACEHOLDER, fakes) if isinstance(value, str) else value
+        for key, value in raw.items()
+    }
+    try:
+        return spec.settings_model.model_validate(values)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, f"{config.source}: connectors.{spec.name}")) from None

@@ -1,0 +1,56 @@
+"""All registered fakes as one ASGI application, each at its registry's official base path.
+
+Served for real by ``opplus fakes serve``, or reached in-process through
+``httpx.ASGITransport`` by the embedded default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+
+from plugins import FakeSpec
+
+__all__ = ["build_fakes_app", "fakes_test_env"]
+
+
+def build_fakes_app(fakes: Mapping[str, FakeSpec], **options: Any) -> Starlette:
+    """One app mounting every fake; ``options`` (e.g. ``latency_s``) go to each factory
+    that accepts them."""
+    routes: list[Any] = []
+    apps: dict[str, Any] = {}
+    index = [{"name": spec.name, "mount": spec.mount or "/"} for spec in fakes.values()]
+
+    async def list_fakes(request: Request) -> JSONResponse:
+        return JSONResponse({"fakes": index})
+
+    routes.append(Route("/_fakes", list_fakes))
+    # Longer mount paths first, so "/" (a fake serving several roots) comes last.
+    for spec in sorted(fakes.values(), key=lambda s: len(s.mount or ""), reverse=True):
+        app = _create(spec, options)
+        apps[spec.name] = app
+        routes.append(Mount(spec.mount or "", app=app))
+    root = Starlette(routes=routes)
+    root.state.fakes = apps
+    return root
+
+
+def _create(spec: FakeSpec, options: Mapping[str, Any]) -> Any:
+    import inspect
+
+    params = inspect.signature(spec.app_factory).parameters
+    accepted = {k: v for k, v in options.items() if k in params}
+    return spec.app_factory(**accepted)
+
+
+def fakes_test_env(fakes: Mapping[str, FakeSpec]) -> dict[str, str]:
+    """The fakes' public test credentials, by environment variable name."""
+    env: dict[str, str] = {}
+    for spec in fakes.values():
+        env.update(spec.test_env)
+    return env

@@ -1,0 +1,118 @@
+"""A dossier as readable Dutch text, grouped by subject, with the status of every source."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from .dossier import Dossier, OutcomeStatus, SubjectEntry
+from .signal import FORM_LABELS, Form
+
+__all__ = ["STATUS_LABELS", "render_text", "subject_label"]
+
+STATUS_LABELS = {
+    OutcomeStatus.OK: "ok",
+    OutcomeStatus.EMPTY: "niets gevonden",
+    OutcomeStatus.FAILED: "MISLUKT",
+    OutcomeStatus.TIMEOUT: "TIME-OUT",
+    OutcomeStatus.SKIPPED: "overgeslagen",
+    OutcomeStatus.REFUSED: "niet toegestaan (doelbinding)",
+}
+KIND_LABELS = {"person": "PERSOON", "address": "ADRES", "business": "BEDRIJF"}
+
+
+def subject_label(entry: SubjectEntry) -> str:
+    ids = entry.identifiers
+    if entry.kind == "person":
+        return f"BSN {ids['burgerservicenummer']}"
+    if entry.kind == "address":
+        pc = str(ids["postcode"])
+        number = f"{ids['huisnummer']}{ids.get('huisletter') or ''}"
+        if ids.get("huisnummertoevoeging"):
+            number += f"-{ids['huisnummertoevoeging']}"
+        return f"{pc[:4]} {pc[4:]} {number}"
+    label = f"KvK {ids['kvkNummer']}"
+    if ids.get("vestigingsnummer"):
+        label += f", vestiging {ids['vestigingsnummer']}"
+    return label
+
+
+def _value(value: Any, indent: str) -> str:
+    if value is None:
+        return "(leeg)"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value(v, indent)}" for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        if not value:
+            return "(geen)"
+        if all(not isinstance(v, dict | list) for v in value):
+            return ", ".join(_value(v, indent) for v in value)
+        return "".join(f"\n{indent}  - {_value(v, indent + '  ')}" for v in value)
+    return str(value)
+
+
+def render_text(dossier: Dossier, municipalities: dict[str, str] | None = None) -> str:
+    signal = dossier.signal
+    code = signal["municipality"]
+    name = (municipalities or {}).get(code, "")
+    forms = ", ".join(FORM_LABELS.get(Form(f), f) for f in signal["forms"])
+    lines = [
+        f"Opgeplust dossier {dossier.id}",
+        f"  Gemeente:       {name} ({code})" if name else f"  Gemeente:       {code}",
+        f"  Vorm(en):       {forms}",
+        f"  Doelbinding:    {dossier.purpose.id} — {dossier.purpose.name}",
+        f"  Opgevraagd door {dossier.officer.name} ({dossier.officer.id})",
+        f"  Opgesteld:      {dossier.completed_at:%Y-%m-%d %H:%M:%S} UTC "
+        f"in {dossier.duration_ms:.0f} ms (trace {dossier.trace_id})",
+    ]
+    counts = Counter(o.status for o in dossier.outcomes)
+    summary = ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in sorted(counts.items()))
+    lines.append(f"  Bevragingen:    {len(dossier.outcomes)} ({summary})")
+    if not dossier.complete:
+        lines += [
+            "",
+            "  LET OP: niet alle bronnen konden worden bevraagd. Waar een bron MISLUKT of",
+            "  TIME-OUT meldt, is NIET vastgesteld dat er niets is.",
+        ]
+    entries = {e.key: e for e in dossier.subjects}
+    if dossier.aandachtspunten:
+        lines += ["", "AANDACHTSPUNTEN (signalen om te wegen, geen oordeel)"]
+        for point in dossier.aandachtspunten:
+            where = subject_label(entries[point.subject]) if point.subject in entries else point.subject
+            lines.append(f"  * {point.title} — {where}: {point.explanation} [{point.fact_id}]")
+    for entry in dossier.subjects:
+        origin = (
+            "uit het signaal"
+            if entry.origin == "signal"
+            else f"gevonden via {', '.join(entry.discovered_by)} (ronde {entry.round})"
+        )
+        lines += ["", f"{KIND_LABELS[entry.kind]} {subject_label(entry)} — {origin}"]
+        if entry.note:
+            lines.append(f"  {entry.note}")
+        outcomes = dossier.outcomes_for(entry.key)
+        if outcomes:
+            lines.append("  Bronnen:")
+            for o in outcomes:
+                detail = f" — {o.error}" if o.error and o.status != OutcomeStatus.OK else ""
+                timing = f" ({o.duration_ms:.0f} ms, {o.attempts}x)" if o.attempts else ""
+                lines.append(f"    {o.connector:<11} {STATUS_LABELS[o.status]}{timing}{detail}")
+        facts = dossier.facts_for(entry.key)
+        if facts:
+            lines.append("  Gegevens:")
+            for fact in facts:
+                source = fact.provenance.connector
+                mark = " [BIBOB-vertrouwelijk]" if fact.classification == "bibob" else ""
+                lines.append(
+                    f"    {fact.attribute}: {_value(fact.value, '    ')}  ({source}, {fact.id}){mark}"
+                )
+    if dossier.conflicts:
+        lines += ["", "TEGENSTRIJDIGHEDEN (bronnen spreken elkaar tegen; beide waarden bewaard)"]
+        for conflict in dossier.conflicts:
+            where = subject_label(entries[conflict.subject]) if conflict.subject in entries else conflict.subject
+            values = "  <->  ".join(
+                f"{_value(v.value, '')!s} ({', '.join(v.connectors)})" for v in conflict.values
+            )
+            lines.append(f"  {where} · {conflict.attribute}: {values}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,185 @@
+"""The signal an officer submits: who and what it is about, and for which purpose.
+
+Validation messages are in Dutch and name the field, because officers read them.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from plugins import AddressRef, BusinessRef, PersonRef, Subject, is_valid_bsn, normalise_postcode
+
+__all__ = ["Form", "Signal", "SignalError", "load_signal", "parse_signal"]
+
+
+class Form(StrEnum):
+    """Forms of exploitation a signal may name."""
+
+    SEKSUELE_UITBUITING = "seksuele_uitbuiting"
+    ARBEIDSUITBUITING = "arbeidsuitbuiting"
+    CRIMINELE_UITBUITING = "criminele_uitbuiting"
+    GEDWONGEN_ORGAANVERWIJDERING = "gedwongen_orgaanverwijdering"
+
+
+FORM_LABELS = {
+    Form.SEKSUELE_UITBUITING: "seksuele uitbuiting",
+    Form.ARBEIDSUITBUITING: "arbeidsuitbuiting",
+    Form.CRIMINELE_UITBUITING: "criminele uitbuiting",
+    Form.GEDWONGEN_ORGAANVERWIJDERING: "gedwongen orgaanverwijdering",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class PersonInput(_Strict):
+    burgerservicenummer: str
+
+    @field_validator("burgerservicenummer")
+    @classmethod
+    def _bsn(cls, value: str) -> str:
+        if not is_valid_bsn(value):
+            raise ValueError("geen geldig BSN: 9 cijfers die de elfproef doorstaan")
+        return value
+
+
+class AddressInput(_Strict):
+    postcode: str
+    huisnummer: Annotated[int, Field(ge=1, le=99999)]
+    huisletter: Annotated[str | None, Field(pattern=r"^[A-Za-z]$")] = None
+    huisnummertoevoeging: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z]{1,4}$")] = None
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str) -> str:
+        try:
+            return normalise_postcode(value)
+        except ValueError:
+            raise ValueError("geen geldige postcode: verwacht vier cijfers en twee letters, zoals 1621JH") from None
+
+
+class BusinessInput(_Strict):
+    kvkNummer: Annotated[str, Field(pattern=r"^[0-9]{8}$")]
+    vestigingsnummer: Annotated[str | None, Field(pattern=r"^[0-9]{12}$")] = None
+
+
+class Reporter(_Strict):
+    """The colleague who reported the signal (gets a notice when it was handled)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    department: Annotated[str | None, Field(max_length=200)] = None
+    email: Annotated[str | None, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] = None
+
+
+class Signal(_Strict):
+    """A signal of possible human trafficking, as submitted."""
+
+    municipality: Annotated[str, Field(pattern=r"^[0-9]{4}$", description="gemeentecode")]
+    forms: Annotated[list[Form], Field(min_length=1, max_length=4)]
+    purpose: Annotated[str, Field(min_length=1, max_length=100, description="verwerkingsactiviteit")]
+    description: Annotated[str, Field(max_length=10_000)] = ""
+    reporter: Reporter | None = None
+    persons: Annotated[list[PersonInput], Field(max_length=20)] = []
+    addresses: Annotated[list[AddressInput], Field(max_length=20)] = []
+    businesses: Annotated[list[BusinessInput], Field(max_length=20)] = []
+
+    def subjects(self) -> list[Subject]:
+        """The subjects in the order given, duplicates removed."""
+        found: dict[str, Subject] = {}
+        items: list[Subject] = [PersonRef(p.burgerservicenummer) for p in self.persons]
+        items += [
+            AddressRef(a.postcode, a.huisnummer, a.huisletter, a.huisnummertoevoeging)
+            for a in self.addresses
+        ]
+        items += [BusinessRef(b.kvkNummer, b.vestigingsnummer) for b in self.businesses]
+        for item in items:
+            found.setdefault(item.key, item)
+        return list(found.values())
+
+
+class SignalError(ValueError):
+    """A signal that cannot be accepted; ``problems`` maps field paths to Dutch messages."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {msg}" for field, msg in problems))
+
+
+_MESSAGES = {
+    "missing": "dit veld is verplicht",
+    "extra_forbidden": "onbekend veld",
+    "string_type": "moet tekst zijn",
+    "int_type": "moet een geheel getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "list_type": "moet een lijst zijn",
+    "model_type": "moet een object zijn",
+    "dict_type": "moet een object zijn",
+    "enum": "onbekende waarde; kies uit: " + ", ".join(f.value for f in Form),
+    "too_short": "te weinig waarden",
+    "too_long": "te veel waarden of te lang",
+    "string_too_short": "mag niet leeg zijn",
+    "string_too_long": "te lang",
+    "greater_than_equal": "te klein",
+    "less_than_equal": "te groot",
+}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "signaal"
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch":
+        field = str(error["loc"][-1]) if error["loc"] else ""
+        return {
+            "municipality": "gemeentecode is vier cijfers, zoals 0405",
+            "kvkNummer": "KvK-nummer is 8 cijfers",
+            "vestigingsnummer": "vestigingsnummer is 12 cijfers",
+            "huisletter": "huisletter is één letter",
+            "huisnummertoevoeging": "huisnummertoevoeging is 1 tot 4 letters of cijfers",
+            "email": "geen geldig e-mailadres",
+        }.get(field, "ongeldige waarde")
+    return _MESSAGES.get(kind, str(error["msg"]))
+
+
+def parse_signal(data: Any) -> Signal:
+    """Validate ``data`` (a decoded JSON object); raises :class:`SignalError`."""
+    if not isinstance(data, dict):
+        raise SignalError([("signaal", "verwacht een JSON-object")])
+    try:
+        signal = Signal.model_validate(data)
+    except ValidationError as exc:
+        problems = [(_field_path(e["loc"]), _message(e)) for e in exc.errors()]
+        raise SignalError(problems) from None
+    if not (signal.persons or signal.addresses or signal.businesses):
+        raise SignalError(
+            [("persons", "geef minstens één persoon, adres of bedrijf op (persons, addresses of businesses)")]
+        )
+    return signal
+
+
+def load_signal(path: Path) -> Signal:
+    """Read and validate a signal JSON file."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SignalError([("bestand", f"kan {path} niet lezen: {exc.strerror}")]) from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise SignalError(
+            [("bestand", f"{path} is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})")]
+        ) from None
+    return parse_signal(data)
