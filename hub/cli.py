@@ -55,16 +55,29 @@ pass_state = click.make_pass_decorator(_State)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="TOML configuration (default: $OPPLUS_CONFIG, else the embedded default).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="TOML configuration (default: $OPPLUS_CONFIG, else the embedded default).",
+)
 @click.option("--fakes-url", help="Use a running `opplus fakes serve` at this URL.")
 @click.option("--log-json", is_flag=True, help="Application logs as JSON lines on stderr.")
-@click.option("--log-level", default="WARNING", show_default=True,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+@click.option(
+    "--log-level",
+    default="WARNING",
+    show_default=True,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+)
 @click.version_option(package_name="opplus")
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, fakes_url: str | None,
-        log_json: bool, log_level: str) -> None:
+def cli(
+    ctx: click.Context,
+    config_path: str | None,
+    fakes_url: str | None,
+    log_json: bool,
+    log_level: str,
+) -> None:
     """opplus: enrich signals of human trafficking with the municipality's registries."""
     configure_logging(json=log_json, level=log_level)
     ctx.obj = _State(config_path, fakes_url)
@@ -73,11 +86,15 @@ def cli(ctx: click.Context, config_path: str | None, fakes_url: str | None,
 def _officer(config: Config, signal: Signal) -> Officer:
     operator = config.operator
     if signal.municipality not in config.municipalities:
-        _fail(f"municipality: gemeentecode {signal.municipality} wordt door deze "
-              f"installatie niet bediend ({', '.join(sorted(config.municipalities))})")
+        _fail(
+            f"municipality: gemeentecode {signal.municipality} wordt door deze "
+            f"installatie niet bediend ({', '.join(sorted(config.municipalities))})"
+        )
     if signal.municipality not in operator.municipalities:
-        _fail(f"municipality: {operator.name} mag geen signalen van gemeente "
-              f"{signal.municipality} verrijken")
+        _fail(
+            f"municipality: {operator.name} mag geen signalen van gemeente "
+            f"{signal.municipality} verrijken"
+        )
     return Officer(operator.id, operator.name, signal.municipality)
 
 
@@ -116,8 +133,9 @@ def _format(dossier: Dossier, fmt: str, config: Config) -> str:
 
 @cli.command()
 @click.argument("signal_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead.")
 @pass_state
 def enrich(state: _State, signal_file: Path, fmt: str, out: str | None) -> None:
@@ -135,8 +153,9 @@ def enrich(state: _State, signal_file: Path, fmt: str, out: str | None) -> None:
     dossier = asyncio.run(_enrich(state.runtime(), signal))
     _write(out, _format(dossier, fmt, config))
     if not dossier.complete:
-        click.echo("opplus: let op — niet alle bronnen gaven antwoord (zie de status per bron)",
-                   err=True)
+        click.echo(
+            "opplus: let op — niet alle bronnen gaven antwoord (zie de status per bron)", err=True
+        )
 
 
 def examples_dir() -> Path:
@@ -145,8 +164,9 @@ def examples_dir() -> Path:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @pass_state
 def demo(state: _State, fmt: str) -> None:
     """Enrich the example signals of examples/ against the configured registries."""
@@ -190,8 +210,10 @@ def connectors(state: _State) -> None:
         failing += not result.ok
         status = "ok" if result.ok else "NIET OK"
         latency = f" {result.latency_ms:.0f} ms" if result.latency_ms is not None else ""
-        click.echo(f"{info.name:<12} {info.version:<8} {status:<8}{latency:>8}  {info.registry}"
-                   f" [{', '.join(sorted(info.subject_kinds))}] — {result.detail}")
+        click.echo(
+            f"{info.name:<12} {info.version:<8} {status:<8}{latency:>8}  {info.registry}"
+            f" [{', '.join(sorted(info.subject_kinds))}] — {result.detail}"
+        )
     for name in runtime.unconfigured:
         click.echo(f"{name:<12} (geladen, niet geconfigureerd)")
     if failing:
@@ -225,14 +247,17 @@ def config_check(state: _State) -> None:
         except ConfigError as exc:
             problems.append(str(exc))
     for purpose in config.purposes:
-        for name, fields in purpose.fields.items():
+        for name in purpose.fields:
             if name not in specs:
-                problems.append(f"{config.source}: purposes[{purpose.id}].fields.{name}: "
-                                "unknown connector")
+                problems.append(
+                    f"{config.source}: purposes[{purpose.id}].fields.{name}: unknown connector"
+                )
     if problems:
         _fail("configuratie onbruikbaar:\n" + "\n".join(problems))
-    click.echo(f"{config.source}: ok — {len(config.purposes)} verwerkingsactiviteiten, "
-               f"{len(config.connectors)} connectoren, fakes: {config.fakes.mode.value}")
+    click.echo(
+        f"{config.source}: ok — {len(config.purposes)} verwerkingsactiviteiten, "
+        f"{len(config.connectors)} connectoren, fakes: {config.fakes.mode.value}"
+    )
 
 
 @cli.group("fakes")
@@ -243,8 +268,13 @@ def fakes_group() -> None:
 @fakes_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8900, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--latency", "latency_s", default=0.0, type=click.FloatRange(0, 60),
-              help="Seconds of latency added to every call.")
+@click.option(
+    "--latency",
+    "latency_s",
+    default=0.0,
+    type=click.FloatRange(0, 60),
+    help="Seconds of latency added to every call.",
+)
 @pass_state
 def fakes_serve(state: _State, host: str, port: int, latency_s: float) -> None:
     """Serve every fake over real HTTP, each at its registry's official base path."""

@@ -50,7 +50,7 @@ from .merge import find_conflicts, to_dossier_facts
 from .resilience import CircuitBreaker, CircuitOpen, RetryReport, call_with_retries
 from .signal import Signal
 
-__all__ = ["CallRecorder", "ConnectorHandle", "EnrichmentRun", "Enricher", "RecordedCall"]
+__all__ = ["CallRecorder", "ConnectorHandle", "Enricher", "EnrichmentRun", "RecordedCall"]
 
 log = structlog.get_logger(__name__)
 
@@ -211,8 +211,9 @@ class Enricher:
                     if refined is not None and refined not in frontier:
                         frontier.append(refined)
                 for found in result.discovered:
-                    added = state.add(found, origin="discovered", round_no=round_no + 1,
-                                      by=call.connector)
+                    added = state.add(
+                        found, origin="discovered", round_no=round_no + 1, by=call.connector
+                    )
                     if added is not None and added not in frontier:
                         frontier.append(added)
             if round_no == max_rounds:
@@ -252,8 +253,12 @@ class Enricher:
             completed_at=completed,
             duration_ms=round((time.perf_counter() - t0) * 1000, 1),
             signal=signal.model_dump(mode="json"),
-            purpose=PurposeRecord(id=purpose.id, name=purpose.name, legal_ground=purpose.legal_ground),
-            officer=OfficerRecord(id=officer.id, name=officer.name, municipality=officer.municipality),
+            purpose=PurposeRecord(
+                id=purpose.id, name=purpose.name, legal_ground=purpose.legal_ground
+            ),
+            officer=OfficerRecord(
+                id=officer.id, name=officer.name, municipality=officer.municipality
+            ),
             subjects=[state.entries[k] for k in state.subjects],
             facts=dossier_facts,
             conflicts=find_conflicts(dossier_facts),
@@ -278,7 +283,9 @@ class Enricher:
             try:
                 handle.breaker.before_call(handle.name)
                 result = await call_with_retries(
-                    lambda: handle.connector.enrich(query), handle.settings, report,
+                    lambda: handle.connector.enrich(query),
+                    handle.settings,
+                    report,
                     name=handle.name,
                 )
             except CircuitOpen as exc:
@@ -342,7 +349,9 @@ class _RunState:
         self.subjects: dict[str, Subject] = {}
         self.entries: dict[str, SubjectEntry] = {}
 
-    def add(self, subject: Subject, *, origin: str, round_no: int, by: str | None) -> Subject | None:
+    def add(
+        self, subject: Subject, *, origin: str, round_no: int, by: str | None
+    ) -> Subject | None:
         """Add a new subject; returns it when it is new (or newly refined), else None."""
         known = self.subjects.get(subject.key)
         if known is not None:

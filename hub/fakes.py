@@ -19,9 +19,19 @@ from plugins import FakeSpec
 __all__ = ["build_fakes_app", "fakes_test_env"]
 
 
-def build_fakes_app(fakes: Mapping[str, FakeSpec], **options: Any) -> Starlette:
-    """One app mounting every fake; ``options`` (e.g. ``latency_s``) go to each factory
-    that accepts them."""
+def build_fakes_app(
+    fakes: Mapping[str, FakeSpec],
+    *,
+    per_fake: Mapping[str, Mapping[str, Any]] | None = None,
+    **options: Any,
+) -> Starlette:
+    """One app mounting every fake.
+
+    ``options`` (e.g. ``latency_s``) go to each factory that accepts them; ``per_fake``
+    overrides them for one fake by name (e.g. ``{"brp": {"latency_s": 0.12}}``).
+    ``GET /_fakes`` lists the fakes; ``GET /_fakes/traceparents`` returns the W3C
+    ``traceparent`` headers each fake received, so tests can match trace ids.
+    """
     routes: list[Any] = []
     apps: dict[str, Any] = {}
     index = [{"name": spec.name, "mount": spec.mount or "/"} for spec in fakes.values()]
@@ -29,10 +39,19 @@ def build_fakes_app(fakes: Mapping[str, FakeSpec], **options: Any) -> Starlette:
     async def list_fakes(request: Request) -> JSONResponse:
         return JSONResponse({"fakes": index})
 
+    async def traceparents(request: Request) -> JSONResponse:
+        return JSONResponse(
+            {
+                name: list(getattr(app.state, "received_traceparents", []))
+                for name, app in apps.items()
+            }
+        )
+
     routes.append(Route("/_fakes", list_fakes))
+    routes.append(Route("/_fakes/traceparents", traceparents))
     # Longer mount paths first, so "/" (a fake serving several roots) comes last.
     for spec in sorted(fakes.values(), key=lambda s: len(s.mount or ""), reverse=True):
-        app = _create(spec, options)
+        app = _create(spec, {**options, **(per_fake or {}).get(spec.name, {})})
         apps[spec.name] = app
         routes.append(Mount(spec.mount or "", app=app))
     root = Starlette(routes=routes)

@@ -88,10 +88,20 @@ class _Deriver:
             title, explanation = point
             self.points.append(
                 Aandachtspunt(
-                    code=code, subject=subject, title=title, explanation=explanation,
+                    code=code,
+                    subject=subject,
+                    title=title,
+                    explanation=explanation,
                     fact_id=fact.id,
                 )
             )
+
+
+def _first_of(attrs: dict[str, list[DossierFact]]) -> Any:
+    def first(name: str) -> DossierFact | None:
+        return attrs[name][0] if attrs.get(name) else None
+
+    return first
 
 
 def derive_indicators(
@@ -111,13 +121,17 @@ def derive_indicators(
     out = _Deriver(trace, start)
 
     for subject, attrs in by_subject.items():
-        def first(name: str) -> DossierFact | None:
-            return attrs[name][0] if attrs.get(name) else None
+
+        first = _first_of(attrs)
 
         area, residents = first("oppervlakte"), first("aantalBewoners")
-        if area and residents and isinstance(area.value, int | float) and isinstance(
-            residents.value, int
-        ) and residents.value > 0:
+        if (
+            area
+            and residents
+            and isinstance(area.value, int | float)
+            and isinstance(residents.value, int)
+            and residents.value > 0
+        ):
             per_person = round(area.value / residents.value, 1)
             point = None
             if per_person < norms.m2_per_resident_norm:
@@ -142,20 +156,29 @@ def derive_indicators(
         age = first("leeftijd")
         if age and isinstance(age.value, int) and age.value < 18:
             out.derive(
-                subject, "minderjarig", True, [age],
+                subject,
+                "minderjarig",
+                True,
+                [age],
                 ("Minderjarige", f"Deze persoon is {age.value} jaar."),
             )
         residents_list = first("bewoners")
         if residents_list and isinstance(residents_list.value, list):
             minors = [
-                b for b in residents_list.value
+                b
+                for b in residents_list.value
                 if isinstance(b, dict) and isinstance(b.get("leeftijd"), int) and b["leeftijd"] < 18
             ]
             if minors:
                 out.derive(
-                    subject, "minderjarige_bewoners", len(minors), [residents_list],
-                    ("Minderjarige bewoner(s)",
-                     f"{len(minors)} van de ingeschreven bewoners is jonger dan 18 jaar."),
+                    subject,
+                    "minderjarige_bewoners",
+                    len(minors),
+                    [residents_list],
+                    (
+                        "Minderjarige bewoner(s)",
+                        f"{len(minors)} van de ingeschreven bewoners is jonger dan 18 jaar.",
+                    ),
                 )
 
         registered = first("datumInschrijvingInGemeente")
@@ -169,34 +192,54 @@ def derive_indicators(
                 recent_sources.append(moved_in)
         if recent_sources:
             out.derive(
-                subject, "recent_ingeschreven", True, recent_sources,
-                ("Recent ingeschreven",
-                 f"Ingeschreven op dit adres of in de gemeente in de laatste "
-                 f"{norms.recent_days} dagen."),
+                subject,
+                "recent_ingeschreven",
+                True,
+                recent_sources,
+                (
+                    "Recent ingeschreven",
+                    f"Ingeschreven op dit adres of in de gemeente in de laatste "
+                    f"{norms.recent_days} dagen.",
+                ),
             )
         new_residents = first("aantalNieuweBewoners")
         if new_residents and isinstance(new_residents.value, int) and new_residents.value > 0:
             out.derive(
-                subject, "nieuwe_bewoners", new_residents.value, [new_residents],
-                ("Recent nieuwe bewoners",
-                 f"{new_residents.value} bewoner(s) zijn in de laatste {norms.recent_days} "
-                 "dagen op dit adres bijgekomen."),
+                subject,
+                "nieuwe_bewoners",
+                new_residents.value,
+                [new_residents],
+                (
+                    "Recent nieuwe bewoners",
+                    f"{new_residents.value} bewoner(s) zijn in de laatste {norms.recent_days} "
+                    "dagen op dit adres bijgekomen.",
+                ),
             )
 
         open_cases = first("aantalOpenZaken")
         if open_cases and isinstance(open_cases.value, int) and open_cases.value > 0:
             out.derive(
-                subject, "open_handhavingszaken", open_cases.value, [open_cases],
-                ("Lopende handhavingszaak",
-                 f"{open_cases.value} openstaande handhavingszaak/-zaken in het zaaksysteem."),
+                subject,
+                "open_handhavingszaken",
+                open_cases.value,
+                [open_cases],
+                (
+                    "Lopende handhavingszaak",
+                    f"{open_cases.value} openstaande handhavingszaak/-zaken in het zaaksysteem.",
+                ),
             )
 
         danger = first("hoogsteMateVanGevaar")
         if danger and danger.value == "ernstig_gevaar":
             out.derive(
-                subject, "bibob_ernstig_gevaar", True, [danger],
-                ("Bibob: ernstig gevaar",
-                 "Een Bibob-onderzoek bij een vergunning concludeerde ernstig gevaar "
-                 "(vertrouwelijk, art. 28 Wet Bibob)."),
+                subject,
+                "bibob_ernstig_gevaar",
+                True,
+                [danger],
+                (
+                    "Bibob: ernstig gevaar",
+                    "Een Bibob-onderzoek bij een vergunning concludeerde ernstig gevaar "
+                    "(vertrouwelijk, art. 28 Wet Bibob).",
+                ),
             )
     return out.facts, out.points

@@ -39,7 +39,11 @@ def _scrub_value(key: str, value: Any) -> Any:
         return {k: _scrub_value(str(k), v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_scrub_value(key, v) for v in value]
-    if isinstance(value, int) and not isinstance(value, bool) and 100_000_000 <= value <= 999_999_999:
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and 100_000_000 <= value <= 999_999_999
+    ):
         return "[bsn]" if is_valid_bsn(str(value)) else value
     return value
 
@@ -65,9 +69,7 @@ def configure_logging(*, json: bool = False, level: str = "INFO") -> None:
         scrub,
     ]
     renderer: Any = (
-        structlog.processors.JSONRenderer()
-        if json
-        else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

@@ -80,7 +80,9 @@ def render_text(dossier: Dossier, municipalities: dict[str, str] | None = None) 
     if dossier.aandachtspunten:
         lines += ["", "AANDACHTSPUNTEN (signalen om te wegen, geen oordeel)"]
         for point in dossier.aandachtspunten:
-            where = subject_label(entries[point.subject]) if point.subject in entries else point.subject
+            where = (
+                subject_label(entries[point.subject]) if point.subject in entries else point.subject
+            )
             lines.append(f"  * {point.title} — {where}: {point.explanation} [{point.fact_id}]")
     for entry in dossier.subjects:
         origin = (
@@ -104,13 +106,16 @@ def render_text(dossier: Dossier, municipalities: dict[str, str] | None = None) 
             for fact in facts:
                 source = fact.provenance.connector
                 mark = " [BIBOB-vertrouwelijk]" if fact.classification == "bibob" else ""
-                lines.append(
-                    f"    {fact.attribute}: {_value(fact.value, '    ')}  ({source}, {fact.id}){mark}"
-                )
+                shown = _value(fact.value, "    ")
+                lines.append(f"    {fact.attribute}: {shown}  ({source}, {fact.id}){mark}")
     if dossier.conflicts:
         lines += ["", "TEGENSTRIJDIGHEDEN (bronnen spreken elkaar tegen; beide waarden bewaard)"]
         for conflict in dossier.conflicts:
-            where = subject_label(entries[conflict.subject]) if conflict.subject in entries else conflict.subject
+            where = (
+                subject_label(entries[conflict.subject])
+                if conflict.subject in entries
+                else conflict.subject
+            )
             values = "  <->  ".join(
                 f"{_value(v.value, '')!s} ({', '.join(v.connectors)})" for v in conflict.values
             )

@@ -111,9 +111,7 @@ async def call_with_retries(
             async with asyncio.timeout(settings.timeout_s):
                 return await call()
         except TimeoutError:
-            raise RegistryTimeout(
-                f"{name}: no answer within {settings.timeout_s:g} s"
-            ) from None
+            raise RegistryTimeout(f"{name}: no answer within {settings.timeout_s:g} s") from None
 
     retrying = AsyncRetrying(
         retry=retry_if_exception(_transient),

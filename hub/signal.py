@@ -61,7 +61,9 @@ class AddressInput(_Strict):
         try:
             return normalise_postcode(value)
         except ValueError:
-            raise ValueError("geen geldige postcode: verwacht vier cijfers en twee letters, zoals 1621JH") from None
+            raise ValueError(
+                "geen geldige postcode: verwacht vier cijfers en twee letters, zoals 1621JH"
+            ) from None
 
 
 class BusinessInput(_Strict):
@@ -74,7 +76,9 @@ class Reporter(_Strict):
 
     name: Annotated[str, Field(min_length=1, max_length=200)]
     department: Annotated[str | None, Field(max_length=200)] = None
-    email: Annotated[str | None, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] = None
+    email: Annotated[str | None, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] = (
+        None
+    )
 
 
 class Signal(_Strict):
@@ -82,7 +86,9 @@ class Signal(_Strict):
 
     municipality: Annotated[str, Field(pattern=r"^[0-9]{4}$", description="gemeentecode")]
     forms: Annotated[list[Form], Field(min_length=1, max_length=4)]
-    purpose: Annotated[str, Field(min_length=1, max_length=100, description="verwerkingsactiviteit")]
+    purpose: Annotated[
+        str, Field(min_length=1, max_length=100, description="verwerkingsactiviteit")
+    ]
     description: Annotated[str, Field(max_length=10_000)] = ""
     reporter: Reporter | None = None
     persons: Annotated[list[PersonInput], Field(max_length=20)] = []
@@ -164,9 +170,8 @@ def parse_signal(data: Any) -> Signal:
         problems = [(_field_path(e["loc"]), _message(e)) for e in exc.errors()]
         raise SignalError(problems) from None
     if not (signal.persons or signal.addresses or signal.businesses):
-        raise SignalError(
-            [("persons", "geef minstens één persoon, adres of bedrijf op (persons, addresses of businesses)")]
-        )
+        message = "geef minstens één persoon, adres of bedrijf op (persons, addresses, businesses)"
+        raise SignalError([("persons", message)])
     return signal
 
 

@@ -49,9 +49,7 @@ class ConnectorError(Exception):
 class RegistryUnavailable(ConnectorError):
     """The registry could not be reached, or answered with a server error."""
 
-    def __init__(
-        self, message: str, *, transient: bool = True, detail: str | None = None
-    ) -> None:
+    def __init__(self, message: str, *, transient: bool = True, detail: str | None = None) -> None:
         super().__init__(message, detail=detail)
         self.transient = transient
 

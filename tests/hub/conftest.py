@@ -82,8 +82,13 @@ class Scripted:
 
 
 def settings(**overrides: Any) -> ConnectorSettings:
-    values = {"base_url": "http://registry.test", "timeout_s": 2.0, "max_attempts": 3,
-              "retry_budget_s": 5.0, **overrides}
+    values = {
+        "base_url": "http://registry.test",
+        "timeout_s": 2.0,
+        "max_attempts": 3,
+        "retry_budget_s": 5.0,
+        **overrides,
+    }
     return ConnectorSettings.model_validate(values)
 
 

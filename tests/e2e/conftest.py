@@ -1,0 +1,151 @@
+"""End-to-end fixtures: `opplus fakes serve` as a real server on loopback, and the CLI
+run as a user runs it (a subprocess)."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+OPPLUS = [sys.executable, "-m", "hub"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPPLUS_")}
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_opplus(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120
+) -> Result:
+    proc = subprocess.run(
+        [*OPPLUS, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env or clean_env(),
+        cwd=cwd or ROOT,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def fakes_url() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [*OPPLUS, "fakes", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=clean_env(),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/_fakes", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"fakes server did not start: {proc.stderr.read().decode()}")
+        time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+class _Misbehaving(http.server.BaseHTTPRequestHandler):
+    """Answers every request the way the first path segment says."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _answer(self) -> None:
+        mode = self.path.strip("/").split("/")[0]
+        length = int(self.headers.get("content-length") or 0)
+        if length:
+            self.rfile.read(length)
+        if mode == "hang":
+            time.sleep(5)
+            return
+        status, ctype, body = {
+            "html": (200, "text/html", b"<html><body>Onderhoud</body></html>"),
+            "garbage": (200, "application/json", b'{"personen": [tru'),
+            "500": (500, "text/plain", b"internal error"),
+            "503": (503, "text/plain", b"unavailable"),
+        }.get(mode, (404, "text/plain", b"?"))
+        self.send_response(status)
+        self.send_header("content-type", ctype)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+
+@pytest.fixture(scope="session")
+def misbehaving_url() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Misbehaving)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def config_with(
+    tmp_path: Path, fakes_url: str, connector: str, base_url: str, timeout_s: float = 5.0
+) -> Path:
+    """The embedded default, on the fakes server, with one connector pointed elsewhere."""
+    text = (ROOT / "config" / "default.toml").read_text()
+    text = text.replace('mode = "in-process"', 'mode = "remote"')
+    text = text.replace('base_url = "http://opplus-fakes"', f'base_url = "{fakes_url}"')
+    header = f"[connectors.{connector}]\n"
+    start = text.index(header)
+    end = text.find("\n[", start + len(header))
+    section = text[start : end if end != -1 else len(text)]
+    lines = [
+        ln
+        for ln in section.splitlines()[1:]
+        if not ln.startswith(("base_url", "timeout_s", "max_attempts"))
+    ]
+    new = "\n".join(
+        [
+            header.strip(),
+            f'base_url = "{base_url}"',
+            f"timeout_s = {timeout_s}",
+            "max_attempts = 2",
+            *lines,
+        ]
+    )
+    text = text.replace(section, new)
+    path = tmp_path / f"{connector}.toml"
+    path.write_text(text)
+    return path

@@ -1,0 +1,88 @@
+"""Configuration loading: the embedded default, errors that name the key."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.config import ConfigError, FakesMode, connector_settings, load_config
+from plugins import ConnectorSettings, ConnectorSpec
+
+
+def test_embedded_default_loads_and_runs_on_in_process_fakes(monkeypatch):
+    monkeypatch.delenv("OPPLUS_CONFIG", raising=False)
+    monkeypatch.delenv("OPPLUS_FAKES_URL", raising=False)
+    config = load_config()
+    assert config.fakes.mode == FakesMode.IN_PROCESS
+    assert config.purpose("VA-MH-01") is not None
+    assert set(config.connectors) == {"brp", "bewoning", "bag", "kvk", "handhaving", "bibob"}
+
+
+def test_fakes_url_switches_to_remote_and_expands_placeholder(monkeypatch):
+    monkeypatch.delenv("OPPLUS_CONFIG", raising=False)
+    config = load_config(fakes_url="http://127.0.0.1:9999")
+    assert config.fakes.mode == FakesMode.REMOTE
+    spec = ConnectorSpec("kvk", "t", lambda s, c: None, ConnectorSettings)  # type: ignore[arg-type,return-value]
+    settings = connector_settings(config, spec)
+    assert settings is not None and settings.base_url == "http://127.0.0.1:9999/api"
+
+
+def write(tmp_path, text):
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    return path
+
+
+MINIMAL = """
+[municipalities]
+"0405" = "Hoorn"
+[operator]
+id = "a"
+name = "A"
+municipalities = ["0405"]
+[[purposes]]
+id = "P"
+name = "p"
+legal_ground = "g"
+retention_days = 10
+confidentiality = "intern"
+"""
+
+
+def test_unknown_key_is_named(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, MINIMAL + "\n[engine]\nmax_round = 3\n"))
+    assert "engine.max_round: unknown key" in str(info.value)
+
+
+def test_bad_value_is_named(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, MINIMAL + "\n[engine]\nmax_rounds = 9\n"))
+    assert "engine.max_rounds" in str(info.value)
+
+
+def test_not_toml(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, "[municipalities\n"))
+    assert "not valid TOML" in str(info.value)
+
+
+def test_unreadable(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / "missing.toml")
+    assert "cannot read" in str(info.value)
+
+
+def test_operator_municipality_must_be_served(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, MINIMAL.replace('["0405"]', '["0388"]')))
+    assert "operator.municipalities: '0388' is not in [municipalities]" in str(info.value)
+
+
+def test_connector_settings_errors_name_the_connector_key(tmp_path):
+    config = load_config(
+        write(tmp_path, MINIMAL + '\n[connectors.kvk]\nbase_url = "x"\ntimeout_s = -1\n')
+    )
+    spec = ConnectorSpec("kvk", "t", lambda s, c: None, ConnectorSettings)  # type: ignore[arg-type,return-value]
+    with pytest.raises(ConfigError) as info:
+        connector_settings(config, spec)
+    assert "connectors.kvk: timeout_s" in str(info.value)
