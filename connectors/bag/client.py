@@ -1,0 +1,365 @@
+"""The BAG connector: an address's BAG identifiers, floor area and use.
+
+Two calls of BAG Individuele Bevragingen v2: ``GET /adressen`` (postcode, huisnummer,
+huisletter, huisnummertoevoeging, ``exacteMatch=true``; HAL, paged, all pages followed
+within ``max_pages``) finds the address and its adresseerbaar object; ``GET
+/verblijfsobjecten/{id}`` (with ``Accept-Crs: epsg:28992``, which the API demands for
+resources with geometry) gives ``oppervlakte``, ``gebruiksdoelen`` and ``status``.
+The address subject is refined with the ``adresseerbaarObjectIdentificatie`` found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import structlog
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from plugins import (
+    AddressRef,
+    AuthenticationFailed,
+    BadResponse,
+    Classification,
+    ConnectorContext,
+    ConnectorError,
+    ConnectorInfo,
+    ConnectorSettings,
+    EnrichResult,
+    Evidence,
+    FieldSpec,
+    Health,
+    Query,
+    QueryRejected,
+    Subject,
+    TraceContext,
+    json_body,
+    raise_for_status,
+    registry_client,
+    send,
+)
+
+__all__ = ["FIELDS", "BagConnector", "Settings", "problem_detail"]
+
+log = structlog.get_logger(__name__)
+
+VERSION = "0.1.0"
+REGISTRY = "BAG Individuele Bevragingen v2 (Kadaster)"
+CRS = "epsg:28992"
+
+_N = Classification.NORMAL
+FIELDS: Mapping[str, FieldSpec] = {
+    "adres": FieldSpec(_N, "adres als tekst, bv. 'Kleine Noord 88, 1621JH Hoorn'"),
+    "openbareRuimteNaam": FieldSpec(_N, "naam van de openbare ruimte (straat)"),
+    "woonplaatsNaam": FieldSpec(_N, "naam van de woonplaats"),
+    "nummeraanduidingIdentificatie": FieldSpec(_N, "BAG-id van de nummeraanduiding"),
+    "adresseerbaarObjectIdentificatie": FieldSpec(_N, "BAG-id van het adresseerbaar object"),
+    "pandIdentificaties": FieldSpec(_N, "BAG-id's van de panden (lijst)"),
+    "oppervlakte": FieldSpec(_N, "gebruiksoppervlakte van het verblijfsobject in m²"),
+    "gebruiksdoelen": FieldSpec(_N, "gebruiksdoelen van het verblijfsobject (lijst)"),
+    "status": FieldSpec(_N, "status van het verblijfsobject"),
+}
+#: fields only ``GET /adressen`` gives
+_ADRES_ONLY = frozenset(
+    {"adres", "openbareRuimteNaam", "woonplaatsNaam", "nummeraanduidingIdentificatie"}
+)
+#: fields only ``GET /verblijfsobjecten/{id}`` gives
+_VBO_ONLY = frozenset({"oppervlakte", "gebruiksdoelen", "status"})
+
+
+class Settings(ConnectorSettings):
+    """``[connectors.bag]``."""
+
+    base_url: str = Field(
+        default="https://api.bag.kadaster.nl/lvbag/individuelebevragingen/v2",
+        description="the registry's base URL, without trailing slash",
+    )
+    api_key_env: str = Field(
+        default="OPPLUS_BAG_API_KEY", description="environment variable holding the X-Api-Key"
+    )
+    exact_match: bool = Field(default=True, description="send exacteMatch=true")
+    page_size: int = Field(default=20, ge=10, le=100, description="pageSize of /adressen")
+    max_pages: int = Field(default=10, ge=1, le=100, description="pages of /adressen followed")
+    check_postcode: str = Field(default="1621JH", description="address asked by check()")
+    check_huisnummer: int = Field(default=88, ge=1, le=99999)
+
+
+class _Adres(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    openbareRuimteNaam: str
+    huisnummer: int
+    huisletter: str | None = None
+    huisnummertoevoeging: str | None = None
+    postcode: str | None = None
+    woonplaatsNaam: str
+    nummeraanduidingIdentificatie: str
+    adresseerbaarObjectIdentificatie: str | None = None
+    pandIdentificaties: list[str] = Field(default_factory=list)
+    indicatieNevenadres: bool = False
+
+    def label(self) -> str:
+        number = f"{self.huisnummer}{self.huisletter or ''}"
+        if self.huisnummertoevoeging:
+            number += f"-{self.huisnummertoevoeging}"
+        where = f"{self.postcode} {self.woonplaatsNaam}" if self.postcode else self.woonplaatsNaam
+        return f"{self.openbareRuimteNaam} {number}, {where}"
+
+
+class _Verblijfsobject(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    identificatie: str
+    oppervlakte: int
+    gebruiksdoelen: list[str]
+    status: str
+    maaktDeelUitVan: list[str] = Field(default_factory=list)
+
+
+def problem_detail(response: httpx.Response) -> str | None:
+    """The registry's own words from a problem+json body: ``code: title [params]``."""
+    body = response.json()
+    if not isinstance(body, dict):
+        return None
+    text = ": ".join(str(body[k]) for k in ("code", "title") if body.get(k))
+    params = body.get("invalid-params") or body.get("invalidParams") or []
+    names = [f"{p.get('name')} ({p.get('code')})" for p in params if isinstance(p, dict)]
+    if names:
+        text += f" [{', '.join(names)}]"
+    return text or None
+
+
+def _same(value: str | None, wanted: str | None) -> bool:
+    return (value or "").lower() == (wanted or "").lower()
+
+
+def _is_exact(adres: _Adres, subject: AddressRef) -> bool:
+    return (
+        adres.huisnummer == subject.huisnummer
+        and (adres.postcode is None or adres.postcode == subject.postcode)
+        and _same(adres.huisletter, subject.huisletter)
+        and _same(adres.huisnummertoevoeging, subject.huisnummertoevoeging)
+    )
+
+
+class BagConnector:
+    """Connector for BAG Individuele Bevragingen v2."""
+
+    def __init__(self, settings: Settings, context: ConnectorContext) -> None:
+        self.settings = settings
+        self._api_key = context.secret(settings.api_key_env)
+        headers = {"Accept": "application/hal+json"}
+        if self._api_key:
+            headers["X-Api-Key"] = self._api_key
+        self._client = registry_client(settings, context, headers=headers)
+        self.info = ConnectorInfo(
+            name="bag",
+            version=VERSION,
+            registry=REGISTRY,
+            subject_kinds=frozenset({"address"}),
+            fields=FIELDS,
+        )
+
+    def accepts(self, subject: Subject) -> bool:
+        return isinstance(subject, AddressRef)
+
+    async def enrich(self, query: Query) -> EnrichResult:
+        result = EnrichResult(info=self.info, query=query)
+        subject = query.subject
+        if not isinstance(subject, AddressRef):
+            raise QueryRejected("bag answers for addresses only; nothing was sent")
+        wanted = query.fields & FIELDS.keys()
+        if not wanted:
+            return result
+        self._require_key()
+
+        aoi = subject.adresseerbaarObjectIdentificatie
+        # the id already known spares /adressen when no address field is asked for
+        if aoi is None or wanted & _ADRES_ONLY:
+            found = await self._find_adres(subject, query.trace)
+            if found is None:
+                return result
+            adres, evidence = found
+            self._add_adres(result, adres, evidence, wanted)
+            found_aoi = adres.adresseerbaarObjectIdentificatie
+            if found_aoi and found_aoi != aoi:
+                result.refined = dataclasses.replace(
+                    subject, adresseerbaarObjectIdentificatie=found_aoi
+                )
+            aoi = found_aoi
+            vbo_wanted = wanted & _VBO_ONLY
+        else:
+            vbo_wanted = wanted & (
+                _VBO_ONLY | {"pandIdentificaties", "adresseerbaarObjectIdentificatie"}
+            )
+        # ligplaatsen (..02..) and standplaatsen (..03..) have no verblijfsobject
+        if vbo_wanted and aoi and aoi[4:6] == "01":
+            vbo = await self._verblijfsobject(aoi, query.trace)
+            if vbo is not None:
+                self._add_verblijfsobject(result, *vbo, vbo_wanted)
+        return result
+
+    async def check(self) -> Health:
+        started = time.perf_counter()
+        if not self._api_key:
+            return Health(ok=False, detail=f"no API key in {self.settings.api_key_env}")
+        params = {
+            "postcode": self.settings.check_postcode,
+            "huisnummer": str(self.settings.check_huisnummer),
+        }
+        try:
+            response = await send(self._client, "GET", "/adressen", params=params)
+            raise_for_status(response, detail=problem_detail)
+            json_body(response)
+        except ConnectorError as exc:
+            return Health(ok=False, detail=str(exc), latency_ms=_ms(started))
+        except Exception as exc:  # a probe reports, it never raises
+            return Health(ok=False, detail=f"probe failed: {type(exc).__name__}")
+        return Health(ok=True, detail=f"HTTP {response.status_code}", latency_ms=_ms(started))
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _require_key(self) -> None:
+        if not self._api_key:
+            raise AuthenticationFailed(
+                f"no BAG API key: environment variable {self.settings.api_key_env} is not set"
+            )
+
+    async def _find_adres(
+        self, subject: AddressRef, trace: TraceContext
+    ) -> tuple[_Adres, Evidence] | None:
+        params = {"postcode": subject.postcode, "huisnummer": str(subject.huisnummer)}
+        if subject.huisletter:
+            params["huisletter"] = subject.huisletter
+        if subject.huisnummertoevoeging:
+            params["huisnummertoevoeging"] = subject.huisnummertoevoeging
+        if self.settings.exact_match:
+            params["exacteMatch"] = "true"
+        if self.settings.page_size != 20:
+            params["pageSize"] = str(self.settings.page_size)
+
+        matches: list[tuple[_Adres, Evidence]] = []
+        url: str | None = "/adressen"
+        pages = 0
+        while url is not None:
+            if pages == self.settings.max_pages:
+                raise BadResponse(f"/adressen did not end within {pages} pages")
+            response = await send(
+                self._client, "GET", url, trace=trace, params=params if pages == 0 else None
+            )
+            raise_for_status(response, detail=problem_detail)
+            body = json_body(response)
+            evidence = Evidence.from_response(response, "GET /adressen")
+            for adres in _parse_adressen(body):
+                if _is_exact(adres, subject):
+                    matches.append((adres, evidence))
+            url = self._next_link(body)
+            pages += 1
+        if not matches:
+            return None
+        if len(matches) > 1:
+            log.info("bag.several_matches", count=len(matches))
+        # a hoofdadres before a nevenadres; otherwise the registry's order
+        matches.sort(key=lambda match: match[0].indicatieNevenadres)
+        return matches[0]
+
+    def _next_link(self, body: dict[str, Any]) -> str | None:
+        links = body.get("_links")
+        if links is None:
+            return None
+        if not isinstance(links, dict):
+            raise BadResponse("/adressen: _links is not an object")
+        nxt = links.get("next")
+        if nxt is None:
+            return None
+        href = nxt.get("href") if isinstance(nxt, dict) else None
+        if not isinstance(href, str):
+            raise BadResponse("/adressen: _links.next has no href")
+        target = self._client.base_url.join(href)
+        base = self._client.base_url
+        # the API key travels with every page: never follow a link off the registry
+        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+            raise BadResponse("/adressen: _links.next points away from the registry")
+        return str(target)
+
+    async def _verblijfsobject(
+        self, aoi: str, trace: TraceContext
+    ) -> tuple[_Verblijfsobject, Evidence] | None:
+        response = await send(
+            self._client,
+            "GET",
+            f"/verblijfsobjecten/{aoi}",
+            trace=trace,
+            headers={"Accept-Crs": CRS},
+        )
+        if response.status_code == 404:
+            return None
+        raise_for_status(response, detail=problem_detail)
+        body = json_body(response)
+        if not isinstance(body, dict) or not isinstance(body.get("verblijfsobject"), dict):
+            raise BadResponse("/verblijfsobjecten: no verblijfsobject in the answer")
+        try:
+            vbo = _Verblijfsobject.model_validate(body["verblijfsobject"])
+        except ValidationError as exc:
+            raise BadResponse(
+                f"/verblijfsobjecten: unexpected shape ({exc.error_count()} errors)"
+            ) from exc
+        return vbo, Evidence.from_response(response, "GET /verblijfsobjecten/{identificatie}")
+
+    @staticmethod
+    def _add_adres(
+        result: EnrichResult, adres: _Adres, evidence: Evidence, wanted: frozenset[str]
+    ) -> None:
+        values: dict[str, Any] = {
+            "adres": adres.label(),
+            "openbareRuimteNaam": adres.openbareRuimteNaam,
+            "woonplaatsNaam": adres.woonplaatsNaam,
+            "nummeraanduidingIdentificatie": adres.nummeraanduidingIdentificatie,
+            "adresseerbaarObjectIdentificatie": adres.adresseerbaarObjectIdentificatie,
+            "pandIdentificaties": list(adres.pandIdentificaties),
+        }
+        for name, value in values.items():
+            if name in wanted and value is not None:
+                result.add(name, value, evidence)
+
+    @staticmethod
+    def _add_verblijfsobject(
+        result: EnrichResult, vbo: _Verblijfsobject, evidence: Evidence, wanted: frozenset[str]
+    ) -> None:
+        values: dict[str, Any] = {
+            "oppervlakte": vbo.oppervlakte,
+            "gebruiksdoelen": list(vbo.gebruiksdoelen),
+            "status": vbo.status,
+            "pandIdentificaties": list(vbo.maaktDeelUitVan),
+            "adresseerbaarObjectIdentificatie": vbo.identificatie,
+        }
+        for name, value in values.items():
+            if name in wanted:
+                result.add(name, value, evidence)
+
+
+def _parse_adressen(body: Any) -> list[_Adres]:
+    if not isinstance(body, dict):
+        raise BadResponse("/adressen: the answer is not an object")
+    embedded = body.get("_embedded")
+    if embedded is None:
+        return []
+    if not isinstance(embedded, dict):
+        raise BadResponse("/adressen: _embedded is not an object")
+    items = embedded.get("adressen", [])
+    if not isinstance(items, list):
+        raise BadResponse("/adressen: _embedded.adressen is not a list")
+    try:
+        return [_Adres.model_validate(item) for item in items]
+    except ValidationError as exc:
+        raise BadResponse(
+            f"/adressen: unexpected address shape ({exc.error_count()} errors)"
+        ) from exc
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

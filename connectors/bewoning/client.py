@@ -1,0 +1,393 @@
+"""The BRP Bewoning connector: who is registered at an adresseerbaar object, and who is new.
+
+``POST /bewoningen`` with ``BewoningMetPeildatum`` for today and, when
+``aantalNieuweBewoners`` is asked for, once more for today minus
+``new_residents_window_days``: a bewoner today who was neither bewoner nor mogelijke
+bewoner then is new. Only addresses with an ``adresseerbaarObjectIdentificatie`` are
+accepted; the engine refines addresses through BAG (or BRP) first.
+Authentication: OAuth2 client credentials (production) or an ``X-API-KEY`` header.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from plugins import (
+    AddressRef,
+    AuthenticationFailed,
+    BadResponse,
+    Classification,
+    ConnectorContext,
+    ConnectorError,
+    ConnectorInfo,
+    ConnectorSettings,
+    EnrichResult,
+    Evidence,
+    FieldSpec,
+    Health,
+    PersonRef,
+    Query,
+    QueryRejected,
+    Subject,
+    TraceContext,
+    is_valid_bsn,
+    json_body,
+    raise_for_status,
+    registry_client,
+    send,
+)
+
+from .auth import TokenSource
+
+__all__ = ["FIELDS", "BewoningConnector", "Settings", "problem_detail"]
+
+VERSION = "0.1.0"
+REGISTRY = "BRP Bewoning (RvIG)"
+_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+_P = Classification.PERSONAL
+FIELDS: Mapping[str, FieldSpec] = {
+    "aantalBewoners": FieldSpec(_P, "aantal personen dat vandaag op het adres staat ingeschreven"),
+    "aantalMogelijkeBewoners": FieldSpec(_P, "aantal personen dat er mogelijk staat ingeschreven"),
+    "indicatieVeelBewoners": FieldSpec(_P, "meer dan 100 (mogelijke) bewoners"),
+    "bewoners": FieldSpec(
+        _P, "bewoners: burgerservicenummer, volledigeNaam, geboortedatum, leeftijd (lijst)"
+    ),
+    "aantalNieuweBewoners": FieldSpec(
+        _P, "bewoners van vandaag die er aan het begin van de periode niet stonden ingeschreven"
+    ),
+}
+
+
+class Settings(ConnectorSettings):
+    """``[connectors.bewoning]``."""
+
+    base_url: str = Field(
+        default="https://apigw.idm.diginetwerk.net/api/brp/bewoning",
+        description="the registry's base URL, without trailing slash",
+    )
+    auth: Literal["oauth2", "api_key"] = "oauth2"
+    token_url: str = Field(
+        default="https://auth.idm.diginetwerk.net/nidp/oauth/nam/token",
+        description="OAuth2 token endpoint (auth = oauth2)",
+    )
+    client_id: str | None = Field(default=None, description="OAuth2 client id from RvIG")
+    scope: str | None = Field(default=None, description="e.g. '{afnemersindicatie}-{OIN}'")
+    resource_server: str | None = Field(default=None, description="resourceServer form field")
+    client_secret_env: str = Field(
+        default="OPPLUS_BEWONING_CLIENT_SECRET",
+        description="environment variable holding the OAuth2 client secret",
+    )
+    api_key_env: str = Field(
+        default="OPPLUS_BEWONING_API_KEY",
+        description="environment variable holding the X-API-KEY (auth = api_key)",
+    )
+    new_residents_window_days: int = Field(default=90, ge=1, le=3650)
+    discover_residents: bool = Field(
+        default=False, description="report the bewoners as person subjects for the next round"
+    )
+
+
+class _Datum(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    type: str
+    datum: str | None = None
+    jaar: int | None = None
+    maand: int | None = None
+
+
+class _Geboorte(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    datum: _Datum | None = None
+
+
+class _Naam(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    volledigeNaam: str | None = None
+
+
+class _Bewoner(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    burgerservicenummer: str
+    geheimhoudingPersoonsgegevens: bool = False
+    naam: _Naam | None = None
+    geboorte: _Geboorte | None = None
+
+
+class _Bewoning(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    adresseerbaarObjectIdentificatie: str | None = None
+    bewoners: list[_Bewoner] = Field(default_factory=list)
+    mogelijkeBewoners: list[_Bewoner] = Field(default_factory=list)
+    indicatieVeelBewoners: bool = False
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    bewoningen: list[_Bewoning]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Occupancy:
+    """Who lived at the object on one peildatum, as one answer told it."""
+
+    bewoners: list[_Bewoner]
+    mogelijke: list[_Bewoner]
+    veel: bool
+    evidence: Evidence
+
+
+def problem_detail(response: httpx.Response) -> str | None:
+    """The registry's own words from a problem+json body: ``code: title [params]``."""
+    body = response.json()
+    if not isinstance(body, dict):
+        return None
+    text = ": ".join(str(body[k]) for k in ("code", "title") if body.get(k))
+    params = body.get("invalidParams") or []
+    names = [f"{p.get('name')} ({p.get('code')})" for p in params if isinstance(p, dict)]
+    if names:
+        text += f" [{', '.join(names)}]"
+    return text or None
+
+
+def _amsterdam_today() -> date:
+    return datetime.now(_AMSTERDAM).date()
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _birth(bewoner: _Bewoner, today: date) -> tuple[str | None, int | None]:
+    """ISO birth date (or its known part) and age; age only for a full date."""
+    datum = bewoner.geboorte.datum if bewoner.geboorte else None
+    if datum is None:
+        return None, None
+    if datum.type == "Datum" and datum.datum:
+        try:
+            born = date.fromisoformat(datum.datum)
+        except ValueError as exc:
+            raise BadResponse("bewoning: geboorte.datum is no ISO date") from exc
+        return born.isoformat(), _age(born, today)
+    if datum.type == "JaarMaandDatum" and datum.jaar and datum.maand:
+        return f"{datum.jaar:04d}-{datum.maand:02d}", None
+    if datum.type == "JaarDatum" and datum.jaar:
+        return f"{datum.jaar:04d}", None
+    return None, None
+
+
+def _unique(bewoners: list[_Bewoner]) -> list[_Bewoner]:
+    seen: dict[str, _Bewoner] = {}
+    for bewoner in bewoners:
+        seen.setdefault(bewoner.burgerservicenummer, bewoner)
+    return list(seen.values())
+
+
+class BewoningConnector:
+    """Connector for BRP Bewoning (Haal Centraal)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        context: ConnectorContext,
+        *,
+        today: Callable[[], date] = _amsterdam_today,
+    ) -> None:
+        self.settings = settings
+        self._today = today
+        self._client = registry_client(settings, context, headers={"Accept": "application/json"})
+        self._api_key: str | None = None
+        self._tokens: TokenSource | None = None
+        self._auth_problem: str | None = None
+        if settings.auth == "api_key":
+            self._api_key = context.secret(settings.api_key_env)
+            if not self._api_key:
+                self._auth_problem = f"environment variable {settings.api_key_env} is not set"
+        else:
+            secret = context.secret(settings.client_secret_env)
+            if not settings.client_id:
+                self._auth_problem = "client_id is not configured"
+            elif not secret:
+                self._auth_problem = f"environment variable {settings.client_secret_env} is not set"
+            else:
+                self._tokens = TokenSource(
+                    self._client,
+                    token_url=settings.token_url,
+                    client_id=settings.client_id,
+                    client_secret=secret,
+                    scope=settings.scope,
+                    resource_server=settings.resource_server,
+                )
+        self.info = ConnectorInfo(
+            name="bewoning",
+            version=VERSION,
+            registry=REGISTRY,
+            subject_kinds=frozenset({"address"}),
+            fields=FIELDS,
+        )
+
+    def accepts(self, subject: Subject) -> bool:
+        return (
+            isinstance(subject, AddressRef) and subject.adresseerbaarObjectIdentificatie is not None
+        )
+
+    async def enrich(self, query: Query) -> EnrichResult:
+        result = EnrichResult(info=self.info, query=query)
+        subject = query.subject
+        if not self.accepts(subject):
+            raise QueryRejected("bewoning needs an address with adresseerbaarObjectIdentificatie")
+        assert isinstance(subject, AddressRef) and subject.adresseerbaarObjectIdentificatie
+        wanted = query.fields & FIELDS.keys()
+        if not wanted:
+            return result
+        aoi = subject.adresseerbaarObjectIdentificatie
+        today = self._today()
+        now = await self._occupancy(aoi, today, query.trace)
+        if now.veel:
+            if "indicatieVeelBewoners" in wanted:
+                result.add("indicatieVeelBewoners", True, now.evidence)
+            return result
+        values: dict[str, Any] = {
+            "aantalBewoners": len(now.bewoners),
+            "aantalMogelijkeBewoners": len(now.mogelijke),
+            "indicatieVeelBewoners": False,
+            "bewoners": [self._bewoner(b, today) for b in now.bewoners],
+        }
+        for name, value in values.items():
+            if name in wanted:
+                result.add(name, value, now.evidence)
+        if "aantalNieuweBewoners" in wanted:
+            await self._add_new_residents(result, aoi, today, now, query.trace)
+        if self.settings.discover_residents:
+            for bewoner in now.bewoners:
+                if is_valid_bsn(bewoner.burgerservicenummer):
+                    result.discover(PersonRef(bewoner.burgerservicenummer))
+        return result
+
+    async def check(self) -> Health:
+        """Probe with the credentials without asking for anyone's data.
+
+        The body lacks the required parameters: the gateway authenticates first, so a
+        400 ``paramsValidation`` proves the credentials work and returns no persons.
+        """
+        started = time.perf_counter()
+        if self._auth_problem:
+            return Health(ok=False, detail=f"not configured: {self._auth_problem}")
+        try:
+            response = await self._post({"type": "BewoningMetPeildatum"}, None, check=True)
+        except ConnectorError as exc:
+            return Health(ok=False, detail=str(exc), latency_ms=_ms(started))
+        except Exception as exc:  # a probe reports, it never raises
+            return Health(ok=False, detail=f"probe failed: {type(exc).__name__}")
+        detail = (
+            "credentials accepted (the probe without parameters was answered HTTP 400)"
+            if response.status_code == 400
+            else f"credentials accepted (HTTP {response.status_code})"
+        )
+        return Health(ok=True, detail=detail, latency_ms=_ms(started))
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def _add_new_residents(
+        self, result: EnrichResult, aoi: str, today: date, now: _Occupancy, trace: TraceContext
+    ) -> None:
+        then_day = today - timedelta(days=self.settings.new_residents_window_days)
+        then = await self._occupancy(aoi, then_day, trace)
+        if then.veel:
+            return  # who lived there then is not told; "new" cannot be counted
+        before = {b.burgerservicenummer for b in then.bewoners + then.mogelijke}
+        new = [b for b in now.bewoners if b.burgerservicenummer not in before]
+        result.evidence.append(then.evidence)
+        fact = result.add("aantalNieuweBewoners", len(new), now.evidence)
+        provenance = dataclasses.replace(
+            fact.provenance, derived_from=(now.evidence.request_id, then.evidence.request_id)
+        )
+        result.facts[-1] = dataclasses.replace(fact, provenance=provenance)
+
+    async def _occupancy(self, aoi: str, day: date, trace: TraceContext) -> _Occupancy:
+        body = {
+            "type": "BewoningMetPeildatum",
+            "adresseerbaarObjectIdentificatie": aoi,
+            "peildatum": day.isoformat(),
+        }
+        response = await self._post(body, trace)
+        try:
+            answer = _Answer.model_validate(json_body(response))
+        except ValidationError as exc:
+            raise BadResponse(f"bewoningen: unexpected shape ({exc.error_count()} errors)") from exc
+        mine = [b for b in answer.bewoningen if b.adresseerbaarObjectIdentificatie in (None, aoi)]
+        return _Occupancy(
+            bewoners=_unique([p for b in mine for p in b.bewoners]),
+            mogelijke=_unique([p for b in mine for p in b.mogelijkeBewoners]),
+            veel=any(b.indicatieVeelBewoners for b in mine),
+            evidence=Evidence.from_response(
+                response, f"POST /bewoningen BewoningMetPeildatum {day.isoformat()}"
+            ),
+        )
+
+    async def _post(
+        self, body: dict[str, Any], trace: TraceContext | None, *, check: bool = False
+    ) -> httpx.Response:
+        response = await send(
+            self._client,
+            "POST",
+            "/bewoningen",
+            trace=trace,
+            json=body,
+            headers=await self._auth_headers(trace),
+        )
+        if response.status_code == 401 and self._tokens is not None:
+            # the token may have been revoked or expired early: one fresh try
+            self._tokens.invalidate()
+            response = await send(
+                self._client,
+                "POST",
+                "/bewoningen",
+                trace=trace,
+                json=body,
+                headers=await self._auth_headers(trace),
+            )
+        if check and response.status_code == 400:
+            return response
+        raise_for_status(response, detail=problem_detail)
+        return response
+
+    async def _auth_headers(self, trace: TraceContext | None) -> dict[str, str]:
+        if self._auth_problem:
+            raise AuthenticationFailed(f"BRP Bewoning credentials: {self._auth_problem}")
+        if self._tokens is not None:
+            return {"Authorization": f"Bearer {await self._tokens.token(trace)}"}
+        assert self._api_key is not None
+        return {"X-API-KEY": self._api_key}
+
+    @staticmethod
+    def _bewoner(bewoner: _Bewoner, today: date) -> dict[str, Any]:
+        geboortedatum, leeftijd = _birth(bewoner, today)
+        entry: dict[str, Any] = {
+            "burgerservicenummer": bewoner.burgerservicenummer,
+            "volledigeNaam": bewoner.naam.volledigeNaam if bewoner.naam else None,
+            "geboortedatum": geboortedatum,
+            "leeftijd": leeftijd,
+        }
+        if bewoner.geheimhoudingPersoonsgegevens:
+            entry["geheimhoudingPersoonsgegevens"] = True
+        return entry
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
