@@ -24,7 +24,7 @@ def build_fakes_app(
     *,
     per_fake: Mapping[str, Mapping[str, Any]] | None = None,
     **options: Any,
-) -> Starlette:
+) -> _Dispatcher:
     """One app mounting every fake.
 
     ``options`` (e.g. ``latency_s``) go to each factory that accepts them; ``per_fake``
@@ -49,14 +49,39 @@ def build_fakes_app(
 
     routes.append(Route("/_fakes", list_fakes))
     routes.append(Route("/_fakes/traceparents", traceparents))
-    # Longer mount paths first, so "/" (a fake serving several roots) comes last.
-    for spec in sorted(fakes.values(), key=lambda s: len(s.mount or ""), reverse=True):
+    mounts: list[tuple[str, Any]] = []
+    for spec in fakes.values():
         app = _create(spec, {**options, **(per_fake or {}).get(spec.name, {})})
         apps[spec.name] = app
-        routes.append(Mount(spec.mount or "", app=app))
-    root = Starlette(routes=routes)
+        mounts.append((spec.mount.rstrip("/"), app))
+    # Longest mount first, so a fake serving several roots at "" comes last.
+    mounts.sort(key=lambda m: len(m[0]), reverse=True)
+    index_app = Starlette(routes=routes)
+    root = _Dispatcher(mounts, index_app)
     root.state.fakes = apps
     return root
+
+
+class _Dispatcher:
+    """Routes by mount path, including the bare mount path itself (a SOAP endpoint
+    address has no trailing slash; Starlette's Mount would redirect it)."""
+
+    def __init__(self, mounts: list[tuple[str, Any]], fallback: Starlette) -> None:
+        self.mounts = mounts
+        self.fallback = fallback
+        self.state = fallback.state
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket") and not scope["path"].startswith("/_fakes"):
+            path = scope["path"]
+            for mount, app in self.mounts:
+                if not mount or path == mount or path.startswith(mount + "/"):
+                    child = dict(scope)
+                    child["root_path"] = scope.get("root_path", "") + mount
+                    # Starlette >= 0.33 routes on path minus root_path; keep the full path.
+                    await app(child, receive, send)
+                    return
+        await self.fallback(scope, receive, send)
 
 
 def _create(spec: FakeSpec, options: Mapping[str, Any]) -> Any:
