@@ -98,7 +98,8 @@ class _Harness:
     ) -> Connector:
         if transport is None:
             app = self.case.fake.app_factory(**self.case.fake_options)
-            transport = httpx.ASGITransport(app=app)
+            # The fake's routes are relative to its mount, as when the hub mounts it.
+            transport = httpx.ASGITransport(app=app, root_path=self.case.fake.mount)
         context = ConnectorContext(
             transport=transport, env={**self.case.fake.test_env, **(env or {})}
         )
