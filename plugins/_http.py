@@ -78,7 +78,14 @@ async def send(
 
 
 def _where(client: httpx.AsyncClient, url: str) -> str:
-    return str(client.base_url.join(url).copy_with(query=None))
+    """The URL a request went to, without query string (which may carry identifiers).
+
+    Relative URLs are appended to the base path as httpx does (``join`` would drop it).
+    """
+    if url.startswith(("http://", "https://")):
+        return str(httpx.URL(url).copy_with(query=None))
+    base = str(client.base_url.copy_with(query=None)).rstrip("/")
+    return f"{base}/{url.lstrip('/').split('?')[0]}"
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

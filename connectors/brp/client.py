@@ -1,0 +1,419 @@
+"""The BRP Personen v2 connector: ``RaadpleegMetBurgerservicenummer`` for one person.
+
+The connector asks ``POST {base_url}/personen`` for exactly the BRP fields its declared
+fields need (:data:`FIELDS`), and only for those the query allows; when none apply it
+does not call the registry at all. It authenticates with an OAuth2 client-credentials
+token (shared by concurrent calls, renewed shortly before expiry and once on a 401) or
+with the older ``X-API-KEY``, and sends the municipal gateway's purpose headers
+(``x-doelbinding``, ``x-verwerking``, ``x-gebruiker``, ``x-origin-oin``) when configured.
+
+A person's ``Adres`` residence is reported as a discovered :class:`~plugins.AddressRef`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+from urllib.parse import quote
+
+import httpx
+import structlog
+from pydantic import Field
+
+from plugins import (
+    AuthenticationFailed,
+    BadResponse,
+    Classification,
+    ConnectorContext,
+    ConnectorError,
+    ConnectorInfo,
+    ConnectorSettings,
+    EnrichResult,
+    Evidence,
+    FieldSpec,
+    Health,
+    PersonRef,
+    Query,
+    QueryRejected,
+    Subject,
+    TraceContext,
+    json_body,
+    raise_for_status,
+    registry_client,
+    send,
+)
+
+from . import _values as v
+from ._auth import TokenSource
+
+__all__ = ["FIELDS", "OPERATION", "BrpConnector", "BrpSettings", "create_connector"]
+
+log = structlog.get_logger(__name__)
+
+NAME = "brp"
+VERSION = "1.0.0"
+REGISTRY = "BRP Personen v2 (RvIG)"
+OPERATION = "RaadpleegMetBurgerservicenummer"
+# relative (no leading slash), so that it is resolved under the base URL's path everywhere
+_PERSONEN = "personen"
+
+_P = Classification.PERSONAL
+
+
+class BrpSettings(ConnectorSettings):
+    """``[connectors.brp]``: where the BRP API is and how to authenticate."""
+
+    auth: Literal["oauth2", "api_key"] = "oauth2"
+    token_url: str | None = Field(
+        default=None, description="OAuth2 token endpoint; default {base_url}/token"
+    )
+    client_id: str | None = Field(default=None, description="OAuth2 client id")
+    scope: str | None = Field(default=None, description="OAuth2 scope, when the gateway wants one")
+    client_secret_env: str = "OPPLUS_BRP_CLIENT_SECRET"  # noqa: S105 - a variable name
+    api_key_env: str = "OPPLUS_BRP_API_KEY"
+    purpose_headers: bool = Field(
+        default=True, description="send x-doelbinding, x-verwerking, x-gebruiker (x-origin-oin)"
+    )
+    origin_oin: str | None = Field(default=None, description="OIN sent as x-origin-oin")
+    gemeente_van_inschrijving: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{4}$",
+        description="only persons registered in this gemeente (gemeenteVanInschrijving)",
+    )
+    health_check_bsn: str = Field(default="999993653", pattern=r"^[0-9]{9}$")
+    token_renew_margin_s: float = Field(
+        default=30.0, ge=0, le=3600, description="renew a token this long before it expires"
+    )
+
+
+Reader = Callable[[Any], Any]
+
+#: connector field -> (its spec, the BRP field paths it needs, how to read its value)
+FIELDS: Mapping[str, tuple[FieldSpec, tuple[str, ...], str, Reader]] = {
+    "burgerservicenummer": (
+        FieldSpec(_P, "Burgerservicenummer"),
+        ("burgerservicenummer",),
+        "burgerservicenummer",
+        lambda x: v.text(x, "burgerservicenummer"),
+    ),
+    "naam.volledigeNaam": (
+        FieldSpec(_P, "Volledige naam (voornamen, voorvoegsel, geslachtsnaam)"),
+        ("naam.volledigeNaam",),
+        "naam.volledigeNaam",
+        lambda x: v.text(x, "naam.volledigeNaam"),
+    ),
+    "naam.voornamen": (
+        FieldSpec(_P, "Voornamen"),
+        ("naam.voornamen",),
+        "naam.voornamen",
+        lambda x: v.text(x, "naam.voornamen"),
+    ),
+    "naam.voorvoegsel": (
+        FieldSpec(_P, "Voorvoegsel van de geslachtsnaam"),
+        ("naam.voorvoegsel",),
+        "naam.voorvoegsel",
+        lambda x: v.text(x, "naam.voorvoegsel"),
+    ),
+    "naam.geslachtsnaam": (
+        FieldSpec(_P, "Geslachtsnaam"),
+        ("naam.geslachtsnaam",),
+        "naam.geslachtsnaam",
+        lambda x: v.text(x, "naam.geslachtsnaam"),
+    ),
+    "geboorte.datum": (
+        FieldSpec(_P, "Geboortedatum (JJJJ-MM-DD; JJJJ of JJJJ-MM als deels onbekend)"),
+        ("geboorte.datum",),
+        "geboorte.datum",
+        lambda x: v.iso_date(x, "geboorte.datum"),
+    ),
+    "geboorte.plaats": (
+        FieldSpec(_P, "Geboorteplaats"),
+        ("geboorte.plaats",),
+        "geboorte.plaats",
+        lambda x: v.omschrijving(x, "geboorte.plaats"),
+    ),
+    "leeftijd": (
+        FieldSpec(_P, "Leeftijd in jaren"),
+        ("leeftijd",),
+        "leeftijd",
+        lambda x: v.whole_number(x, "leeftijd"),
+    ),
+    "geslacht": (
+        FieldSpec(_P, "Geslacht"),
+        ("geslacht",),
+        "geslacht",
+        lambda x: v.omschrijving(x, "geslacht"),
+    ),
+    "nationaliteiten": (
+        FieldSpec(_P, "Nationaliteiten"),
+        ("nationaliteiten.nationaliteit",),
+        "nationaliteiten",
+        v.read_nationaliteiten,
+    ),
+    "verblijfplaats": (
+        FieldSpec(_P, "Verblijfplaats (adres, buitenland of onbekend)"),
+        ("verblijfplaats",),
+        "verblijfplaats",
+        v.read_verblijfplaats,
+    ),
+    "gemeenteVanInschrijving": (
+        FieldSpec(_P, "Gemeente van inschrijving"),
+        ("gemeenteVanInschrijving",),
+        "gemeenteVanInschrijving",
+        lambda x: v.coded(x, "gemeenteVanInschrijving"),
+    ),
+    "datumInschrijvingInGemeente": (
+        FieldSpec(_P, "Datum inschrijving in de gemeente"),
+        ("datumInschrijvingInGemeente",),
+        "datumInschrijvingInGemeente",
+        lambda x: v.iso_date(x, "datumInschrijvingInGemeente"),
+    ),
+    "immigratie": (
+        FieldSpec(_P, "Immigratie (land vanwaar ingeschreven, datum vestiging in Nederland)"),
+        ("immigratie",),
+        "immigratie",
+        v.read_immigratie,
+    ),
+    "overlijden": (
+        FieldSpec(_P, "Overlijden (datum, plaats, land)"),
+        ("overlijden",),
+        "overlijden",
+        v.read_overlijden,
+    ),
+    # an automatic field: never requested, added by the registry when it applies
+    "geheimhoudingPersoonsgegevens": (
+        FieldSpec(_P, "Geheimhouding persoonsgegevens (niet verstrekken aan derden)"),
+        (),
+        "geheimhoudingPersoonsgegevens",
+        lambda x: x is True,
+    ),
+}
+
+#: asked for when only automatic fields are wanted: the subject's own identifier
+_MINIMAL_FIELDS = ("burgerservicenummer",)
+
+
+def brp_fields(wanted: list[str]) -> list[str]:
+    """The BRP ``fields`` parameter for the connector fields ``wanted`` (no duplicates)."""
+    paths = [path for name in wanted for path in FIELDS[name][1]]
+    return list(dict.fromkeys(paths)) or list(_MINIMAL_FIELDS)
+
+
+def problem_detail(response: httpx.Response) -> str | None:
+    """The registry's own error text from a problem+json body."""
+    body = response.json()
+    if not isinstance(body, dict):
+        return None
+    parts = [str(body[k]) for k in ("title", "detail") if isinstance(body.get(k), str)]
+    text = " ".join(parts)
+    if isinstance(body.get("code"), str):
+        text = f"{text} [{body['code']}]" if text else f"[{body['code']}]"
+    invalid = body.get("invalidParams")
+    if isinstance(invalid, list):
+        names = [str(p["name"]) for p in invalid if isinstance(p, dict) and "name" in p]
+        if names:
+            text = f"{text} (invalidParams: {', '.join(names)})"
+    return text or None
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _header_value(value: str) -> str:
+    """A header-safe value: control characters dropped, non-ASCII percent-encoded."""
+    value = _UNSAFE.sub("", value)
+    return value if value.isascii() else quote(value, safe=" !#$&'()*+,/:;=?@[]~")
+
+
+def _lookup(persoon: Mapping[str, Any], dotted: str) -> Any:
+    node: Any = persoon
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping):
+            raise BadResponse(f"BRP answer: {dotted} is not inside an object")
+        node = node.get(part)
+        if node is None:
+            return None
+    return node
+
+
+class BrpConnector:
+    """Asks BRP Personen v2 about one person (``RaadpleegMetBurgerservicenummer``)."""
+
+    info = ConnectorInfo(
+        name=NAME,
+        version=VERSION,
+        registry=REGISTRY,
+        subject_kinds=frozenset({"person"}),
+        fields={name: spec for name, (spec, *_rest) in FIELDS.items()},
+    )
+
+    def __init__(self, settings: BrpSettings, context: ConnectorContext) -> None:
+        self._settings = settings
+        self._client = registry_client(settings, context, headers={"Accept": "application/json"})
+        self._api_key = context.secret(settings.api_key_env)
+        self._tokens: TokenSource | None = None
+        if settings.auth == "oauth2":
+            self._tokens = TokenSource(
+                token_url=settings.token_url or f"{settings.base_url.rstrip('/')}/token",
+                client_id=settings.client_id,
+                client_secret=context.secret(settings.client_secret_env),
+                scope=settings.scope,
+                margin_s=settings.token_renew_margin_s,
+            )
+
+    @property
+    def token_fetches(self) -> int:
+        """How many OAuth2 tokens this connector fetched."""
+        return self._tokens.fetches if self._tokens else 0
+
+    def accepts(self, subject: Subject) -> bool:
+        return subject.kind == "person"
+
+    async def enrich(self, query: Query) -> EnrichResult:
+        result = EnrichResult(info=self.info, query=query)
+        subject = query.subject
+        if not isinstance(subject, PersonRef):
+            raise QueryRejected(f"BRP answers for persons only, not for {subject.kind}")
+        wanted = [name for name in FIELDS if name in query.fields]
+        if not wanted:
+            return result
+        body: dict[str, Any] = {
+            "type": OPERATION,
+            "burgerservicenummer": [subject.burgerservicenummer],
+            "fields": brp_fields(wanted),
+        }
+        if self._settings.gemeente_van_inschrijving:
+            body["gemeenteVanInschrijving"] = self._settings.gemeente_van_inschrijving
+        response = await self._post(body, trace=query.trace, headers=self._purpose(query))
+        persoon = self._persoon(response, subject.burgerservicenummer)
+        evidence = Evidence.from_response(response, OPERATION)
+        result.evidence.append(evidence)
+        if persoon is None:
+            return result
+        if persoon.get("geheimhoudingPersoonsgegevens") is True:
+            log.info(
+                "brp.geheimhouding_persoonsgegevens",
+                signal_id=query.signal_id,
+                purpose=query.purpose.id,
+                trace_id=query.trace.trace_id,
+            )
+        for name in wanted:
+            _spec, _paths, source, read = FIELDS[name]
+            raw = _lookup(persoon, source)
+            if raw is None and name != "geheimhoudingPersoonsgegevens":
+                continue
+            value = read(raw)
+            result.add(name, value, evidence)
+            if name == "verblijfplaats":
+                self._discover(result, value, query)
+        return result
+
+    def _discover(self, result: EnrichResult, verblijfplaats: dict[str, Any], query: Query) -> None:
+        if verblijfplaats.get("type") != "Adres":
+            return
+        try:
+            result.discover(v.address_ref(verblijfplaats))
+        except ValueError as exc:
+            # an unusable address is still a fact; it just cannot feed the next round
+            log.info("brp.address_not_discovered", reason=str(exc), trace_id=query.trace.trace_id)
+
+    def _persoon(self, response: httpx.Response, bsn: str) -> Mapping[str, Any] | None:
+        raise_for_status(response, detail=problem_detail)
+        data = json_body(response)
+        if not isinstance(data, dict) or not isinstance(data.get("personen"), list):
+            raise BadResponse("BRP answer: no personen list")
+        personen = data["personen"]
+        if not personen:
+            return None
+        if len(personen) > 1 or not isinstance(personen[0], dict):
+            raise BadResponse("BRP answer: expected at most one persoon object")
+        persoon: Mapping[str, Any] = personen[0]
+        answered = persoon.get("burgerservicenummer")
+        if answered is not None and answered != bsn:
+            raise BadResponse("BRP answer: a different burgerservicenummer than asked for")
+        return persoon
+
+    def _purpose(self, query: Query) -> dict[str, str]:
+        if not self._settings.purpose_headers:
+            return {}
+        headers = {
+            "x-doelbinding": query.purpose.id,
+            "x-verwerking": query.purpose.name,
+            "x-gebruiker": query.officer.id,
+        }
+        if self._settings.origin_oin:
+            headers["x-origin-oin"] = self._settings.origin_oin
+        return {k: _header_value(value) for k, value in headers.items()}
+
+    async def _auth(
+        self, trace: TraceContext | None, stale: str | None = None
+    ) -> tuple[dict[str, str], str | None]:
+        if self._tokens is None:
+            if not self._api_key:
+                raise AuthenticationFailed(
+                    f"BRP: the API key is not set ({self._settings.api_key_env})"
+                )
+            return {"X-API-KEY": self._api_key}, None
+        token = await self._tokens.get(self._client, trace=trace, stale=stale)
+        return {"Authorization": f"Bearer {token}"}, token
+
+    async def _post(
+        self, body: dict[str, Any], *, trace: TraceContext, headers: Mapping[str, str]
+    ) -> httpx.Response:
+        auth, token = await self._auth(trace)
+        response = await send(
+            self._client, "POST", _PERSONEN, trace=trace, json=body, headers={**headers, **auth}
+        )
+        if response.status_code == 401 and token is not None:
+            # the token may have been revoked or expired early: renew it once
+            auth, _ = await self._auth(trace, stale=token)
+            response = await send(
+                self._client,
+                "POST",
+                _PERSONEN,
+                trace=trace,
+                json=body,
+                headers={**headers, **auth},
+            )
+        return response
+
+    async def check(self) -> Health:
+        """Fetch a fresh token (OAuth2) and ask for one well-known test BSN."""
+        started = time.perf_counter()
+        trace = TraceContext.new_trace()
+
+        def elapsed() -> float:
+            return round((time.perf_counter() - started) * 1000, 1)
+
+        body = {
+            "type": OPERATION,
+            "burgerservicenummer": [self._settings.health_check_bsn],
+            "fields": list(_MINIMAL_FIELDS),
+        }
+        try:
+            if self._tokens is not None:
+                await self._tokens.get(self._client, trace=trace, force=True)
+            response = await self._post(body, trace=trace, headers={})
+            self._persoon(response, self._settings.health_check_bsn)
+        except ConnectorError as exc:
+            return Health(ok=False, detail=str(exc), latency_ms=elapsed())
+        except Exception as exc:  # a probe reports, it never raises
+            return Health(ok=False, detail=f"unexpected {type(exc).__name__}", latency_ms=elapsed())
+        where = str(response.request.url.copy_with(query=None))
+        return Health(
+            ok=True, detail=f"HTTP {response.status_code} from {where}", latency_ms=elapsed()
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+def create_connector(settings: Any, context: ConnectorContext) -> BrpConnector:
+    """The :class:`~plugins.ConnectorSpec` factory: settings as a model or a mapping."""
+    if not isinstance(settings, BrpSettings):
+        settings = BrpSettings.model_validate(
+            settings.model_dump() if hasattr(settings, "model_dump") else settings
+        )
+    return BrpConnector(settings, context)

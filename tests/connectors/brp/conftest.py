@@ -1,0 +1,117 @@
+"""Fixtures for the BRP connector tests: the fake mounted at its official path, queries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from connectors.brp.client import BrpConnector, BrpSettings
+from connectors.brp.data import TEST_API_KEY, TEST_CLIENT_ID, TEST_CLIENT_SECRET
+from connectors.brp.fake import MOUNT, create_app
+from plugins import ConnectorContext, Officer, PersonRef, Purpose, Query, TraceContext
+
+#: the fake's fixed "today" in these tests (recent dates and ages depend on it)
+TODAY = date(2026, 11, 28)
+BASE_URL = f"http://fake{MOUNT}"
+TEST_ENV = {"OPPLUS_BRP_CLIENT_SECRET": TEST_CLIENT_SECRET, "OPPLUS_BRP_API_KEY": TEST_API_KEY}
+
+
+def mounted(fake: FastAPI) -> FastAPI:
+    """The fake under its official base path, as the hub mounts it."""
+    parent = FastAPI()
+    parent.mount(MOUNT, fake)
+    return parent
+
+
+@pytest.fixture
+def today() -> date:
+    return TODAY
+
+
+@pytest.fixture
+def fake() -> FastAPI:
+    return create_app(today=TODAY)
+
+
+@pytest.fixture
+async def open_fake() -> AsyncIterator[Callable[[FastAPI], httpx.AsyncClient]]:
+    """Open an HTTP client on any fake app (e.g. one with failure injection)."""
+    opened: list[httpx.AsyncClient] = []
+
+    def open_(app: FastAPI) -> httpx.AsyncClient:
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=mounted(app)), base_url=BASE_URL
+        )
+        opened.append(client)
+        return client
+
+    yield open_
+    for client in opened:
+        await client.aclose()
+
+
+@pytest.fixture
+async def fake_http(fake: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=mounted(fake))
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+        yield client
+
+
+@pytest.fixture
+async def token(fake_http: httpx.AsyncClient) -> str:
+    response = await fake_http.post(
+        "/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": TEST_CLIENT_ID,
+            "client_secret": TEST_CLIENT_SECRET,
+        },
+    )
+    assert response.status_code == 200
+    value: str = response.json()["access_token"]
+    return value
+
+
+def _query(bsn: str = "999993653", fields: Iterable[str] = ("burgerservicenummer",)) -> Query:
+    return Query(
+        subject=PersonRef(bsn),
+        fields=frozenset(fields),
+        purpose=Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 3.3 Wet BRP"),
+        officer=Officer("o-1", "Test Officer", "0405"),
+        signal_id="s-1",
+        trace=TraceContext.new_trace(),
+        municipality="0405",
+    )
+
+
+@pytest.fixture
+def make_query() -> Callable[..., Query]:
+    return _query
+
+
+@pytest.fixture
+async def connect(fake: FastAPI) -> AsyncIterator[Callable[..., BrpConnector]]:
+    """Build connectors against the in-process fake; closed after the test."""
+    made: list[BrpConnector] = []
+
+    def build(
+        *, env: dict[str, str] | None = None, app: FastAPI | None = None, **settings: Any
+    ) -> BrpConnector:
+        options: dict[str, Any] = {"base_url": BASE_URL, "client_id": TEST_CLIENT_ID}
+        options.update(settings)
+        context = ConnectorContext(
+            transport=httpx.ASGITransport(app=mounted(app or fake)),
+            env=TEST_ENV if env is None else env,
+        )
+        connector = BrpConnector(BrpSettings(**options), context)
+        made.append(connector)
+        return connector
+
+    yield build
+    for connector in made:
+        await connector.aclose()

@@ -1,0 +1,46 @@
+"""The BRP plugin registers its connector and fake through the hooks."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from connectors.brp.client import BrpConnector, BrpSettings
+from connectors.brp.data import TEST_API_KEY, TEST_CLIENT_SECRET
+from plugins import ConnectorContext, make_plugins
+
+
+def test_registers_connector_and_fake() -> None:
+    plugins = make_plugins(["connectors.brp.plugin"], load_entry_points=False, environ={})
+    assert plugins.names == ["brp"]
+    spec = plugins.connectors()["brp"]
+    assert spec.settings_model is BrpSettings
+    fake = plugins.fakes()["brp"]
+    assert fake.mount == "/haalcentraal/api/brp"
+    assert dict(fake.test_env) == {
+        "OPPLUS_BRP_CLIENT_SECRET": TEST_CLIENT_SECRET,
+        "OPPLUS_BRP_API_KEY": TEST_API_KEY,
+    }
+    assert isinstance(fake.app_factory(), FastAPI)
+
+
+async def test_factory_accepts_a_settings_mapping() -> None:
+    plugins = make_plugins(["connectors.brp.plugin"], load_entry_points=False, environ={})
+    factory = plugins.connectors()["brp"].factory
+    connector = factory(
+        {"base_url": "https://brp.test/api/brp", "auth": "api_key"},
+        ConnectorContext(transport=httpx.MockTransport(lambda r: httpx.Response(500))),
+    )
+    assert isinstance(connector, BrpConnector)
+    assert connector.info.name == "brp"
+    await connector.aclose()
+
+
+def test_settings_defaults() -> None:
+    settings = BrpSettings(base_url="https://brp.test")
+    assert settings.auth == "oauth2"
+    assert settings.client_secret_env == "OPPLUS_BRP_CLIENT_SECRET"
+    assert settings.api_key_env == "OPPLUS_BRP_API_KEY"
+    assert settings.purpose_headers is True
+    assert settings.health_check_bsn == "999993653"
+    assert settings.token_url is None and settings.origin_oin is None

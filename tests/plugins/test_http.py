@@ -1,0 +1,118 @@
+"""The HTTP helpers: error mapping and messages that name the right URL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from plugins import (
+    AuthenticationFailed,
+    BadResponse,
+    ConnectorContext,
+    ConnectorSettings,
+    QueryRejected,
+    RateLimited,
+    RegistryTimeout,
+    RegistryUnavailable,
+    TraceContext,
+    json_body,
+    parse_retry_after,
+    raise_for_status,
+    registry_client,
+    send,
+)
+
+
+def client(handler) -> httpx.AsyncClient:
+    settings = ConnectorSettings(base_url="http://registry.test/api/v2")
+    return registry_client(settings, ConnectorContext(transport=httpx.MockTransport(handler)))
+
+
+async def test_send_adds_traceparent_and_keeps_base_path():
+    seen = {}
+
+    def handler(request):
+        seen["url"] = str(request.url)
+        seen["tp"] = request.headers["traceparent"]
+        return httpx.Response(200, json={})
+
+    trace = TraceContext.new_trace()
+    async with client(handler) as c:
+        await send(c, "GET", "/zoeken", trace=trace, params={"q": "1"})
+    assert seen["url"] == "http://registry.test/api/v2/zoeken?q=1"
+    assert seen["tp"] == trace.traceparent
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind"),
+    [(httpx.ReadTimeout, RegistryTimeout), (httpx.ConnectError, RegistryUnavailable)],
+)
+async def test_transport_errors_are_mapped_and_name_the_full_url_without_query(exc, kind):
+    def handler(request):
+        raise exc("boom", request=request)
+
+    async with client(handler) as c:
+        with pytest.raises(kind) as info:
+            await send(c, "GET", "/zoeken?bsn=999993653")
+    assert "http://registry.test/api/v2/zoeken" in str(info.value)
+    assert "999993653" not in str(info.value)
+    assert info.value.transient
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "transient"),
+    [
+        (401, AuthenticationFailed, False),
+        (403, AuthenticationFailed, False),
+        (400, QueryRejected, False),
+        (404, QueryRejected, False),
+        (500, RegistryUnavailable, False),
+        (502, RegistryUnavailable, True),
+        (503, RegistryUnavailable, True),
+        (504, RegistryUnavailable, True),
+        (429, RateLimited, True),
+    ],
+)
+def test_raise_for_status(status, kind, transient):
+    request = httpx.Request("GET", "http://r.test/x?bsn=1")
+    response = httpx.Response(
+        status, request=request, headers={"retry-after": "3"}, json={"title": "uitleg"}
+    )
+    with pytest.raises(kind) as info:
+        raise_for_status(response, detail=lambda r: r.json()["title"])
+    assert info.value.transient is transient
+    assert "uitleg" in str(info.value) and "bsn" not in str(info.value)
+    if kind is RateLimited:
+        assert info.value.retry_after == 3
+
+
+def test_retry_after_http_date():
+    now = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("Sat, 28 Nov 2026 12:00:10 GMT", now=now) == 10
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize(
+    ("ctype", "body"),
+    [("text/html", b"<html/>"), ("application/json", b"{bad"), ("", b"{}")],
+)
+def test_json_body_refuses_non_json(ctype, body):
+    request = httpx.Request("GET", "http://r.test/x")
+    response = httpx.Response(
+        200, request=request, content=body, headers={"content-type": ctype} if ctype else {}
+    )
+    with pytest.raises(BadResponse):
+        json_body(response)
+
+
+def test_json_body_accepts_problem_json():
+    request = httpx.Request("GET", "http://r.test/x")
+    response = httpx.Response(
+        200,
+        request=request,
+        content=b'{"a": 1}',
+        headers={"content-type": "application/problem+json"},
+    )
+    assert json_body(response) == {"a": 1}
