@@ -1,0 +1,501 @@
+"""The BRK connector: who owns the property at an address.
+
+Up to three kinds of calls of Kadaster BRK Bevragen v2, each only when a requested field
+needs it:
+
+1. ``GET /kadastraalonroerendezaken?postcode=&huisnummer=[&huisletter][&huisnummertoevoeging]``
+   (with ``fields=identificatie,kadastraleAanduiding,adressen``) finds the kadastraal
+   onroerende zaken (KOZ) at the address; a KOZ counts when one of its ``adressen``
+   carries the subject's ``adresseerbaarObjectIdentificatie`` (or, where the registry
+   gives no adresseerbaar object for an address, when the address itself is equal).
+   BRK Bevragen has no search by adresseerbaar object; this is how the subject's BAG id
+   pins the right perceel or appartementsrecht.
+2. ``GET /kadastraalonroerendezaken/{id}/zakelijkgerechtigden?type=eigenaar`` gives the
+   owners: whether each is a natural person and, only for ``eigenaren``, their name and
+   share (``fields`` leaves names and shares out when only counts are asked).
+3. ``GET /kadasternietnatuurlijkpersonen/{id}`` gives a Kadaster-registered legal
+   person's ``statutaireNaam`` and ``kvkNummer`` (only for the ``eigenaren`` field); a
+   KvK number found becomes a discovered :class:`~plugins.BusinessRef`.
+
+The ``identificatie`` of an owner registered in the BRP is that person's BSN: it is
+never put in a fact, never logged and never used as a subject.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from plugins import (
+    AddressRef,
+    AuthenticationFailed,
+    BadResponse,
+    BusinessRef,
+    Classification,
+    ConnectorContext,
+    ConnectorError,
+    ConnectorInfo,
+    ConnectorSettings,
+    EnrichResult,
+    Evidence,
+    FieldSpec,
+    Health,
+    Query,
+    QueryRejected,
+    Subject,
+    TraceContext,
+    json_body,
+    raise_for_status,
+    registry_client,
+    send,
+)
+
+__all__ = ["FIELDS", "REGISTRY", "BrkConnector", "Settings", "problem_detail"]
+
+log = logging.getLogger(__name__)
+
+VERSION = "0.1.0"
+REGISTRY = "Kadaster BRK Bevragen"
+PRODUCTION_URL = "https://api.brk.kadaster.nl/esd/bevragen/v2"
+
+FIELDS: Mapping[str, FieldSpec] = {
+    "kadastraleAanduiding": FieldSpec(
+        Classification.NORMAL,
+        "kadastrale aanduiding van het perceel of appartementsrecht op het adres, "
+        "bv. 'Hoorn B 4521'",
+    ),
+    "eigenaren": FieldSpec(
+        Classification.PERSONAL,
+        "eigenaren (lijst van {naam, soort: natuurlijk_persoon|niet_natuurlijk_persoon, "
+        "kvkNummer (alleen rechtspersonen), aandeel 'teller/noemer'})",
+    ),
+    "aantalEigenaren": FieldSpec(Classification.PERSONAL, "aantal eigenaren van het object"),
+    "eigenaarIsRechtspersoon": FieldSpec(
+        Classification.NORMAL, "ten minste één eigenaar is een rechtspersoon"
+    ),
+}
+_OWNER_FIELDS = frozenset({"eigenaren", "aantalEigenaren", "eigenaarIsRechtspersoon"})
+_SEARCH_FIELDS = "identificatie,kadastraleAanduiding,adressen"
+#: what the owners' rights are asked for: names and shares only when `eigenaren` is wanted
+_OWNER_NAMES = "identificatie,type,tenaamstelling.aandeel,persoon"
+_OWNER_KINDS = "identificatie,type,persoon.identificatie,persoon.type"
+_KVK = re.compile(r"^[0-9]{8}$")
+
+PersoonType = Literal[
+    "ingeschreven_natuurlijk_persoon",
+    "kadaster_natuurlijk_persoon",
+    "ingeschreven_niet_natuurlijk_persoon",
+    "kadaster_niet_natuurlijk_persoon",
+]
+
+
+class Settings(ConnectorSettings):
+    """``[connectors.brk]``."""
+
+    base_url: str = Field(
+        default=PRODUCTION_URL, description="the registry's base URL, without trailing slash"
+    )
+    api_key_env: str = Field(
+        default="OPPLUS_BRK_API_KEY", description="environment variable holding the X-Api-Key"
+    )
+    use_fields: bool = Field(
+        default=True, description="ask only the properties needed (the `fields` parameter)"
+    )
+    max_pages: int = Field(
+        default=10, ge=1, le=100, description="collection pages followed (`_links.next`)"
+    )
+    check_postcode: str = Field(default="1621JH", description="address searched by check()")
+    check_huisnummer: int = Field(default=88, ge=1, le=99999)
+
+
+# --- the registry's shapes (only what this connector reads) -----------------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class _Adres(_Model):
+    postcode: str | None = None
+    huisnummer: int | None = None
+    huisletter: str | None = None
+    huisnummertoevoeging: str | None = None
+    adresseerbaarObjectIdentificatie: str | None = None
+
+
+class _Zaak(_Model):
+    identificatie: str = Field(min_length=1)
+    kadastraleAanduiding: str | None = None
+    adressen: list[_Adres] = Field(default_factory=list)
+
+
+class _Breuk(_Model):
+    teller: int = Field(ge=0)
+    noemer: int = Field(ge=1)
+
+
+class _Tenaamstelling(_Model):
+    aandeel: _Breuk | None = None
+    gezamenlijkAandeel: _Breuk | None = None
+
+
+class _Persoon(_Model):
+    identificatie: str = Field(min_length=1)
+    omschrijving: str | None = None
+    type: PersoonType
+
+
+class _Gerechtigde(_Model):
+    identificatie: str
+    type: str
+    tenaamstelling: _Tenaamstelling | None = None
+    persoon: _Persoon
+
+
+class _NietNatuurlijkPersoon(_Model):
+    identificatie: str
+    statutaireNaam: str | None = None
+    omschrijving: str | None = None
+    kvkNummer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    """One owner as the dossier shows it; ``key`` stays inside the connector."""
+
+    key: tuple[str, str]
+    naam: str | None
+    natuurlijk: bool
+    aandeel: str | None
+    kvkNummer: str | None = None
+
+    def as_fact(self) -> dict[str, Any]:
+        value: dict[str, Any] = {
+            "naam": self.naam,
+            "soort": "natuurlijk_persoon" if self.natuurlijk else "niet_natuurlijk_persoon",
+        }
+        if self.kvkNummer:
+            value["kvkNummer"] = self.kvkNummer
+        value["aandeel"] = self.aandeel
+        return value
+
+
+def problem_detail(response: httpx.Response) -> str | None:
+    """The registry's own words from a problem+json body: ``code: title [params]``."""
+    body = response.json()
+    if not isinstance(body, dict):
+        return None
+    text = ": ".join(str(body[k]) for k in ("code", "title") if body.get(k))
+    params = body.get("invalidParams") or []
+    names = [f"{p.get('name')} ({p.get('code')})" for p in params if isinstance(p, dict)]
+    if names:
+        text += f" [{', '.join(names)}]"
+    return text or None
+
+
+# --- the connector ----------------------------------------------------------------------
+
+
+class BrkConnector:
+    """Connector for Kadaster BRK Bevragen v2: the owners of an adresseerbaar object."""
+
+    def __init__(self, settings: Settings, context: ConnectorContext) -> None:
+        self.settings = settings
+        self._api_key = context.secret(settings.api_key_env)
+        headers = {"Accept": "application/hal+json"}
+        if self._api_key:
+            headers["X-Api-Key"] = self._api_key
+        self._client = registry_client(settings, context, headers=headers)
+        self.info = ConnectorInfo(
+            name="brk",
+            version=VERSION,
+            registry=REGISTRY,
+            subject_kinds=frozenset({"address"}),
+            fields=FIELDS,
+        )
+
+    def accepts(self, subject: Subject) -> bool:
+        return isinstance(subject, AddressRef) and bool(subject.adresseerbaarObjectIdentificatie)
+
+    async def enrich(self, query: Query) -> EnrichResult:
+        result = EnrichResult(info=self.info, query=query)
+        subject = query.subject
+        if not isinstance(subject, AddressRef) or not subject.adresseerbaarObjectIdentificatie:
+            raise QueryRejected(
+                "brk answers for addresses with an adresseerbaarObjectIdentificatie only; "
+                "nothing was sent"
+            )
+        wanted = query.fields & FIELDS.keys()
+        if not wanted:
+            return result
+        self._require_key()
+
+        zaken = await self._find_zaken(subject, query.trace)
+        if not zaken:
+            return result
+        if "kadastraleAanduiding" in wanted:
+            aanduidingen = list(
+                dict.fromkeys(z.kadastraleAanduiding for z, _ in zaken if z.kadastraleAanduiding)
+            )
+            if aanduidingen:
+                result.add("kadastraleAanduiding", ", ".join(aanduidingen), zaken[0][1])
+        if wanted & _OWNER_FIELDS:
+            await self._add_owners(result, [z for z, _ in zaken], wanted, query.trace)
+        return result
+
+    async def check(self) -> Health:
+        started = time.perf_counter()
+        if not self._api_key:
+            return Health(ok=False, detail=f"no API key in {self.settings.api_key_env}")
+        params = {
+            "postcode": self.settings.check_postcode,
+            "huisnummer": str(self.settings.check_huisnummer),
+        }
+        if self.settings.use_fields:
+            params["fields"] = "identificatie"
+        try:
+            response = await send(self._client, "GET", "/kadastraalonroerendezaken", params=params)
+            raise_for_status(response, detail=problem_detail)
+            if not isinstance(json_body(response), dict):
+                raise BadResponse("/kadastraalonroerendezaken: the answer is not an object")
+        except ConnectorError as exc:
+            return Health(ok=False, detail=str(exc), latency_ms=_ms(started))
+        except Exception as exc:  # a probe reports, it never raises
+            return Health(ok=False, detail=f"probe failed: {type(exc).__name__}")
+        return Health(ok=True, detail=f"HTTP {response.status_code}", latency_ms=_ms(started))
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    # -- the calls -----------------------------------------------------------------------
+
+    def _require_key(self) -> None:
+        if not self._api_key:
+            raise AuthenticationFailed(
+                f"no BRK API key: environment variable {self.settings.api_key_env} is not set"
+            )
+
+    async def _find_zaken(
+        self, subject: AddressRef, trace: TraceContext
+    ) -> list[tuple[_Zaak, Evidence]]:
+        params = {"postcode": subject.postcode, "huisnummer": str(subject.huisnummer)}
+        if subject.huisletter:
+            params["huisletter"] = subject.huisletter
+        if subject.huisnummertoevoeging:
+            params["huisnummertoevoeging"] = subject.huisnummertoevoeging
+        if self.settings.use_fields:
+            params["fields"] = _SEARCH_FIELDS
+
+        found: list[tuple[_Zaak, Evidence]] = []
+        url: str | None = "/kadastraalonroerendezaken"
+        pages = 0
+        while url is not None:
+            if pages == self.settings.max_pages:
+                raise BadResponse(f"/kadastraalonroerendezaken did not end within {pages} pages")
+            response = await send(
+                self._client, "GET", url, trace=trace, params=params if pages == 0 else None
+            )
+            raise_for_status(response, detail=problem_detail)
+            body = json_body(response)
+            evidence = Evidence.from_response(response, "GET /kadastraalonroerendezaken")
+            found += [(z, evidence) for z in _parse_zaken(body) if _holds(z, subject)]
+            url = self._next_link(body, "/kadastraalonroerendezaken")
+            pages += 1
+        if len(found) > 1:
+            log.info("brk.several_zaken_at_address count=%d", len(found))
+        return found
+
+    async def _add_owners(
+        self,
+        result: EnrichResult,
+        zaken: list[_Zaak],
+        wanted: frozenset[str],
+        trace: TraceContext,
+    ) -> None:
+        owners: dict[tuple[str, str], _Owner] = {}
+        first: Evidence | None = None
+        for zaak in zaken:
+            gerechtigden, evidence = await self._eigenaars(
+                zaak.identificatie, "eigenaren" in wanted, trace
+            )
+            first = first or evidence
+            if evidence not in result.evidence:
+                result.evidence.append(evidence)
+            for zg in gerechtigden:
+                owner = _owner(zg)
+                owners.setdefault(owner.key, owner)
+        if first is None:  # no zaken: nothing to say about owners
+            return
+        if "eigenaren" in wanted:
+            named = [await self._with_register_details(o, result, trace) for o in owners.values()]
+            values = sorted((o.as_fact() for o in named), key=lambda v: str(v["naam"]))
+            result.add("eigenaren", values, first)
+            for owner in named:
+                if owner.kvkNummer and _KVK.match(owner.kvkNummer):
+                    result.discover(BusinessRef(owner.kvkNummer))
+        if "aantalEigenaren" in wanted:
+            result.add("aantalEigenaren", len(owners), first)
+        if "eigenaarIsRechtspersoon" in wanted:
+            legal = any(not o.natuurlijk for o in owners.values())
+            result.add("eigenaarIsRechtspersoon", legal, first)
+
+    async def _eigenaars(
+        self, zaak_id: str, names: bool, trace: TraceContext
+    ) -> tuple[list[_Gerechtigde], Evidence]:
+        path = f"/kadastraalonroerendezaken/{quote(zaak_id, safe='')}/zakelijkgerechtigden"
+        params = {"type": "eigenaar"}
+        if self.settings.use_fields:
+            params["fields"] = _OWNER_NAMES if names else _OWNER_KINDS
+        response = await send(self._client, "GET", path, trace=trace, params=params)
+        if response.status_code == 404:
+            # the search just listed this zaak: its rights cannot be missing
+            raise BadResponse(
+                f"kadastraal onroerende zaak {zaak_id} listed, but its rights are 404"
+            )
+        raise_for_status(response, detail=problem_detail)
+        body = json_body(response)
+        evidence = Evidence.from_response(
+            response,
+            "GET /kadastraalonroerendezaken/{kadastraalOnroerendeZaakIdentificatie}"
+            "/zakelijkgerechtigden",
+        )
+        items = _embedded_list(body, "zakelijkGerechtigden", "/zakelijkgerechtigden")
+        try:
+            gerechtigden = [_Gerechtigde.model_validate(item) for item in items]
+        except ValidationError as exc:
+            raise BadResponse(
+                f"/zakelijkgerechtigden: unexpected shape ({exc.error_count()} errors)"
+            ) from exc
+        # the filter was asked for; a registry that ignores it must not make tenants owners
+        return [zg for zg in gerechtigden if zg.type == "eigenaar"], evidence
+
+    async def _with_register_details(
+        self, owner: _Owner, result: EnrichResult, trace: TraceContext
+    ) -> _Owner:
+        """A Kadaster-registered legal person's statutory name and KvK number."""
+        kind, identificatie = owner.key
+        if kind != "kadaster_niet_natuurlijk_persoon":
+            return owner
+        path = f"/kadasternietnatuurlijkpersonen/{quote(identificatie, safe='')}"
+        response = await send(self._client, "GET", path, trace=trace)
+        if response.status_code == 404:
+            raise BadResponse("an owner's kadasternietnatuurlijkpersoon is 404")
+        raise_for_status(response, detail=problem_detail)
+        body = json_body(response)
+        try:
+            persoon = _NietNatuurlijkPersoon.model_validate(body)
+        except ValidationError as exc:
+            raise BadResponse(
+                f"/kadasternietnatuurlijkpersonen: unexpected shape ({exc.error_count()} errors)"
+            ) from exc
+        evidence = Evidence.from_response(
+            response,
+            "GET /kadasternietnatuurlijkpersonen/{kadasterNietNatuurlijkPersoonIdentificatie}",
+        )
+        if evidence not in result.evidence:
+            result.evidence.append(evidence)
+        return _Owner(
+            key=owner.key,
+            naam=persoon.statutaireNaam or persoon.omschrijving or owner.naam,
+            natuurlijk=False,
+            aandeel=owner.aandeel,
+            kvkNummer=persoon.kvkNummer,
+        )
+
+    def _next_link(self, body: dict[str, Any], what: str) -> str | None:
+        """The next page of a collection, when the registry pages it; None otherwise."""
+        links = body.get("_links")
+        if links is None:
+            return None
+        if not isinstance(links, dict):
+            raise BadResponse(f"{what}: _links is not an object")
+        nxt = links.get("next")
+        if nxt is None:
+            return None
+        href = nxt.get("href") if isinstance(nxt, dict) else None
+        if not isinstance(href, str) or not href:
+            raise BadResponse(f"{what}: _links.next has no href")
+        if href.startswith("/") and not href.startswith("//"):
+            return href  # relative to the API root, as BRK Bevragen writes its links
+        target = httpx.URL(href)
+        base = self._client.base_url
+        # the API key travels with every page: never follow a link off the registry
+        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port) or (
+            not target.path.startswith(base.path)
+        ):
+            raise BadResponse(f"{what}: _links.next points away from the registry")
+        return str(target)
+
+
+# --- parsing and matching ---------------------------------------------------------------
+
+
+def _embedded_list(body: Any, key: str, what: str) -> list[Any]:
+    if not isinstance(body, dict):
+        raise BadResponse(f"{what}: the answer is not an object")
+    embedded = body.get("_embedded")
+    if embedded is None:
+        return []
+    if not isinstance(embedded, dict):
+        raise BadResponse(f"{what}: _embedded is not an object")
+    items = embedded.get(key, [])
+    if not isinstance(items, list):
+        raise BadResponse(f"{what}: _embedded.{key} is not a list")
+    return items
+
+
+def _parse_zaken(body: Any) -> list[_Zaak]:
+    items = _embedded_list(body, "kadastraalOnroerendeZaken", "/kadastraalonroerendezaken")
+    try:
+        return [_Zaak.model_validate(item) for item in items]
+    except ValidationError as exc:
+        raise BadResponse(
+            f"/kadastraalonroerendezaken: unexpected shape ({exc.error_count()} errors)"
+        ) from exc
+
+
+def _same(value: str | None, wanted: str | None) -> bool:
+    return (value or "").lower() == (wanted or "").lower()
+
+
+def _holds(zaak: _Zaak, subject: AddressRef) -> bool:
+    """True when ``zaak`` lies at the subject's adresseerbaar object."""
+    for adres in zaak.adressen:
+        if adres.adresseerbaarObjectIdentificatie:
+            if adres.adresseerbaarObjectIdentificatie == subject.adresseerbaarObjectIdentificatie:
+                return True
+        elif (
+            (adres.postcode or "").replace(" ", "").upper() == subject.postcode
+            and adres.huisnummer == subject.huisnummer
+            and _same(adres.huisletter, subject.huisletter)
+            and _same(adres.huisnummertoevoeging, subject.huisnummertoevoeging)
+        ):
+            return True
+    return False
+
+
+def _owner(zg: _Gerechtigde) -> _Owner:
+    share = None
+    tenaamstelling = zg.tenaamstelling
+    if tenaamstelling is not None and tenaamstelling.aandeel is not None:
+        share = f"{tenaamstelling.aandeel.teller}/{tenaamstelling.aandeel.noemer}"
+    persoon = zg.persoon
+    return _Owner(
+        key=(persoon.type, persoon.identificatie),
+        naam=persoon.omschrijving,
+        natuurlijk=persoon.type
+        in ("ingeschreven_natuurlijk_persoon", "kadaster_natuurlijk_persoon"),
+        aandeel=share,
+    )
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
