@@ -45,6 +45,7 @@ from ._subjects import (
     is_valid_bsn,
     normalise_postcode,
 )
+from ._table import Delivery, DeliveryFailed, Receipt, TableSettings, TableSpec, TableTransport
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -59,6 +60,8 @@ __all__ = [
     "ConnectorInfo",
     "ConnectorSettings",
     "ConnectorSpec",
+    "Delivery",
+    "DeliveryFailed",
     "EnrichResult",
     "Evidence",
     "Fact",
@@ -74,11 +77,15 @@ __all__ = [
     "Query",
     "QueryRejected",
     "RateLimited",
+    "Receipt",
     "Refused",
     "RegistryTimeout",
     "RegistryUnavailable",
     "Subject",
     "SubjectKind",
+    "TableSettings",
+    "TableSpec",
+    "TableTransport",
     "TraceContext",
     "hookimpl",
     "hookspec",

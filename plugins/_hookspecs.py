@@ -7,8 +7,15 @@ from collections.abc import Callable
 import pluggy
 
 from ._connector import ConnectorSpec, FakeSpec
+from ._table import TableSpec
 
-__all__ = ["hookimpl", "hookspec", "register_connectors", "register_fakes"]
+__all__ = [
+    "hookimpl",
+    "hookspec",
+    "register_connectors",
+    "register_fakes",
+    "register_tables",
+]
 
 PROJECT = "opplus"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -23,3 +30,8 @@ def register_connectors(register: Callable[[ConnectorSpec], None]) -> None:
 @hookspec
 def register_fakes(register: Callable[[FakeSpec], None]) -> None:
     """Register registry test doubles by calling ``register(FakeSpec(...))``. Not firstresult."""
+
+
+@hookspec
+def register_tables(register: Callable[[TableSpec], None]) -> None:
+    """Register table transports by calling ``register(TableSpec(...))``. Not firstresult."""

@@ -12,6 +12,7 @@ import pluggy
 
 from . import _hookspecs
 from ._connector import ConnectorSpec, FakeSpec
+from ._table import TableSpec
 
 __all__ = ["ENTRY_POINT_GROUP", "PluginLoadError", "Plugins", "make_plugins"]
 
@@ -33,6 +34,7 @@ class Plugins:
         self._pm = pm
         self._connectors: dict[str, ConnectorSpec] | None = None
         self._fakes: dict[str, FakeSpec] | None = None
+        self._tables: dict[str, TableSpec] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -42,6 +44,12 @@ class Plugins:
         if self._connectors is None:
             self._connectors = _collect(self._pm.hook.register_connectors, "connector")
         return dict(self._connectors)
+
+    def tables(self) -> dict[str, TableSpec]:
+        """Table transports by kind."""
+        if self._tables is None:
+            self._tables = _collect(self._pm.hook.register_tables, "table transport")
+        return dict(self._tables)
 
     def fakes(self) -> dict[str, FakeSpec]:
         if self._fakes is None:
