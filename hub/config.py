@@ -86,6 +86,64 @@ class IndicatorConfig(_Section):
     businesses_at_home: Annotated[int, Field(ge=1, le=100)] = 2
 
 
+class TableAllow(_Section):
+    """What a table may receive: classifications, and attribute patterns (fnmatch)."""
+
+    classifications: Annotated[list[str], Field(min_length=1)]
+    attributes: Annotated[list[str], Field(min_length=1)] = ["*"]
+    #: the free text of the signal (it may hold personal data)
+    description: bool = False
+
+    @model_validator(mode="after")
+    def _known(self) -> TableAllow:
+        known = {"normal", "personal", "confidential", "bibob"}
+        unknown = sorted(set(self.classifications) - known)
+        if unknown:
+            raise ValueError(f"allow.classifications: unknown {unknown} (known: {sorted(known)})")
+        return self
+
+
+class TableConfig(_Section):
+    """A table the officer can forward a dossier to (``[tables.NAME]``)."""
+
+    label: Annotated[str, Field(min_length=1, description="shown to the officer")]
+    transport: Annotated[str, Field(min_length=1, description="a registered transport kind")]
+    allow: TableAllow
+    #: Bibob facts go to this table only with the legal ground that names it as recipient
+    bibob_legal_ground: str = ""
+    #: municipalities whose dossiers may go here (empty: all served municipalities)
+    municipalities: list[str] = []
+    max_attempts: Annotated[int, Field(ge=1, le=50)] = 8
+    settings: dict[str, Any] = {}
+
+    @model_validator(mode="after")
+    def _bibob(self) -> TableConfig:
+        if "bibob" in self.allow.classifications and not self.bibob_legal_ground.strip():
+            raise ValueError(
+                "allow.classifications contains 'bibob' but bibob_legal_ground is empty: "
+                "Bibob information goes only to a recipient the law names (art. 28 Wet Bibob)"
+            )
+        return self
+
+
+class FactCondition(_Section):
+    attribute: str
+    contains: str | None = None
+    label: Annotated[str, Field(min_length=1, description="Dutch, for the explanation")]
+
+
+class RoutingRule(_Section):
+    """Suggest ``table`` when the conditions hold (``match = "any"`` or ``"all"``)."""
+
+    table: str
+    match: Annotated[str, Field(pattern=r"^(any|all)$")] = "any"
+    always: bool = False
+    forms: list[str] = []
+    facts: list[FactCondition] = []
+    aandachtspunten: list[str] = []
+    min_aandachtspunten: Annotated[int, Field(ge=0, le=100)] = 0
+
+
 class OperatorConfig(_Section):
     """Who the command line acts for (the web service has real accounts)."""
 
@@ -106,6 +164,8 @@ class Config(_Section):
     fakes: FakesConfig = FakesConfig()
     purposes: Annotated[list[PurposeConfig], Field(min_length=1)]
     connectors: dict[str, dict[str, Any]] = {}
+    tables: dict[str, TableConfig] = {}
+    routing: list[RoutingRule] = []
     #: where the file came from, for messages
     source: str = "<memory>"
 
@@ -118,6 +178,13 @@ class Config(_Section):
         for code in self.municipalities:
             if not (len(code) == 4 and code.isdigit()):
                 raise ValueError(f"municipalities: {code!r} is not a 4-digit gemeentecode")
+        for rule in self.routing:
+            if rule.table not in self.tables:
+                raise ValueError(f"routing: table {rule.table!r} is not in [tables]")
+        for name, table in self.tables.items():
+            for code in table.municipalities:
+                if code not in self.municipalities:
+                    raise ValueError(f"tables.{name}.municipalities: {code!r} is not served")
         for code in self.operator.municipalities:
             if code not in self.municipalities:
                 raise ValueError(f"operator.municipalities: {code!r} is not in [municipalities]")

@@ -1,0 +1,123 @@
+"""The payload a table receives: the dossier filtered through the table's allow-list.
+
+What this module returns is exactly what is sent (its canonical JSON bytes and hash),
+and what the officer sees in the preview, including what was withheld and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any
+
+from ..config import TableConfig
+from ..dossier import Dossier, DossierFact
+
+__all__ = ["PAYLOAD_SCHEMA", "Payload", "build_payload"]
+
+PAYLOAD_SCHEMA = "opplus-tafel-payload/1"
+CLASS_LABELS = {
+    "normal": "openbaar/zakelijk",
+    "personal": "persoonsgegevens",
+    "confidential": "vertrouwelijk (handhaving)",
+    "bibob": "Bibob (art. 28 Wet Bibob)",
+}
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A minimised payload for one table, with what was left out."""
+
+    table: str
+    data: dict[str, Any]
+    body: bytes
+    sha256: str
+    fields_sent: list[str]
+    withheld: list[str] = field(default_factory=list)
+
+    @property
+    def withheld_counts(self) -> Counter[str]:
+        return Counter(w.split(":", 1)[0] for w in self.withheld)
+
+
+def _allowed(fact: DossierFact, table: TableConfig) -> tuple[bool, str]:
+    cls = fact.classification
+    if cls not in table.allow.classifications:
+        return False, f"{cls}: klasse {CLASS_LABELS.get(cls, cls)} niet toegestaan"
+    if cls == "bibob" and not table.bibob_legal_ground.strip():
+        return False, "bibob: geen wettelijke grondslag voor Bibob-ontvanger"
+    if not any(fnmatchcase(fact.attribute, pattern) for pattern in table.allow.attributes):
+        return False, f"{cls}: veld {fact.attribute} staat niet op de lijst"
+    return True, ""
+
+
+def build_payload(dossier: Dossier, name: str, table: TableConfig) -> Payload:
+    """Filter ``dossier`` for table ``name``; deterministic for the same inputs."""
+    facts = []
+    withheld = []
+    for fact in dossier.facts:
+        ok, why = _allowed(fact, table)
+        if ok:
+            facts.append(fact)
+        else:
+            withheld.append(f"{why} ({fact.id})")
+    sent_ids = {f.id for f in facts}
+    subjects_with_facts = {f.subject for f in facts}
+    persons_allowed = "personal" in table.allow.classifications
+    subjects = [
+        {"key": s.key, "kind": s.kind, "identifiers": s.identifiers}
+        for s in dossier.subjects
+        if s.key in subjects_with_facts and (s.kind != "person" or persons_allowed)
+    ]
+    keys = {s["key"] for s in subjects}
+    facts = [f for f in facts if f.subject in keys]
+    sent_ids = {f.id for f in facts}
+    signal: dict[str, Any] = {
+        "municipality": dossier.signal["municipality"],
+        "forms": dossier.signal["forms"],
+    }
+    if table.allow.description:
+        signal["description"] = dossier.signal.get("description", "")
+    data = {
+        "schema": PAYLOAD_SCHEMA,
+        "table": name,
+        "dossier_id": dossier.id,
+        "signal_id": dossier.signal_id,
+        "created_at": dossier.completed_at.isoformat(),
+        "purpose": dossier.purpose.model_dump(),
+        "officer": {"name": dossier.officer.name, "municipality": dossier.officer.municipality},
+        "signal": signal,
+        "subjects": subjects,
+        "facts": [f.model_dump(mode="json") for f in facts],
+        "aandachtspunten": [
+            p.model_dump() for p in dossier.aandachtspunten if p.fact_id in sent_ids
+        ],
+        "conflicts": [
+            c.model_dump(mode="json")
+            for c in dossier.conflicts
+            if all(i in sent_ids for v in c.values for i in v.fact_ids)
+        ],
+        "sources": [
+            {"connector": o.connector, "subject": o.subject, "status": str(o.status)}
+            for o in dossier.outcomes
+            if o.subject in keys
+        ],
+        "withheld": {
+            "count": len(withheld),
+            "by_class": dict(Counter(w.split(":", 1)[0] for w in withheld)),
+        },
+    }
+    if "bibob" in table.allow.classifications and table.bibob_legal_ground:
+        data["bibob_legal_ground"] = table.bibob_legal_ground
+    body = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return Payload(
+        table=name,
+        data=data,
+        body=body,
+        sha256=hashlib.sha256(body).hexdigest(),
+        fields_sent=sorted({f"{f.subject}#{f.attribute}" for f in facts}),
+        withheld=withheld,
+    )
