@@ -13,11 +13,14 @@ import tomllib
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from plugins import ConnectorSettings, ConnectorSpec, Purpose
+
+from .audit.settings import AuditSettings
+from .store.settings import StorageSettings
 
 __all__ = [
     "Config",
@@ -29,6 +32,7 @@ __all__ = [
 ]
 
 CONFIG_ENV = "OPPLUS_CONFIG"
+HOME_ENV = "OPPLUS_HOME"
 FAKES_URL_ENV = "OPPLUS_FAKES_URL"
 FAKES_PLACEHOLDER = "{fakes}"
 
@@ -150,6 +154,8 @@ class OperatorConfig(_Section):
     id: Annotated[str, Field(min_length=1)]
     name: Annotated[str, Field(min_length=1)]
     municipalities: Annotated[list[str], Field(min_length=1)]
+    #: officer: enrich, view, forward; auditor: logs and reports; admin: configuration
+    roles: list[Literal["officer", "auditor", "admin"]] = ["officer"]
 
 
 class Config(_Section):
@@ -159,6 +165,8 @@ class Config(_Section):
     municipalities: dict[str, str] = Field(description="gemeentecode -> naam")
     disabled_plugins: list[str] = []
     operator: OperatorConfig
+    storage: StorageSettings = StorageSettings()
+    audit: AuditSettings = AuditSettings()
     engine: EngineConfig = EngineConfig()
     indicators: IndicatorConfig = IndicatorConfig()
     fakes: FakesConfig = FakesConfig()
@@ -189,6 +197,15 @@ class Config(_Section):
             if code not in self.municipalities:
                 raise ValueError(f"operator.municipalities: {code!r} is not in [municipalities]")
         return self
+
+    def resolved_storage(self, environ: dict[str, str] | None = None) -> StorageSettings:
+        """Storage settings with the data directory resolved: ``$OPPLUS_HOME``, else
+        ``data_dir``, else ``[storage] data_dir``, else the per-user data directory."""
+        env = os.environ if environ is None else environ
+        home = env.get(HOME_ENV) or self.data_dir
+        if home:
+            return self.storage.model_copy(update={"data_dir": Path(home)})
+        return self.storage
 
     def purpose(self, purpose_id: str) -> PurposeConfig | None:
         return next((p for p in self.purposes if p.id == purpose_id), None)

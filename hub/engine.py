@@ -71,6 +71,7 @@ class RecordedCall:
 
     connector: str
     registry: str
+    brp_supply: bool
     query: Query
     outcome: Outcome
     started_at: datetime
@@ -80,9 +81,10 @@ class RecordedCall:
 
 
 class CallRecorder(Protocol):
-    """Receives every connector call the moment it ends (the processing log)."""
+    """Receives the connector calls of each round as soon as the round ends (the
+    processing log); called in a worker thread, so it may block on durable writes."""
 
-    def record_call(self, call: RecordedCall) -> None: ...
+    def record_calls(self, calls: Sequence[RecordedCall]) -> None: ...
 
 
 @dataclass
@@ -196,14 +198,15 @@ class Enricher:
                     for handle, query in jobs
                 ]
             frontier = []
+            round_calls = [task.result()[0] for task in tasks]
+            for recorder in self.recorders:
+                await asyncio.to_thread(recorder.record_calls, round_calls)
             for task in tasks:
                 call, result = task.result()
                 run.calls.append(call)
                 outcomes.append(call.outcome)
                 facts.extend(call.facts)
                 run.evidence.extend((root.trace_id, ev) for ev in call.evidence)
-                for recorder in self.recorders:
-                    recorder.record_call(call)
                 if result is None:
                     continue
                 if result.refined is not None:
@@ -331,6 +334,7 @@ class Enricher:
         call = RecordedCall(
             connector=handle.name,
             registry=handle.connector.info.registry,
+            brp_supply=handle.connector.info.brp_supply,
             query=query,
             outcome=outcome,
             started_at=started,

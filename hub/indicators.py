@@ -121,7 +121,6 @@ def derive_indicators(
     out = _Deriver(trace, start)
 
     for subject, attrs in by_subject.items():
-
         first = _first_of(attrs)
 
         area, residents = first("oppervlakte"), first("aantalBewoners")

@@ -50,6 +50,8 @@ class ConnectorInfo:
     registry: str
     subject_kinds: frozenset[str]
     fields: Mapping[str, FieldSpec]
+    #: answers are supplies from the BRP: each person returned is protocolled (Wet BRP)
+    brp_supply: bool = False
 
 
 @dataclass(frozen=True, slots=True)

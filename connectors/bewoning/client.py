@@ -238,6 +238,7 @@ class BewoningConnector:
             registry=REGISTRY,
             subject_kinds=frozenset({"address"}),
             fields=FIELDS,
+            brp_supply=True,
         )
 
     def accepts(self, subject: Subject) -> bool:

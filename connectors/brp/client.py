@@ -247,6 +247,7 @@ class BrpConnector:
         registry=REGISTRY,
         subject_kinds=frozenset({"person"}),
         fields={name: spec for name, (spec, *_rest) in FIELDS.items()},
+        brp_supply=True,
     )
 
     def __init__(self, settings: BrpSettings, context: ConnectorContext) -> None:

@@ -7,6 +7,7 @@ import http.server
 import os
 import socket
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -27,8 +28,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+_HOME = Path(tempfile.mkdtemp(prefix="opplus-e2e-home-"))
+
+
 def clean_env(**extra: str) -> dict[str, str]:
+    """The environment of a fresh user: no OPPLUS_* settings, a data directory of its own
+    (the PostgreSQL DSN for tests is kept, so tests can pass it on explicitly)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPPLUS_")}
+    env["OPPLUS_HOME"] = str(_HOME)
     env.update(extra)
     return env
 

@@ -1,0 +1,110 @@
+"""The audit trail: the three logs of the hub, over one database, with their keys.
+
+* ``processing`` — the processing log (Logboek Dataverwerkingen): registry queries;
+* ``access`` — the access log: user actions, linked by ``trace_id``;
+* ``brp_protocol`` — the BRP protocol (Wet BRP), with its own 20-year retention.
+
+:meth:`AuditTrail.record` writes records of any of them in one transaction (one
+durable commit for e.g. a query's processing lines and BRP protocol lines together).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterable, Mapping, Sequence
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+from hub.store.db import Database
+from hub.store.keys import Keys
+
+from .checkpoint import Checkpoint, load_public_key
+from .errors import TamperDetected
+from .log import LogEntry, MerkleLog
+from .pseudonym import Pseudonymiser
+from .records import ACCESS_LOG, BRP_LOG, LOG_NAMES, PROCESSING_LOG, Record
+from .settings import AuditSettings, RetentionSettings
+from .verify import VerifyReport, verify_log
+
+__all__ = ["AuditTrail", "derive_mac_key"]
+
+
+def derive_mac_key(signing_key: Ed25519PrivateKey) -> bytes:
+    """The per-entry MAC key, derived from the signing key (one secret to keep)."""
+    seed = signing_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return hmac.digest(seed, b"opplus log entry mac v1", "sha256")
+
+
+class AuditTrail:
+    """The processing log, access log and BRP protocol of one hub."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        signing_key: Ed25519PrivateKey | None,
+        pseudonymiser: Pseudonymiser,
+        trusted_keys: Sequence[Ed25519PublicKey] = (),
+        retention: RetentionSettings | None = None,
+    ) -> None:
+        self.db = db
+        self.pseudonymiser = pseudonymiser
+        self.retention = retention or RetentionSettings()
+        mac_key = None if signing_key is None else derive_mac_key(signing_key)
+        self.logs: dict[str, MerkleLog] = {
+            name: MerkleLog(
+                db, name, signing_key=signing_key, trusted_keys=trusted_keys, mac_key=mac_key
+            )
+            for name in LOG_NAMES
+        }
+
+    @classmethod
+    def from_keys(cls, db: Database, keys: Keys, settings: AuditSettings) -> AuditTrail:
+        """The trail as the hub runs it: keys from :func:`hub.store.load_keys`."""
+        return cls(
+            db,
+            signing_key=keys.signing,
+            pseudonymiser=Pseudonymiser(keys.pseudonym),
+            trusted_keys=[load_public_key(k) for k in settings.trusted_public_keys],
+            retention=settings.retention,
+        )
+
+    @property
+    def processing(self) -> MerkleLog:
+        return self.logs[PROCESSING_LOG]
+
+    @property
+    def access(self) -> MerkleLog:
+        return self.logs[ACCESS_LOG]
+
+    @property
+    def brp_protocol(self) -> MerkleLog:
+        return self.logs[BRP_LOG]
+
+    def record(self, records: Iterable[Record]) -> list[LogEntry]:
+        """Append records to their logs in one transaction (group commit)."""
+        grouped: dict[str, list[Mapping[str, object]]] = {}
+        for rec in records:
+            grouped.setdefault(rec.LOG, []).append(rec.to_payload())
+        entries: list[LogEntry] = []
+        with self.db.transaction():
+            for name, payloads in grouped.items():
+                entries += self.logs[name].append_many(payloads)
+        return entries
+
+    def checkpoint(self) -> dict[str, Checkpoint]:
+        """Sign the head of every log."""
+        return {name: log.checkpoint() for name, log in self.logs.items()}
+
+    def verify(self, *, external_checkpoints: Sequence[Checkpoint] = ()) -> list[VerifyReport]:
+        """Verify every log; raises :class:`TamperDetected` (with all reports) on a change."""
+        reports = [
+            verify_log(log, external_checkpoints=external_checkpoints) for log in self.logs.values()
+        ]
+        if not all(r.ok for r in reports):
+            raise TamperDetected(reports)
+        return reports

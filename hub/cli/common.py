@@ -1,0 +1,99 @@
+"""What the subcommands share: the state (configuration, runtime, store), failures
+with exit status 2 and a message instead of a traceback, and the acting user."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from plugins import PluginLoadError
+
+from ..accountability import Actor, Storage
+from ..config import Config, ConfigError, load_config
+from ..runtime import Runtime
+from ..service import HubService
+from ..store import StoreError
+
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    click.echo(f"opplus: {message}", err=True)
+    sys.exit(code)
+
+
+class State:
+    """Lazily loaded configuration, runtime and store for one command."""
+
+    def __init__(self, config_path: str | None, fakes_url: str | None) -> None:
+        self.config_path = config_path
+        self.fakes_url = fakes_url
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(self.config_path, fakes_url=self.fakes_url)
+            except ConfigError as exc:
+                fail(f"configuratie onbruikbaar:\n{exc}")
+        return self._config
+
+    def runtime(self, **fake_options: Any) -> Runtime:
+        try:
+            return Runtime.build(self.config, fake_options=fake_options or None)
+        except (ConfigError, PluginLoadError) as exc:
+            fail(f"configuratie onbruikbaar:\n{exc}")
+
+    @contextmanager
+    def storage(self) -> Iterator[Storage]:
+        try:
+            storage = Storage.open(self.config)
+        except StoreError as exc:
+            fail(f"opslag niet te openen: {exc}")
+        notice = storage.keys.notice()
+        if notice:
+            click.echo(f"opplus: {notice}", err=True)
+        try:
+            yield storage
+        finally:
+            storage.close()
+
+    @contextmanager
+    def service(self) -> Iterator[HubService]:
+        runtime = self.runtime()
+        with self.storage() as storage:
+            yield HubService(self.config, runtime, storage)
+
+    @property
+    def actor(self) -> Actor:
+        op = self.config.operator
+        return Actor(op.id, op.name, tuple(op.roles), tuple(op.municipalities), client="cli")
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def write_output(out: str | None, text: str) -> None:
+    """Print, or write atomically to ``out`` (a failed run leaves no half file)."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(out)
+    if not target.resolve().parent.is_dir():
+        fail(f"--out: map {target.resolve().parent} bestaat niet")
+    fd, tmp = tempfile.mkstemp(dir=target.resolve().parent, prefix=".opplus-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,136 @@
+"""Connectors, configuration and fakes: ``connectors``, ``config check``, ``fakes serve``,
+``schema``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+import click
+
+from plugins import PluginLoadError
+
+from ..config import ConfigError, connector_settings
+from ..runtime import load_plugins
+from .common import State, fail, pass_state
+
+
+@click.command()
+@pass_state
+def connectors(state: State) -> None:
+    """List the loaded connectors and probe each registry with its credentials."""
+    runtime = state.runtime()
+
+    async def probe() -> dict[str, Any]:
+        async with runtime:
+            return await runtime.check()
+
+    health = asyncio.run(probe())
+    click.echo(f"plugins: {', '.join(runtime.plugins.names)}")
+    failing = 0
+    for handle in runtime.handles:
+        info = handle.connector.info
+        result = health[handle.name]
+        failing += not result.ok
+        status = "ok" if result.ok else "NIET OK"
+        latency = f" {result.latency_ms:.0f} ms" if result.latency_ms is not None else ""
+        click.echo(
+            f"{info.name:<12} {info.version:<8} {status:<8}{latency:>8}  {info.registry}"
+            f" [{', '.join(sorted(info.subject_kinds))}] — {result.detail}"
+        )
+    for name in runtime.unconfigured:
+        click.echo(f"{name:<12} (geladen, niet geconfigureerd)")
+    if failing:
+        sys.exit(1)
+
+
+@click.group("config")
+def config_group() -> None:
+    """Inspect the configuration."""
+
+
+@config_group.command("check")
+@pass_state
+def config_check(state: State) -> None:
+    """Validate the configuration, including every connector's and table's settings."""
+    config = state.config
+    try:
+        plugins = load_plugins(config)
+    except PluginLoadError as exc:
+        fail(str(exc))
+    specs = plugins.connectors()
+    problems = []
+    for name in config.connectors:
+        if name not in specs:
+            problems.append(f"{config.source}: connectors.{name}: no plugin registers {name!r}")
+            continue
+        try:
+            connector_settings(config, specs[name])
+        except ConfigError as exc:
+            problems.append(str(exc))
+    for purpose in config.purposes:
+        for name in purpose.fields:
+            if name not in specs:
+                problems.append(
+                    f"{config.source}: purposes[{purpose.id}].fields.{name}: unknown connector"
+                )
+    transports = plugins.tables()
+    for name, table in config.tables.items():
+        if table.transport not in transports:
+            problems.append(
+                f"{config.source}: tables.{name}.transport: unknown transport "
+                f"{table.transport!r} (known: {', '.join(sorted(transports))})"
+            )
+    if problems:
+        fail("configuratie onbruikbaar:\n" + "\n".join(problems))
+    click.echo(
+        f"{config.source}: ok — {len(config.purposes)} verwerkingsactiviteiten, "
+        f"{len(config.connectors)} connectoren, {len(config.tables)} tafels, "
+        f"fakes: {config.fakes.mode.value}"
+    )
+
+
+@click.group("fakes")
+def fakes_group() -> None:
+    """The registries' test doubles."""
+
+
+@fakes_group.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8900, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--latency",
+    "latency_s",
+    default=0.0,
+    type=click.FloatRange(0, 60),
+    help="Seconds of latency added to every call.",
+)
+@pass_state
+def fakes_serve(state: State, host: str, port: int, latency_s: float) -> None:
+    """Serve every fake over real HTTP, each at its registry's official base path."""
+    import uvicorn
+
+    from ..fakes import build_fakes_app
+
+    try:
+        plugins = load_plugins(state.config)
+    except PluginLoadError as exc:
+        fail(str(exc))
+    fakes = plugins.fakes()
+    app = build_fakes_app(fakes, latency_s=latency_s)
+    for spec in sorted(fakes.values(), key=lambda s: s.mount):
+        click.echo(f"fake {spec.name:<11} http://{host}:{port}{spec.mount or '/'}", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@click.command()
+def schema() -> None:
+    """Print the dossier's JSON Schema."""
+    from ..dossier import dossier_json_schema
+
+    click.echo(json.dumps(dossier_json_schema(), indent=2, ensure_ascii=False))
+
+
+COMMANDS = [connectors, config_group, fakes_group, schema]

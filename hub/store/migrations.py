@@ -1,0 +1,199 @@
+"""The opplus schema as numbered migrations, applied in order and recorded.
+
+Each migration is SQL written once for both backends: ``?`` placeholders, and
+``{blob}`` / ``{bigint}`` for the two column types that differ. Applied migrations are
+recorded in ``schema_migrations`` with a checksum of their SQL; a database that has a
+migration this hub does not know (it is newer), or whose recorded checksum differs
+(someone edited an applied migration), is refused with :class:`MigrationError`.
+
+Never edit an applied migration: add the next number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import MigrationError
+from .timestamps import format_ts, utc_now
+
+if TYPE_CHECKING:
+    from .db import Database, Tx
+
+__all__ = ["MIGRATIONS", "Migration", "apply_migrations", "schema_version"]
+
+# Any number; PostgreSQL serialises concurrent migrators on it.
+_ADVISORY_LOCK = 7_240_113
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One numbered step of the schema."""
+
+    version: int
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
+    def statements(self, tx: Tx) -> list[str]:
+        text = self.sql.format(blob=tx.dialect.blob, bigint=tx.dialect.bigint)
+        return [s.strip() for s in text.split(";") if s.strip()]
+
+
+_INITIAL = """
+CREATE TABLE dossiers (
+    id TEXT PRIMARY KEY,
+    signal_id TEXT NOT NULL,
+    municipality TEXT NOT NULL,
+    officer_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    envelope {blob} NOT NULL
+);
+CREATE INDEX dossiers_signal ON dossiers (signal_id);
+CREATE INDEX dossiers_updated ON dossiers (updated_at);
+
+CREATE TABLE evidence (
+    id TEXT PRIMARY KEY,
+    dossier_id TEXT NOT NULL,
+    signal_id TEXT,
+    trace_id TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    url TEXT NOT NULL,
+    status_code INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    retrieved_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    stored_at TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    envelope {blob} NOT NULL
+);
+CREATE INDEX evidence_dossier ON evidence (dossier_id);
+CREATE INDEX evidence_request ON evidence (request_id);
+CREATE INDEX evidence_stored ON evidence (stored_at);
+
+CREATE TABLE legal_holds (
+    signal_id TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    placed_by TEXT NOT NULL,
+    placed_at TEXT NOT NULL
+);
+
+CREATE TABLE audit_logs (
+    name TEXT PRIMARY KEY,
+    size {bigint} NOT NULL,
+    frontier {blob} NOT NULL
+);
+
+CREATE TABLE audit_entries (
+    log TEXT NOT NULL,
+    idx {bigint} NOT NULL,
+    leaf_hash {blob} NOT NULL,
+    mac {blob},
+    payload TEXT,
+    kind TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    retain_until TEXT,
+    trace_id TEXT,
+    subject TEXT,
+    officer_id TEXT,
+    signal_id TEXT,
+    connector TEXT,
+    confidential INTEGER,
+    redacted_by {bigint},
+    PRIMARY KEY (log, idx)
+);
+CREATE INDEX audit_entries_recorded ON audit_entries (log, recorded_at);
+CREATE INDEX audit_entries_subject ON audit_entries (subject) WHERE subject IS NOT NULL;
+CREATE INDEX audit_entries_officer ON audit_entries (officer_id) WHERE officer_id IS NOT NULL;
+CREATE INDEX audit_entries_signal ON audit_entries (signal_id) WHERE signal_id IS NOT NULL;
+CREATE INDEX audit_entries_trace ON audit_entries (trace_id) WHERE trace_id IS NOT NULL;
+CREATE INDEX audit_entries_connector ON audit_entries (connector) WHERE connector IS NOT NULL;
+
+CREATE TABLE audit_nodes (
+    log TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    idx {bigint} NOT NULL,
+    hash {blob} NOT NULL,
+    PRIMARY KEY (log, level, idx)
+);
+
+CREATE TABLE audit_checkpoints (
+    log TEXT NOT NULL,
+    size {bigint} NOT NULL,
+    signed_at TEXT NOT NULL,
+    root_hash {blob} NOT NULL,
+    key_id TEXT NOT NULL,
+    signature {blob} NOT NULL,
+    PRIMARY KEY (log, size, signed_at)
+)
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _INITIAL),)
+
+
+def _ensure_table(tx: Tx) -> None:
+    tx.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " checksum TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+
+
+def _check(applied: dict[int, str], known: tuple[Migration, ...]) -> list[Migration]:
+    by_version = {m.version: m for m in known}
+    unknown = sorted(set(applied) - set(by_version))
+    if unknown:
+        raise MigrationError(
+            f"the database has schema migration(s) {unknown} that this hub does not know "
+            f"(it knows up to {max(by_version)}): is it newer than this hub?"
+        )
+    for version, checksum in applied.items():
+        if by_version[version].checksum != checksum:
+            raise MigrationError(
+                f"schema migration {version} in the database differs from this hub's "
+                "(changed after it was applied)"
+            )
+    return [m for m in known if m.version not in applied]
+
+
+def apply_migrations(
+    db: Database, *, allow: bool = True, migrations: tuple[Migration, ...] = MIGRATIONS
+) -> list[int]:
+    """Apply pending migrations in one transaction; returns the versions applied.
+
+    With ``allow=False`` a pending migration is an error instead.
+    """
+    with db.transaction() as tx:
+        if tx.dialect.name == "postgresql":
+            tx.execute("SELECT pg_advisory_xact_lock(?)", (_ADVISORY_LOCK,))
+        _ensure_table(tx)
+        applied = {
+            int(v): str(c) for v, c in tx.query("SELECT version, checksum FROM schema_migrations")
+        }
+        pending = _check(applied, migrations)
+        if pending and not allow:
+            raise MigrationError(
+                f"the database needs schema migration(s) {[m.version for m in pending]}"
+            )
+        for migration in pending:
+            for statement in migration.statements(tx):
+                tx.execute(statement)
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, checksum, applied_at)"
+                " VALUES (?, ?, ?, ?)",
+                (migration.version, migration.name, migration.checksum, format_ts(utc_now())),
+            )
+        return [m.version for m in pending]
+
+
+def schema_version(db: Database) -> int:
+    """The highest applied migration (0 for an empty database)."""
+    rows = db.query("SELECT MAX(version) FROM schema_migrations")
+    return int(rows[0][0] or 0)

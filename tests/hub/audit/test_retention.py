@@ -1,0 +1,116 @@
+"""Retention per data class, legal holds, receipts, and verification afterwards."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from hub.audit import (
+    ACCESS_LOG,
+    BRP_LOG,
+    PROCESSING_LOG,
+    AuditTrail,
+    LegalHolds,
+    Retention,
+    RetentionError,
+    search,
+)
+from hub.store import Cipher, Database, DossierNotFound, DossierStore, EvidenceStore, utc_now
+from plugins import Evidence
+
+
+def evidence(n: int) -> Evidence:
+    return Evidence(
+        operation="op",
+        request_id=f"req-{n}",
+        retrieved_at=datetime(2026, 5, 1, tzinfo=UTC),
+        status_code=200,
+        media_type="application/json",
+        body=f'{{"n": {n}}}'.encode(),
+        url="https://registry.example/api",
+    )
+
+
+@pytest.fixture
+def world(trail: AuditTrail, db: Database, kit: SimpleNamespace) -> SimpleNamespace:
+    """Two signals, each with a dossier, a response and a logged BRP call."""
+    cipher = Cipher(os.urandom(32))
+    dossiers, evidence_store = DossierStore(db, cipher), EvidenceStore(db, cipher)
+    for signal, bsn in (("sig-open", kit.BSN), ("sig-held", kit.OTHER_BSN)):
+        dossiers.save(f"d-{signal}", signal, "0405", "o-hoorn-1", {"signal": signal})
+        evidence_store.save(evidence(len(signal)), f"d-{signal}", "a" * 32)
+        trail.record(kit.brp_call(trail.pseudonymiser, bsn=bsn, signal=signal))
+    LegalHolds(db).place("sig-held", reason="strafrechtelijk onderzoek", placed_by="auditor-1")
+    trail.checkpoint()
+    return SimpleNamespace(dossiers=dossiers, evidence=evidence_store)
+
+
+def test_nothing_is_due_yet(trail: AuditTrail, world: SimpleNamespace) -> None:
+    report = Retention(trail).run()
+    assert sum(report.deleted.values()) == 0 and report.receipts == {}
+
+
+def test_everything_due_except_the_held_signal(
+    trail: AuditTrail, db: Database, world: SimpleNamespace, kit: SimpleNamespace
+) -> None:
+    later = utc_now() + timedelta(days=7306)
+    report = Retention(trail).run(now=later)
+    assert report.deleted == {
+        "dossier": 1,
+        "raw_responses": 1,
+        "processing_log": 1,
+        "access_log": 1,
+        "brp_protocol": 1,
+    }
+    with pytest.raises(DossierNotFound):
+        world.dossiers.load("d-sig-open")
+    assert world.dossiers.load("d-sig-held") == {"signal": "sig-held"}
+    assert [e.dossier_id for e in world.evidence.for_dossier("d-sig-held")] == ["d-sig-held"]
+    assert world.evidence.for_dossier("d-sig-open") == []
+
+    # deleted log entries keep their leaf hash; the receipts say what, why and when
+    deleted = trail.processing.entry(0)
+    assert deleted.payload is None and deleted.redacted_by is not None and deleted.intact
+    receipt = trail.processing.entry(deleted.redacted_by).payload
+    assert receipt is not None and receipt["kind"] == "deletion"
+    assert receipt["entries"] == [[0, 1]] and receipt["data_class"] == "processing_log"
+    assert "1826 days" in receipt["reason"] and receipt["cutoff"]
+    dossier_receipt = report.receipts["dossier"]
+    assert dossier_receipt.log == ACCESS_LOG and dossier_receipt.payload is not None
+    assert dossier_receipt.payload["ids"] == ["d-sig-open"]
+
+    # the person of the open signal is gone from the logs; the held one is not
+    assert search(trail, bsn=kit.BSN) == []
+    assert {e.log for e in search(trail, bsn=kit.OTHER_BSN)} == {PROCESSING_LOG, BRP_LOG}
+
+    # verification still passes, against the checkpoints from before the deletion
+    trail.checkpoint()
+    assert all(r.ok for r in trail.verify())
+    assert trail.processing.verify().redacted == 1
+
+    # receipts are never deleted; a second run has nothing left to do
+    again = Retention(trail).run(now=later + timedelta(days=1))
+    assert sum(again.deleted.values()) == 0
+    with pytest.raises(RetentionError):
+        trail.processing.redact([deleted.redacted_by], {"kind": "deletion"})
+
+
+def test_brp_protocol_outlives_the_other_logs(trail: AuditTrail, world: SimpleNamespace) -> None:
+    report = Retention(trail).run(now=utc_now() + timedelta(days=2000))
+    assert report.deleted["processing_log"] == 1 and report.deleted["access_log"] == 1
+    assert report.deleted["brp_protocol"] == 0
+    assert trail.brp_protocol.entry(0).payload is not None
+
+
+def test_released_hold_lets_retention_proceed(
+    trail: AuditTrail, db: Database, world: SimpleNamespace
+) -> None:
+    holds = LegalHolds(db)
+    assert holds.is_held("sig-held") and [h.signal_id for h in holds.all()] == ["sig-held"]
+    assert holds.release("sig-held") and not holds.release("sig-held")
+    report = Retention(trail).run(now=utc_now() + timedelta(days=7306))
+    assert report.deleted["dossier"] == 2 and report.deleted["brp_protocol"] == 2
+    assert all(r.ok for r in trail.verify())
