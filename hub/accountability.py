@@ -28,8 +28,6 @@ from .store import Database, DossierStore, EvidenceStore, Keys, StorageSettings,
 
 __all__ = ["Actor", "ProcessingRecorder", "Storage"]
 
-_CONFIDENTIAL_LEVELS = {"vertrouwelijk", "geheim"}
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -181,10 +179,9 @@ class ProcessingRecorder:
         purpose = self.config.purpose(query.purpose.id)
         retention = purpose.retention_days if purpose else 1
         classes = {f.classification for f in call.facts}
-        confidential = bool(
-            (purpose and purpose.confidentiality in _CONFIDENTIAL_LEVELS)
-            or classes & {"confidential", "bibob"}
-        )
+        # Confidential (left out of subject reports): the activity restricts the
+        # subject's access, or the answer holds Bibob facts (art. 28 Wet Bibob).
+        confidential = bool((purpose and purpose.withhold_from_subject) or "bibob" in classes)
         ok = call.outcome.status in (OutcomeStatus.OK, OutcomeStatus.EMPTY)
         operation = ",".join(sorted({e.operation for e in call.evidence})) or "enrich"
         returned = {bsn for fact in call.facts for bsn in _bsns_in(fact.value)}

@@ -53,6 +53,9 @@ class PurposeConfig(_Section):
     legal_ground: Annotated[str, Field(min_length=1, description="grondslag")]
     retention_days: Annotated[int, Field(ge=1, le=36500)]
     confidentiality: Annotated[str, Field(pattern=r"^(openbaar|intern|vertrouwelijk|geheim)$")]
+    #: restrict the data subject's right of access for this activity (art. 23 AVG, art.
+    #: 3.22 lid 2 Wet BRP): its processing is left out of subject reports, which say so
+    withhold_from_subject: bool = False
     #: per connector name, the fields this purpose allows; a connector not listed is refused
     fields: dict[str, list[str]] = {}
 

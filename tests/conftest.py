@@ -1,6 +1,10 @@
-"""Shared test helpers."""
+"""Shared test helpers, and the real PostgreSQL server the storage tests run against."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +27,37 @@ def make_query(subject: Subject, fields: set[str] | frozenset[str], **extra: obj
 @pytest.fixture
 def query_factory():
     return make_query
+
+
+_ROOT = Path(__file__).resolve().parents[1]
+DSN_ENV = "OPPLUS_TEST_POSTGRES_DSN"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Make sure a real PostgreSQL server is there for the ``postgres`` tests.
+
+    ``OPPLUS_TEST_POSTGRES_DSN`` set: use that server. Otherwise start one with
+    ``.ci/postgres.sh`` (which installs PostgreSQL with apt-get when missing).
+    ``OPPLUS_TEST_POSTGRES=off`` skips those tests instead; in CI they never skip.
+    """
+    if os.environ.get(DSN_ENV) or os.environ.get("OPPLUS_TEST_POSTGRES") == "off":
+        return
+    try:
+        proc = subprocess.run(
+            ["bash", str(_ROOT / ".ci" / "postgres.sh")],
+            capture_output=True, text=True, timeout=600, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        proc = None
+        problem = str(exc)
+    else:
+        problem = proc.stderr.strip()[-500:]
+    if proc is not None and proc.returncode == 0:
+        for line in proc.stdout.splitlines():
+            if line.startswith(f"export {DSN_ENV}="):
+                os.environ[DSN_ENV] = line.split("=", 1)[1].strip().strip("'\"")
+                return
+    message = f"could not start PostgreSQL for the tests: {problem}"
+    if os.environ.get("CI"):
+        raise pytest.UsageError(message)
+    config.issue_config_time_warning(pytest.PytestConfigWarning(message), stacklevel=2)
