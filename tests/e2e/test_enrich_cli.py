@@ -58,6 +58,17 @@ def test_traceparent_reaches_the_registries_with_the_dossiers_ids(fakes_url):
     for outcome in dossier["outcomes"]:
         if outcome["attempts"]:
             assert f"00-{dossier['trace_id']}-{outcome['span_id']}-01" in seen, outcome
+    # ... and the processing log names the same trace and spans
+    logged = run_opplus("audit", "search", "--signal", dossier["signal_id"], "--log",
+                        "processing")
+    assert logged.code == 0, logged.err
+    records = [json.loads(line)["payload"] for line in logged.out.splitlines()]
+    assert records
+    for record in records:
+        span = record["span_id"]
+        tp = f"00-{record['trace_id']}-{span}-01"
+        # a call's own line carries its span; extra data subjects get child spans
+        assert tp in seen or f"00-{record['trace_id']}-{record['parent_span_id']}-01" in seen
 
 
 def test_text_summary_is_dutch_and_groups_by_subject(fakes_url):

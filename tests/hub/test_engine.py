@@ -323,3 +323,11 @@ async def test_conflicts_between_sources_are_kept_side_by_side():
     assert conflict.attribute == "naam"
     assert {v.value for v in conflict.values} == {"Lotus Massage & Wellness", "Lotus Massage"}
     assert len(run.dossier.facts) == 2  # both kept
+
+
+async def test_progress_events_for_every_call():
+    events = []
+    brp = Scripted("brp", frozenset({"person"}), {"naam": P}, lambda q, n: {"naam": "x"})
+    run = await enricher({"brp": ["naam"]}, brp).enrich(signal(), OFFICER, progress=events.append)
+    assert [(e.connector, e.outcome is None) for e in events] == [("brp", True), ("brp", False)]
+    assert events[1].outcome == run.dossier.outcomes[0]

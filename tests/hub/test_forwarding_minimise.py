@@ -26,27 +26,57 @@ NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 def fact(n, subject, attribute, value, cls):
     return DossierFact(
-        id=f"f{n}", subject=subject, attribute=attribute, value=value, classification=cls,
-        provenance=FactProvenance(connector="c", connector_version="1", registry="r",
-                                  operation="o", request_id="q", retrieved_at=NOW,
-                                  response_sha256="0" * 64, trace_id="0" * 32,
-                                  span_id="0" * 16))
+        id=f"f{n}",
+        subject=subject,
+        attribute=attribute,
+        value=value,
+        classification=cls,
+        provenance=FactProvenance(
+            connector="c",
+            connector_version="1",
+            registry="r",
+            operation="o",
+            request_id="q",
+            retrieved_at=NOW,
+            response_sha256="0" * 64,
+            trace_id="0" * 32,
+            span_id="0" * 16,
+        ),
+    )
 
 
 def dossier() -> Dossier:
     person, business = "person:999970057", "business:97000035"
     return Dossier(
-        id="d1", signal_id="s1", trace_id="0" * 32, created_at=NOW, completed_at=NOW,
-        duration_ms=1, purpose=PurposeRecord(id="VA", name="n", legal_ground="g"),
+        id="d1",
+        signal_id="s1",
+        trace_id="0" * 32,
+        created_at=NOW,
+        completed_at=NOW,
+        duration_ms=1,
+        purpose=PurposeRecord(id="VA", name="n", legal_ground="g"),
         officer=OfficerRecord(id="o", name="O", municipality="0388"),
-        signal={"municipality": "0388", "forms": ["seksuele_uitbuiting"],
-                "description": "vrije tekst met namen", "purpose": "VA"},
+        signal={
+            "municipality": "0388",
+            "forms": ["seksuele_uitbuiting"],
+            "description": "vrije tekst met namen",
+            "purpose": "VA",
+        },
         subjects=[
-            SubjectEntry(key=person, kind="person",
-                         identifiers={"burgerservicenummer": "999970057"}, origin="signal",
-                         round=1),
-            SubjectEntry(key=business, kind="business", identifiers={"kvkNummer": "97000035"},
-                         origin="signal", round=1),
+            SubjectEntry(
+                key=person,
+                kind="person",
+                identifiers={"burgerservicenummer": "999970057"},
+                origin="signal",
+                round=1,
+            ),
+            SubjectEntry(
+                key=business,
+                kind="business",
+                identifiers={"kvkNummer": "97000035"},
+                origin="signal",
+                round=1,
+            ),
         ],
         facts=[
             fact(1, person, "naam.volledigeNaam", "K. W.", "personal"),
@@ -55,10 +85,19 @@ def dossier() -> Dossier:
             fact(4, business, "zaken", [{"identificatie": "HH-1"}], "confidential"),
         ],
         conflicts=[],
-        outcomes=[Outcome(connector="brp", subject=person, round=1, status="ok"),
-                  Outcome(connector="kvk", subject=business, round=1, status="ok")],
-        aandachtspunten=[Aandachtspunt(code="bibob_ernstig_gevaar", subject=business,
-                                       title="Bibob", explanation="x", fact_id="f3")],
+        outcomes=[
+            Outcome(connector="brp", subject=person, round=1, status="ok"),
+            Outcome(connector="kvk", subject=business, round=1, status="ok"),
+        ],
+        aandachtspunten=[
+            Aandachtspunt(
+                code="bibob_ernstig_gevaar",
+                subject=business,
+                title="Bibob",
+                explanation="x",
+                fact_id="f3",
+            )
+        ],
     )
 
 
@@ -77,8 +116,9 @@ def test_only_allowed_classes_are_sent_and_withheld_is_explained():
 
 
 def test_attribute_patterns():
-    p = build_payload(dossier(), "t", table(classifications=["normal", "personal"],
-                                            attributes=["naam*"]))
+    p = build_payload(
+        dossier(), "t", table(classifications=["normal", "personal"], attributes=["naam*"])
+    )
     assert sorted(f["attribute"] for f in p.data["facts"]) == ["naam", "naam.volledigeNaam"]
 
 
@@ -88,9 +128,14 @@ def test_bibob_needs_a_legal_ground():
 
 
 def test_bibob_goes_with_legal_ground_and_says_so():
-    t = TableConfig.model_validate({"label": "RIEC", "transport": "webhook",
-                                    "bibob_legal_ground": "art. 28 lid 1 Wet Bibob",
-                                    "allow": {"classifications": ["normal", "bibob"]}})
+    t = TableConfig.model_validate(
+        {
+            "label": "RIEC",
+            "transport": "webhook",
+            "bibob_legal_ground": "art. 28 lid 1 Wet Bibob",
+            "allow": {"classifications": ["normal", "bibob"]},
+        }
+    )
     p = build_payload(dossier(), "riec", t)
     assert "f3" in [f["id"] for f in p.data["facts"]]
     assert p.data["bibob_legal_ground"] == "art. 28 lid 1 Wet Bibob"

@@ -31,12 +31,13 @@ MODULES = [
     "connectors.tables.webhook.plugin",
 ]
 CATALOGI = "http://fakes/catalogi/api/v1"
+IOTYPE = f"{CATALOGI}/informatieobjecttypen/{INFORMATIEOBJECTTYPE_SIGNAALDOSSIER}"
 SETTINGS: dict[str, dict[str, Any]] = {
     "zgw": {
         "zaken_url": "http://fakes/zaken/api/v1",
         "documenten_url": "http://fakes/documenten/api/v1",
         "zaaktype": f"{CATALOGI}/zaaktypen/{ZAAKTYPE_HANDHAVING_OPIUMWET}",
-        "informatieobjecttype": f"{CATALOGI}/informatieobjecttypen/{INFORMATIEOBJECTTYPE_SIGNAALDOSSIER}",
+        "informatieobjecttype": IOTYPE,
         "bronorganisatie": RSIN_HOORN,
     },
     "email": {"host": "smtp.example", "from_address": "a@b.example", "to": ["c@d.example"]},

@@ -176,7 +176,8 @@ async def test_refused_recipients(
     async with FakeSmtpServer(tls=pki.server_context(), users=users, reject={TO[1]}) as s:
         receipt = await make_transport(s.port).deliver(make_delivery())
         assert s.messages[0].rcpt_to == [TO[0]]
-        assert receipt.extra["refused"] == {TO[1]: "550 5.1.1 Recipient address rejected: unknown user"}  # fmt: skip
+        refused = "550 5.1.1 Recipient address rejected: unknown user"
+        assert receipt.extra["refused"] == {TO[1]: refused}
         assert "for 1 of 2 recipients" in receipt.detail
         with pytest.raises(DeliveryFailed) as failed:
             await make_transport(s.port, to=[TO[1]]).deliver(make_delivery())
@@ -236,6 +237,7 @@ def test_build_message_keeps_personal_data_in_the_attachments(
 def test_settings_validation() -> None:
     good = Settings(host="smtp.example", from_address="a@b.example", to=["c@d.example"])
     assert (good.port, good.password_env, good.username) == (587, "OPPLUS_SMTP_PASSWORD", None)
+    bad: dict[str, Any]
     for bad in (
         {"to": []},
         {"to": ["not-an-address"]},

@@ -20,11 +20,12 @@ from connectors.tables.zgw.transport import Settings, ZgwTransport
 from plugins import ConnectorContext
 
 CATALOGI = "http://fake/catalogi/api/v1"
+IOTYPE = f"{CATALOGI}/informatieobjecttypen/{INFORMATIEOBJECTTYPE_SIGNAALDOSSIER}"
 SETTINGS: dict[str, Any] = {
     "zaken_url": "http://fake/zaken/api/v1",
     "documenten_url": "http://fake/documenten/api/v1",
     "zaaktype": f"{CATALOGI}/zaaktypen/{ZAAKTYPE_HANDHAVING_WONEN}",
-    "informatieobjecttype": f"{CATALOGI}/informatieobjecttypen/{INFORMATIEOBJECTTYPE_SIGNAALDOSSIER}",
+    "informatieobjecttype": IOTYPE,
     "bronorganisatie": RSIN_HOORN,
     "roltype": f"{CATALOGI}/roltypen/{ROLTYPE_BELANGHEBBENDE_WONEN}",
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -15,6 +15,7 @@ from connectors.handhaving.data import RSIN_HOORN
 from connectors.tables.zgw.transport import zaak_identificatie
 from plugins import Delivery, DeliveryFailed, TableTransport
 
+Forward = Callable[[httpx.Request], Awaitable[httpx.Response]]
 DOCS = "/documenten/api/v1/enkelvoudiginformatieobjecten"
 ZIO = "/zaken/api/v1/zaakinformatieobjecten"
 
@@ -84,7 +85,10 @@ async def test_delivers_zaak_documents_links_and_rollen(
         "dossier-d-2026-0042.json",
     }
 
-    rollen = {(r["betrokkeneType"], tuple(r["betrokkeneIdentificatie"].items())) for r in written["rollen"]}  # fmt: skip
+    rollen = {
+        (r["betrokkeneType"], tuple(r["betrokkeneIdentificatie"].items()))
+        for r in written["rollen"]
+    }
     assert rollen == {
         ("natuurlijk_persoon", (("inpBsn", "999970057"),)),
         ("niet_natuurlijk_persoon", (("kvkNummer", "97000035"),)),
@@ -129,7 +133,7 @@ async def test_documenten_503_after_the_zaak_then_retry(
 ) -> None:
     failures = {"left": 1}
 
-    async def hook(request: httpx.Request, forward: Any) -> httpx.Response:
+    async def hook(request: httpx.Request, forward: Forward) -> httpx.Response:
         if request.url.path == DOCS and failures["left"]:
             failures["left"] -= 1
             return httpx.Response(
@@ -168,7 +172,7 @@ async def test_an_answer_lost_after_the_write_is_resumed(
     fake does not serve; the hook answers it from the fake's world."""
     state = {"lost": False}
 
-    async def hook(request: httpx.Request, forward: Any) -> httpx.Response:
+    async def hook(request: httpx.Request, forward: Forward) -> httpx.Response:
         if request.method == "GET" and request.url.path == DOCS:
             return list_documents(app, request)
         response = await forward(request)
@@ -209,7 +213,7 @@ async def test_a_document_that_cannot_be_found_again_is_not_created_twice(
     for a person to link, permanently, and no second one is made."""
     state = {"lost": False}
 
-    async def hook(request: httpx.Request, forward: Any) -> httpx.Response:
+    async def hook(request: httpx.Request, forward: Forward) -> httpx.Response:
         response = await forward(request)
         if request.method == "POST" and request.url.path == DOCS and not state["lost"]:
             state["lost"] = True
@@ -237,11 +241,11 @@ async def test_a_zaak_created_meanwhile_is_found_again(
     await make_transport().deliver(make_delivery())
     lookups = {"n": 0}
 
-    async def hook(request: httpx.Request, forward: Any) -> httpx.Response:
+    async def hook(request: httpx.Request, forward: Forward) -> httpx.Response:
         if request.method == "GET" and request.url.path == "/zaken/api/v1/zaken":
             lookups["n"] += 1
             if lookups["n"] == 1:
-                empty = {"count": 0, "next": None, "previous": None, "results": []}
+                empty: dict[str, Any] = {"count": 0, "next": None, "previous": None, "results": []}
                 return httpx.Response(200, json=empty, headers={"Content-Crs": "EPSG:4326"})
         return await forward(request)
 
@@ -299,6 +303,9 @@ def answer(status: int, **kwargs: Any) -> Callable[[httpx.Request], httpx.Respon
     return handler
 
 
+HTML, JSON = "text/html", "application/json"
+
+
 @pytest.mark.parametrize(
     ("handler", "transient", "retry_after"),
     [
@@ -308,9 +315,9 @@ def answer(status: int, **kwargs: Any) -> Callable[[httpx.Request], httpx.Respon
         (answer(504, text="gateway timeout"), True, None),
         (answer(500, json={"detail": "kapot"}), False, None),
         (answer(401, json={"detail": "wie?"}), False, None),
-        (answer(200, text="<html>login</html>", headers={"Content-Type": "text/html"}), False, None),
+        (answer(200, text="<html>login</html>", headers={"Content-Type": HTML}), False, None),
         (answer(200, json={"unexpected": "shape"}), False, None),
-        (answer(200, content=b"{not json", headers={"Content-Type": "application/json"}), False, None),
+        (answer(200, content=b"{not json", headers={"Content-Type": JSON}), False, None),
     ],
 )  # fmt: skip
 async def test_failures_on_the_wire(
