@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -50,7 +50,14 @@ from .merge import find_conflicts, to_dossier_facts
 from .resilience import CircuitBreaker, CircuitOpen, RetryReport, call_with_retries
 from .signal import Signal
 
-__all__ = ["CallRecorder", "ConnectorHandle", "Enricher", "EnrichmentRun", "RecordedCall"]
+__all__ = [
+    "CallRecorder",
+    "ConnectorHandle",
+    "Enricher",
+    "EnrichmentRun",
+    "ProgressEvent",
+    "RecordedCall",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -85,6 +92,19 @@ class CallRecorder(Protocol):
     processing log); called in a worker thread, so it may block on durable writes."""
 
     def record_calls(self, calls: Sequence[RecordedCall]) -> None: ...
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """A connector call starting (``outcome`` None) or finished, for live progress."""
+
+    connector: str
+    subject: str
+    round: int
+    outcome: Outcome | None = None
+
+
+ProgressCallback = Callable[[ProgressEvent], None]
 
 
 @dataclass
@@ -134,6 +154,7 @@ class Enricher:
         *,
         signal_id: str | None = None,
         trace: TraceContext | None = None,
+        progress: ProgressCallback | None = None,
     ) -> EnrichmentRun:
         purpose = self.config.purpose(signal.purpose)
         if purpose is None:
@@ -194,7 +215,7 @@ class Enricher:
                 break
             async with asyncio.TaskGroup() as group:
                 tasks = [
-                    group.create_task(self._call(handle, query, round_no, semaphore))
+                    group.create_task(self._call(handle, query, round_no, semaphore, progress))
                     for handle, query in jobs
                 ]
             frontier = []
@@ -276,8 +297,11 @@ class Enricher:
         query: Query,
         round_no: int,
         semaphore: asyncio.Semaphore,
+        progress: ProgressCallback | None = None,
     ) -> tuple[RecordedCall, EnrichResult | None]:
         report = RetryReport()
+        if progress:
+            progress(ProgressEvent(handle.name, query.subject.key, round_no))
         result: EnrichResult | None = None
         error: str | None = None
         started = datetime.now(UTC)
@@ -321,6 +345,8 @@ class Enricher:
             span_id=query.trace.span_id,
             started_at=started,
         )
+        if progress:
+            progress(ProgressEvent(handle.name, query.subject.key, round_no, outcome))
         log.info(
             "connector_call",
             connector=handle.name,

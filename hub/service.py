@@ -11,6 +11,7 @@ from plugins import Officer
 from .accountability import Actor, ProcessingRecorder, Storage
 from .config import Config
 from .dossier import Dossier
+from .engine import ProgressCallback
 from .runtime import Runtime
 from .signal import Signal
 from .store import DossierNotFound, DossierSummary
@@ -78,12 +79,23 @@ class HubService:
             reason = f"onbekende verwerkingsactiviteit {signal.purpose!r} (bekend: {known})"
             raise self._refuse(actor, "enrich", reason, "purpose", purpose_id=signal.purpose)
 
-    async def enrich(self, signal: Signal, actor: Actor) -> Dossier:
-        """Enrich, log every query, store the dossier encrypted; returns it."""
+    async def enrich(
+        self,
+        signal: Signal,
+        actor: Actor,
+        *,
+        signal_id: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Dossier:
+        """Enrich, log every query, store the dossier encrypted; returns it.
+
+        ``progress`` is called as each connector call starts and ends (live pages)."""
         self.check_enrich(signal, actor)
         officer = Officer(actor.id, actor.name, signal.municipality)
         recorder = ProcessingRecorder(self.storage.trail, self.config)
-        run = await self.runtime.enricher([recorder]).enrich(signal, officer)
+        run = await self.runtime.enricher([recorder]).enrich(
+            signal, officer, signal_id=signal_id, progress=progress
+        )
         await asyncio.to_thread(self.storage.save_run, run, actor)
         return run.dossier
 
