@@ -135,7 +135,55 @@ CREATE TABLE audit_checkpoints (
 )
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _INITIAL),)
+# The outbox of forwarding (issue 5): a delivery is recorded before its first attempt;
+# workers claim due rows (SKIP LOCKED on PostgreSQL) under a lease, so a crashed worker's
+# delivery is taken over once the lease ends. Payloads are encrypted like dossiers.
+_OUTBOX = """
+CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    dossier_id TEXT NOT NULL,
+    signal_id TEXT NOT NULL,
+    municipality TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    max_attempts INTEGER NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    lease_until TEXT,
+    worker TEXT,
+    last_error TEXT,
+    receipt_reference TEXT,
+    receipt_detail TEXT,
+    receipt_sha256 TEXT,
+    payload_sha256 TEXT NOT NULL,
+    confirmed_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    delivered_at TEXT,
+    key_id TEXT NOT NULL,
+    envelope {blob} NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+CREATE INDEX deliveries_dossier ON deliveries (dossier_id);
+
+CREATE TABLE feedback (
+    id TEXT PRIMARY KEY,
+    delivery_id TEXT NOT NULL,
+    dossier_id TEXT NOT NULL,
+    signal_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    envelope {blob} NOT NULL
+);
+CREATE INDEX feedback_dossier ON feedback (dossier_id)
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _INITIAL),
+    Migration(2, "forwarding outbox and feedback", _OUTBOX),
+)
 
 
 def _ensure_table(tx: Tx) -> None:
