@@ -34,11 +34,12 @@ def test_changed_migration_is_refused(db: Database) -> None:
 
 
 def test_pending_migration_without_permission(db: Database) -> None:
-    extra = (*MIGRATIONS, Migration(2, "more", "CREATE TABLE extra (id TEXT PRIMARY KEY)"))
+    nxt = len(MIGRATIONS) + 1
+    extra = (*MIGRATIONS, Migration(nxt, "more", "CREATE TABLE extra (id TEXT PRIMARY KEY)"))
     with pytest.raises(MigrationError, match="needs schema migration"):
         apply_migrations(db, allow=False, migrations=extra)
-    assert apply_migrations(db, migrations=extra) == [2]
-    with pytest.raises(MigrationError):  # the hub without migration 2 refuses this database
+    assert apply_migrations(db, migrations=extra) == [nxt]
+    with pytest.raises(MigrationError):  # the hub without that migration refuses the database
         apply_migrations(db)
 
 
