@@ -33,31 +33,41 @@ _ROOT = Path(__file__).resolve().parents[1]
 DSN_ENV = "OPPLUS_TEST_POSTGRES_DSN"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Make sure a real PostgreSQL server is there for the ``postgres`` tests.
+def _start_postgres() -> str | None:
+    """Make sure a real PostgreSQL server is there for the ``postgres`` tests; returns a
+    problem description when there is none.
 
     ``OPPLUS_TEST_POSTGRES_DSN`` set: use that server. Otherwise start one with
     ``.ci/postgres.sh`` (which installs PostgreSQL with apt-get when missing).
     ``OPPLUS_TEST_POSTGRES=off`` skips those tests instead; in CI they never skip.
+    Runs when this conftest is imported: before the test packages' own conftests,
+    which decide at import whether PostgreSQL cases run.
     """
     if os.environ.get(DSN_ENV) or os.environ.get("OPPLUS_TEST_POSTGRES") == "off":
-        return
+        return None
     try:
         proc = subprocess.run(
             ["bash", str(_ROOT / ".ci" / "postgres.sh")],
-            capture_output=True, text=True, timeout=600, check=False,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        proc = None
-        problem = str(exc)
-    else:
-        problem = proc.stderr.strip()[-500:]
-    if proc is not None and proc.returncode == 0:
-        for line in proc.stdout.splitlines():
-            if line.startswith(f"export {DSN_ENV}="):
-                os.environ[DSN_ENV] = line.split("=", 1)[1].strip().strip("'\"")
-                return
-    message = f"could not start PostgreSQL for the tests: {problem}"
+        return f"could not start PostgreSQL for the tests: {exc}"
+    for line in proc.stdout.splitlines():
+        if proc.returncode == 0 and line.startswith(f"export {DSN_ENV}="):
+            os.environ[DSN_ENV] = line.split("=", 1)[1].strip().strip("'\"")
+            return None
+    return f"could not start PostgreSQL for the tests: {proc.stderr.strip()[-500:]}"
+
+
+_POSTGRES_PROBLEM = _start_postgres()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _POSTGRES_PROBLEM is None:
+        return
     if os.environ.get("CI"):
-        raise pytest.UsageError(message)
-    config.issue_config_time_warning(pytest.PytestConfigWarning(message), stacklevel=2)
+        raise pytest.UsageError(_POSTGRES_PROBLEM)
+    config.issue_config_time_warning(pytest.PytestConfigWarning(_POSTGRES_PROBLEM), stacklevel=2)
