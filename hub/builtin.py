@@ -7,4 +7,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "connectors.kvk.plugin",
     "connectors.handhaving.plugin",
     "connectors.bibob.plugin",
+    "connectors.tables.zgw.plugin",
+    "connectors.tables.email.plugin",
+    "connectors.tables.webhook.plugin",
 )

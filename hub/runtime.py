@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from pydantic import ValidationError
 
-from plugins import ConnectorContext, Health, Plugins, make_plugins
+from plugins import ConnectorContext, Health, Plugins, TableTransport, make_plugins
 
 from .builtin import BUILTIN_PLUGINS
 from .config import Config, ConfigError, FakesMode, connector_settings
@@ -34,6 +35,7 @@ class Runtime:
     handles: list[ConnectorHandle]
     fakes_app: Any = None
     unconfigured: list[str] = field(default_factory=list)
+    context: ConnectorContext = field(default_factory=ConnectorContext)
 
     @classmethod
     def build(cls, config: Config, *, fake_options: dict[str, Any] | None = None) -> Runtime:
@@ -79,7 +81,31 @@ class Runtime:
                     f"{config.source}: connectors.{name}: no plugin registers a connector "
                     f"named {name!r} (loaded: {', '.join(sorted(specs)) or 'none'})"
                 )
-        return cls(config, plugins, handles, fakes_app, unconfigured)
+        return cls(config, plugins, handles, fakes_app, unconfigured, context)
+
+    def table_transport(self, name: str) -> TableTransport:
+        """A live transport for table ``name`` (the caller closes it)."""
+        table = self.config.tables[name]
+        specs = self.plugins.tables()
+        spec = specs.get(table.transport)
+        if spec is None:
+            raise ConfigError(
+                f"{self.config.source}: tables.{name}.transport: unknown transport "
+                f"{table.transport!r} (known: {', '.join(sorted(specs)) or 'none'})"
+            )
+        fakes = self.config.fakes.base_url.rstrip("/")
+        values = {
+            k: v.replace("{fakes}", fakes) if isinstance(v, str) else v
+            for k, v in table.settings.items()
+        }
+        try:
+            settings = spec.settings_model.model_validate(values)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise ConfigError(f"{self.config.source}: tables.{name}.settings: {problems}") from None
+        return spec.factory(settings, self.context)
 
     def enricher(self, recorders: list[CallRecorder] | None = None) -> Enricher:
         return Enricher(self.config, self.handles, recorders or [])

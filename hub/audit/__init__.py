@@ -30,6 +30,7 @@ from .records import (
     AccessRecord,
     BrpProtocolRecord,
     DeletionReceipt,
+    DisclosureRecord,
     ProcessingRecord,
     Record,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "Checkpoint",
     "CheckpointError",
     "DeletionReceipt",
+    "DisclosureRecord",
     "EntryNotFound",
     "Finding",
     "InclusionProof",

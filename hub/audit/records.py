@@ -13,6 +13,8 @@ log also indexes for search: ``kind``, ``trace_id``, ``data_subject_id``,
 * :class:`AccessRecord` — one user action, allowed or refused.
 * :class:`BrpProtocolRecord` — one person supplied by the BRP (Wet BRP protocollering).
 * :class:`DeletionReceipt` — what a retention run deleted, why and when.
+* :class:`DisclosureRecord` — one data subject's data passed on to a table (a
+  verstrekking), in the processing log.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = [
     "AccessResult",
     "BrpProtocolRecord",
     "DeletionReceipt",
+    "DisclosureRecord",
     "ProcessingRecord",
     "Record",
     "SpanStatus",
@@ -333,3 +336,60 @@ class DeletionReceipt:
 
 
 Record = ProcessingRecord | AccessRecord | BrpProtocolRecord
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisclosureRecord:
+    """Data about one data subject passed on to a table (a verstrekking): recipient,
+    payload hash, the fields sent, the purpose — one line per data subject."""
+
+    LOG: ClassVar[str] = PROCESSING_LOG
+
+    trace_id: str
+    span_id: str
+    time: datetime
+    recipient: str
+    recipient_label: str
+    transport: str
+    delivery_id: str
+    dossier_id: str
+    signal_id: str
+    municipality: str
+    payload_sha256: str
+    receipt_reference: str | None
+    fields: tuple[str, ...]
+    data_subject_id: str
+    data_subject_id_type: str
+    pseudonym_key_id: str
+    processing_activity_id: str
+    processing_activity_name: str
+    legal_ground: str
+    retention_days: int
+    confidential: bool
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "kind": "disclosure",
+            "trace_id": self.trace_id,
+            "span_id": self.span_id,
+            "time": format_ts(self.time),
+            "connector": f"table:{self.recipient}",
+            "recipient": self.recipient,
+            "recipient_label": self.recipient_label,
+            "transport": self.transport,
+            "delivery_id": self.delivery_id,
+            "dossier_id": self.dossier_id,
+            "signal_id": self.signal_id,
+            "municipality": self.municipality,
+            "payload_sha256": self.payload_sha256,
+            "receipt_reference": self.receipt_reference,
+            "fields": list(self.fields),
+            "data_subject_id": self.data_subject_id,
+            "data_subject_id_type": self.data_subject_id_type,
+            "pseudonym_key_id": self.pseudonym_key_id,
+            "processing_activity_id": self.processing_activity_id,
+            "processing_activity_name": self.processing_activity_name,
+            "legal_ground": self.legal_ground,
+            "retention_days": self.retention_days,
+            "confidential": self.confidential,
+        }

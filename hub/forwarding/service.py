@@ -1,0 +1,368 @@
+"""Forwarding use cases: suggest, preview, confirm (enqueue), deliver, feedback.
+
+Nothing is sent without an explicit confirmation by a named officer; what is sent is
+exactly the previewed payload; every delivery is a disclosure in the processing log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+
+import structlog
+
+from plugins import Delivery, DeliveryFailed, Officer, PersonRef, Purpose, TraceContext
+
+from ..accountability import Actor, Storage
+from ..audit import DisclosureRecord
+from ..config import Config
+from ..dossier import Dossier
+from ..runtime import Runtime
+from ..service import Forbidden, HubService
+from ..store.timestamps import format_ts, utc_now
+from .minimise import Payload, build_payload
+from .outbox import DeliveryRow, Outbox
+from .render import render_payload_html
+from .routing import Suggestion, suggest_tables
+
+__all__ = ["AlreadyForwarded", "Feedback", "ForwardingService", "Preview"]
+
+log = structlog.get_logger(__name__)
+
+
+class AlreadyForwarded(Exception):
+    """This exact payload already went (or is going) to this table."""
+
+    def __init__(self, row: DeliveryRow) -> None:
+        super().__init__(f"al doorgestuurd naar {row.table_name} (levering {row.id}, {row.state})")
+        self.row = row
+
+
+@dataclass(frozen=True)
+class Preview:
+    table: str
+    label: str
+    payload: Payload
+    rendering_html: str
+
+    @property
+    def withheld(self) -> list[str]:
+        return self.payload.withheld
+
+
+@dataclass(frozen=True)
+class Feedback:
+    id: str
+    delivery_id: str
+    dossier_id: str
+    source: str
+    received_at: str
+    text: str
+
+
+class ForwardingService:
+    """Forwarding for one process: the outbox over the store, transports from plugins."""
+
+    def __init__(self, config: Config, runtime: Runtime, storage: Storage) -> None:
+        self.config = config
+        self.runtime = runtime
+        self.storage = storage
+        self.outbox = Outbox(storage.db, storage.keys.cipher())
+        self.hub = HubService(config, runtime, storage)
+
+    # -- officer ----------------------------------------------------------------------
+
+    def suggestions(self, dossier: Dossier) -> list[Suggestion]:
+        return suggest_tables(self.config, dossier)
+
+    def _table(self, name: str, dossier: Dossier) -> None:
+        table = self.config.tables.get(name)
+        if table is None:
+            known = ", ".join(sorted(self.config.tables)) or "geen"
+            raise Forbidden(f"onbekende tafel {name!r} (bekend: {known})", "table")
+        municipality = dossier.signal["municipality"]
+        if table.municipalities and municipality not in table.municipalities:
+            raise Forbidden(
+                f"tafel {name} ontvangt geen dossiers van gemeente {municipality}", "table"
+            )
+
+    def preview(self, dossier: Dossier, table_name: str) -> Preview:
+        """Exactly what ``table_name`` would receive, and what is withheld."""
+        self._table(table_name, dossier)
+        table = self.config.tables[table_name]
+        payload = build_payload(dossier, table_name, table)
+        return Preview(table_name, table.label, payload, render_payload_html(payload, table.label))
+
+    def forward(self, dossier_id: str, table_name: str, actor: Actor) -> DeliveryRow:
+        """The officer confirmed: record the delivery in the outbox (sent by a worker)."""
+        dossier = self.hub.view(dossier_id, actor, action="forward.preview")
+        try:
+            preview = self.preview(dossier, table_name)
+        except Forbidden as exc:
+            self.storage.record_access(
+                actor,
+                "forward",
+                result="refused",
+                reason=str(exc),
+                dossier_id=dossier_id,
+                signal_id=dossier.signal_id,
+            )
+            raise
+        payload = preview.payload
+        key = hashlib.sha256(
+            f"{dossier.id}\x00{table_name}\x00{payload.sha256}".encode()
+        ).hexdigest()
+        existing = [r for r in self.outbox.list(dossier_id=dossier.id) if r.idempotency_key == key]
+        if existing:
+            raise AlreadyForwarded(existing[0])
+        root = TraceContext(dossier.trace_id, uuid.uuid4().hex[:16])
+        delivery = Delivery(
+            id=str(uuid.uuid4()),
+            idempotency_key=key,
+            table=table_name,
+            table_label=preview.label,
+            dossier_id=dossier.id,
+            signal_id=dossier.signal_id,
+            payload=payload.data,
+            payload_json=payload.body,
+            payload_sha256=payload.sha256,
+            rendering_html=preview.rendering_html,
+            officer=Officer(actor.id, actor.name, dossier.signal["municipality"]),
+            purpose=Purpose(dossier.purpose.id, dossier.purpose.name, dossier.purpose.legal_ground),
+            trace=root,
+        )
+        with self.storage.db.transaction():
+            row = self.outbox.enqueue(
+                delivery,
+                municipality=dossier.signal["municipality"],
+                max_attempts=self.config.tables[table_name].max_attempts,
+                confirmed_by=actor.id,
+            )
+            self.storage.record_access(
+                actor,
+                "forward",
+                role="officer",
+                municipality=dossier.signal["municipality"],
+                purpose_id=dossier.purpose.id,
+                trace_id=dossier.trace_id,
+                signal_id=dossier.signal_id,
+                dossier_id=dossier.id,
+                detail={
+                    "table": table_name,
+                    "delivery_id": row.id,
+                    "payload_sha256": payload.sha256,
+                    "withheld": str(len(payload.withheld)),
+                },
+            )
+        return row
+
+    def deliveries(
+        self, actor: Actor, *, state: str | None = None, dossier_id: str | None = None
+    ) -> list[DeliveryRow]:
+        self.hub.require_role(actor, "officer", "deliveries")
+        return self.outbox.list(
+            state=state, dossier_id=dossier_id, municipalities=actor.municipalities
+        )
+
+    # -- worker -----------------------------------------------------------------------
+
+    async def deliver_due(
+        self, worker: str, *, limit: int = 10, lease_s: float = 120.0
+    ) -> list[DeliveryRow]:
+        """One pass: claim due deliveries, send them concurrently, record the results."""
+        rows = await asyncio.to_thread(self.outbox.claim, worker, limit=limit, lease_s=lease_s)
+        if not rows:
+            return []
+        return list(await asyncio.gather(*(self._deliver(row, worker, lease_s) for row in rows)))
+
+    async def _deliver(self, row: DeliveryRow, worker: str, lease_s: float) -> DeliveryRow:
+        delivery = await asyncio.to_thread(self.outbox.delivery, row)
+        try:
+            transport = self.runtime.table_transport(row.table_name)
+        except Exception as exc:  # a table removed from the configuration, bad settings
+            return await asyncio.to_thread(
+                self.outbox.attempt_failed,
+                row.id,
+                f"tafel niet bruikbaar: {exc}",
+                transient=False,
+                retry_after=None,
+                worker=worker,
+            )
+        try:
+            async with asyncio.timeout(lease_s * 0.9):
+                receipt = await transport.deliver(delivery)
+        except DeliveryFailed as exc:
+            log.warning(
+                "delivery_failed",
+                delivery_id=row.id,
+                table=row.table_name,
+                attempt=row.attempts,
+                transient=exc.transient,
+            )
+            return await asyncio.to_thread(
+                self.outbox.attempt_failed,
+                row.id,
+                str(exc),
+                transient=exc.transient,
+                retry_after=exc.retry_after,
+                worker=worker,
+            )
+        except TimeoutError:
+            return await asyncio.to_thread(
+                self.outbox.attempt_failed,
+                row.id,
+                "geen antwoord binnen de leasetijd",
+                transient=True,
+                retry_after=None,
+                worker=worker,
+            )
+        except Exception as exc:  # a transport bug must not lose the delivery
+            log.error("transport_crashed", delivery_id=row.id, error_type=type(exc).__name__)
+            return await asyncio.to_thread(
+                self.outbox.attempt_failed,
+                row.id,
+                f"transportfout {type(exc).__name__}: {exc}",
+                transient=True,
+                retry_after=None,
+                worker=worker,
+            )
+        finally:
+            await transport.aclose()
+
+        def finish() -> DeliveryRow:
+            with self.storage.db.transaction():
+                done = self.outbox.delivered(row.id, receipt, worker=worker)
+                self.storage.trail.record(self._disclosures(delivery, done))
+            return done
+
+        return await asyncio.to_thread(finish)
+
+    def _disclosures(self, delivery: Delivery, row: DeliveryRow) -> list[DisclosureRecord]:
+        purpose = self.config.purpose(delivery.purpose.id)
+        table = self.config.tables.get(row.table_name)
+        facts = delivery.payload.get("facts", [])
+        subjects = delivery.payload.get("subjects", [])
+        pseudonymiser = self.storage.trail.pseudonymiser
+        records = []
+        for subject in subjects:
+            fields = sorted({f["attribute"] for f in facts if f["subject"] == subject["key"]})
+            if subject["kind"] == "person":
+                ref = PersonRef(subject["identifiers"]["burgerservicenummer"])
+                id_type, pseudonym = pseudonymiser.subject(ref)
+            else:
+                id_type = {"address": "adres", "business": "KvK"}[subject["kind"]]
+                pseudonym = pseudonymiser.pseudonymise(subject["key"], id_type)
+            records.append(
+                DisclosureRecord(
+                    trace_id=delivery.trace.trace_id,
+                    span_id=delivery.trace.span_id,
+                    time=utc_now(),
+                    recipient=row.table_name,
+                    recipient_label=table.label if table else row.table_name,
+                    transport=table.transport if table else "?",
+                    delivery_id=row.id,
+                    dossier_id=row.dossier_id,
+                    signal_id=row.signal_id,
+                    municipality=row.municipality,
+                    payload_sha256=row.payload_sha256,
+                    receipt_reference=row.receipt_reference,
+                    fields=tuple(fields),
+                    data_subject_id=pseudonym,
+                    data_subject_id_type=id_type,
+                    pseudonym_key_id=pseudonymiser.key_id,
+                    processing_activity_id=delivery.purpose.id,
+                    processing_activity_name=delivery.purpose.name,
+                    legal_ground=delivery.purpose.legal_ground,
+                    retention_days=purpose.retention_days if purpose else 1,
+                    confidential=bool(
+                        (purpose and purpose.withhold_from_subject)
+                        or any(
+                            f["classification"] == "bibob"
+                            for f in facts
+                            if f["subject"] == subject["key"]
+                        )
+                    ),
+                )
+            )
+        return records
+
+    # -- feedback (step 7) ------------------------------------------------------------
+
+    def record_feedback(
+        self, delivery_id: str, text: str, *, source: str, actor: Actor | None = None
+    ) -> Feedback:
+        """Feedback from a table on a delivery; acknowledges it; the officer sees it."""
+        text = text.strip()
+        if not text:
+            raise ValueError("text: terugkoppeling mag niet leeg zijn")
+        if len(text) > 20_000:
+            raise ValueError("text: terugkoppeling is te lang (max. 20.000 tekens)")
+        try:
+            row = self.outbox.get(delivery_id)
+        except KeyError:
+            raise ValueError(f"delivery: onbekende levering {delivery_id}") from None
+        if actor is not None and not actor.may_see(row.municipality):
+            self.storage.record_access(
+                actor,
+                "feedback",
+                result="refused",
+                dossier_id=row.dossier_id,
+                reason=f"levering hoort bij gemeente {row.municipality}",
+            )
+            raise Forbidden(f"levering hoort bij gemeente {row.municipality}", "delivery")
+        feedback_id = str(uuid.uuid4())
+        now = format_ts(utc_now())
+        envelope = self.storage.keys.cipher().encrypt(
+            json.dumps({"text": text}).encode(), kind="feedback", record_id=feedback_id
+        )
+        with self.storage.db.transaction() as tx:
+            tx.execute(
+                "INSERT INTO feedback (id, delivery_id, dossier_id, signal_id, source,"
+                " received_at, key_id, envelope) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    feedback_id,
+                    row.id,
+                    row.dossier_id,
+                    row.signal_id,
+                    source,
+                    now,
+                    self.storage.keys.cipher().key_id,
+                    envelope,
+                ),
+            )
+            self.outbox.acknowledge(row.id)
+            who = actor or Actor(
+                f"table:{row.table_name}", source, ("table",), (row.municipality,), client="table"
+            )
+            self.storage.record_access(
+                who,
+                "feedback",
+                role=who.roles[0],
+                municipality=row.municipality,
+                dossier_id=row.dossier_id,
+                signal_id=row.signal_id,
+                detail={"delivery_id": row.id, "source": source},
+            )
+        return Feedback(feedback_id, row.id, row.dossier_id, source, now, text)
+
+    def feedback_for(self, dossier_id: str) -> list[Feedback]:
+        rows = self.storage.db.query(
+            "SELECT id, delivery_id, dossier_id, source, received_at, envelope FROM feedback"
+            " WHERE dossier_id = ? ORDER BY received_at",
+            (dossier_id,),
+        )
+        cipher = self.storage.keys.cipher()
+        return [
+            Feedback(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                json.loads(cipher.decrypt(bytes(r[5]), kind="feedback", record_id=r[0]))["text"],
+            )
+            for r in rows
+        ]
