@@ -26,7 +26,9 @@ __all__ = [
     "Config",
     "ConfigError",
     "FakesMode",
+    "OidcConfig",
     "PurposeConfig",
+    "WebConfig",
     "connector_settings",
     "load_config",
 ]
@@ -161,6 +163,48 @@ class OperatorConfig(_Section):
     roles: list[Literal["officer", "auditor", "admin"]] = ["officer"]
 
 
+class OidcConfig(_Section):
+    """Log in with the municipality's own identity provider (OpenID Connect).
+
+    Roles and municipalities come from two claims of the ID token; a user whose
+    token carries no known role is refused. The client secret stays in the
+    environment (``client_secret_env``)."""
+
+    #: discovery at ``{issuer}/.well-known/openid-configuration``; https, except loopback
+    issuer: Annotated[str, Field(min_length=1)]
+    client_id: Annotated[str, Field(min_length=1)]
+    client_secret_env: str | None = None
+    scopes: list[str] = ["openid", "profile", "email"]
+    #: claim with a list of opplus roles (officer, auditor, admin)
+    roles_claim: str = "opplus_roles"
+    #: claim with a list of gemeentecodes the user works for
+    municipalities_claim: str = "gemeentecodes"
+    name_claim: str = "name"
+    #: the button text on the login page (Dutch)
+    label: str = "Inloggen met uw gemeente-account"
+    timeout_s: Annotated[float, Field(gt=0, le=60)] = 10.0
+
+
+class WebConfig(_Section):
+    """The web service (``opplus serve``): sessions, login throttling, limits."""
+
+    #: the address users reach the service at (for the OIDC redirect); default: as requested
+    public_url: str | None = None
+    session_hours: Annotated[float, Field(gt=0, le=24)] = 8.0
+    idle_minutes: Annotated[int, Field(ge=1, le=1440)] = 60
+    #: request bodies larger than this are refused (413)
+    max_body_bytes: Annotated[int, Field(ge=1024, le=64 * 1024 * 1024)] = 1024 * 1024
+    #: failed logins per account (and per client address) within the window before a pause
+    login_max_failures: Annotated[int, Field(ge=1, le=100)] = 5
+    login_max_failures_per_address: Annotated[int, Field(ge=1, le=10000)] = 50
+    login_window_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    #: enrichments one user may have running at once
+    max_jobs_per_user: Annotated[int, Field(ge=1, le=100)] = 3
+    #: first start: create an administrator, a demo officer (Hoorn) and a demo auditor
+    demo_accounts: bool = False
+    oidc: OidcConfig | None = None
+
+
 class Config(_Section):
     """The whole configuration file."""
 
@@ -177,6 +221,7 @@ class Config(_Section):
     connectors: dict[str, dict[str, Any]] = {}
     tables: dict[str, TableConfig] = {}
     routing: list[RoutingRule] = []
+    web: WebConfig = WebConfig()
     #: where the file came from, for messages
     source: str = "<memory>"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -16,7 +17,7 @@ from starlette.routing import Route
 
 from plugins import FakeSpec
 
-__all__ = ["build_fakes_app", "fakes_test_env"]
+__all__ = ["FakesTransport", "build_fakes_app", "fakes_test_env"]
 
 
 def build_fakes_app(
@@ -98,3 +99,29 @@ def fakes_test_env(fakes: Mapping[str, FakeSpec]) -> dict[str, str]:
     for spec in fakes.values():
         env.update(spec.test_env)
     return env
+
+
+class FakesTransport(httpx.AsyncBaseTransport):
+    """Requests to the fakes' host go to the in-process fakes; all others to the network.
+
+    So a configuration can mix in-process fakes with a real registry or receiver.
+    """
+
+    def __init__(self, app: Any, base_url: str) -> None:
+        url = httpx.URL(base_url)
+        self._host = (url.host, url.port)
+        self._fakes = httpx.ASGITransport(app=app)
+        self._network = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if (request.url.host, request.url.port) == self._host:
+            return await self._fakes.handle_async_request(request)
+        return await self._network.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Clients share this transport and close it with themselves: keep it open;
+        its owner (the runtime) calls :meth:`close` at the end."""
+
+    async def close(self) -> None:
+        await self._fakes.aclose()
+        await self._network.aclose()

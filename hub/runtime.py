@@ -6,7 +6,6 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from pydantic import ValidationError
 
 from plugins import ConnectorContext, Health, Plugins, TableTransport, make_plugins
@@ -14,7 +13,7 @@ from plugins import ConnectorContext, Health, Plugins, TableTransport, make_plug
 from .builtin import BUILTIN_PLUGINS
 from .config import Config, ConfigError, FakesMode, connector_settings
 from .engine import CallRecorder, ConnectorHandle, Enricher
-from .fakes import build_fakes_app, fakes_test_env
+from .fakes import FakesTransport, build_fakes_app, fakes_test_env
 from .resilience import CircuitBreaker
 
 __all__ = ["Runtime", "load_plugins"]
@@ -50,7 +49,7 @@ class Runtime:
             if config.fakes.mode == FakesMode.IN_PROCESS:
                 options = {"latency_s": config.fakes.latency_s, **(fake_options or {})}
                 fakes_app = build_fakes_app(fakes, **options)
-                transport = httpx.ASGITransport(app=fakes_app)
+                transport = FakesTransport(fakes_app, config.fakes.base_url)
         env.update(os.environ)  # real environment variables win over test credentials
         context = ConnectorContext(transport=transport, env=env, user_agent=USER_AGENT)
         handles = []
@@ -128,6 +127,8 @@ class Runtime:
     async def aclose(self) -> None:
         for handle in self.handles:
             await handle.connector.aclose()
+        if isinstance(self.context.transport, FakesTransport):
+            await self.context.transport.close()
 
     async def __aenter__(self) -> Runtime:
         return self

@@ -38,9 +38,9 @@ def cli(
 
 
 def _register() -> None:
-    from . import audit, dossiers, registries
+    from . import audit, dossiers, forward, registries
 
-    for module in (dossiers, registries, audit):
+    for module in (dossiers, registries, audit, forward):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -304,6 +304,8 @@ class ForwardingService:
             row = self.outbox.get(delivery_id)
         except KeyError:
             raise ValueError(f"delivery: onbekende levering {delivery_id}") from None
+        if row.state not in ("delivered", "acknowledged"):
+            raise ValueError(f"delivery: levering {row.id} is nog niet afgeleverd ({row.state})")
         if actor is not None and not actor.may_see(row.municipality):
             self.storage.record_access(
                 actor,

@@ -180,9 +180,63 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_dossier ON feedback (dossier_id)
 """
 
+# The web service: accounts (argon2id password hashes), browser sessions and API
+# tokens (both stored as SHA-256 of the secret, never the secret), failed logins for
+# throttling, and the short-lived state of OpenID Connect logins.
+_WEB = """
+CREATE TABLE web_users (
+    login TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    municipalities TEXT NOT NULL,
+    source TEXT NOT NULL,
+    password_hash TEXT,
+    disabled INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE web_sessions (
+    token_hash TEXT PRIMARY KEY,
+    login TEXT NOT NULL,
+    via TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX web_sessions_login ON web_sessions (login);
+
+CREATE TABLE web_api_tokens (
+    id TEXT PRIMARY KEY,
+    login TEXT NOT NULL,
+    label TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+);
+CREATE INDEX web_api_tokens_login ON web_api_tokens (login);
+
+CREATE TABLE web_login_failures (
+    throttle_key TEXT NOT NULL,
+    failed_at TEXT NOT NULL
+);
+CREATE INDEX web_login_failures_key ON web_login_failures (throttle_key, failed_at);
+
+CREATE TABLE web_oidc_logins (
+    state_hash TEXT PRIMARY KEY,
+    browser_hash TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    code_verifier TEXT NOT NULL,
+    created_at TEXT NOT NULL
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _INITIAL),
     Migration(2, "forwarding outbox and feedback", _OUTBOX),
+    Migration(3, "web accounts, sessions, api tokens, login throttling", _WEB),
 )
 
 

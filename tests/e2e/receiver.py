@@ -1,0 +1,43 @@
+"""A stand-alone RIEC receiver for forwarding tests: the webhook fake on a real port.
+
+``python tests/e2e/receiver.py PORT [RESPONSE_DELAY_S]`` — with a delay, the receiver
+stores a delivery at once and only answers after the delay (a sender killed in between
+has delivered without knowing it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+import uvicorn
+
+from connectors.tables.webhook.fake import create_app
+from hub.fakes import build_fakes_app
+from plugins import FakeSpec
+
+
+def delayed(app: Any, delay_s: float) -> Any:
+    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await app(scope, receive, send)
+            return
+
+        async def slow_send(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                await asyncio.sleep(delay_s)
+            await send(message)
+
+        await app(scope, receive, slow_send)
+
+    return wrapped
+
+
+if __name__ == "__main__":
+    port = int(sys.argv[1])
+    delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+    spec = FakeSpec("riec", "/riec/informatieplein", create_app)
+    app = build_fakes_app({"riec": spec})
+    uvicorn.run(delayed(app, delay) if delay else app, host="127.0.0.1", port=port,
+                log_level="warning")

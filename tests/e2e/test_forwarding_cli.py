@@ -1,0 +1,180 @@
+"""Forwarding as an officer does it: suggestions, preview, confirmation, durable delivery
+to real receivers over HTTP, disclosures in the processing log, feedback; a receiver
+that is down and comes back, and a worker killed mid-delivery, deliver exactly once."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import OPPLUS, ROOT, clean_env, free_port, run_opplus
+
+pytestmark = pytest.mark.e2e
+
+EXAMPLE_2 = ROOT / "examples" / "2-seksuele-uitbuiting-enkhuizen.json"
+
+
+@pytest.fixture
+def home(tmp_path) -> dict[str, str]:
+    return clean_env(OPPLUS_HOME=str(tmp_path / "home"))
+
+
+def enrich(env, *config: str) -> dict:
+    result = run_opplus(*config, "enrich", str(EXAMPLE_2), "--format", "json", env=env)
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def test_suggestions_explain_themselves(home):
+    dossier = enrich(home)
+    result = run_opplus("forward", dossier["id"], env=home)
+    assert result.code == 0, result.err
+    assert "pct" in result.out
+    assert "vorm = seksuele uitbuiting en vergunning seksinrichting gevonden" in result.out
+    assert "lokaal" in result.out and "riec" in result.out
+
+
+def test_nothing_is_sent_without_confirmation(home):
+    dossier = enrich(home)
+    result = run_opplus("forward", dossier["id"], "--table", "riec", env=home)
+    assert result.code == 2 and "bevestiging vereist" in result.err
+    assert "geen leveringen" in run_opplus("deliveries", env=home).out
+
+
+def test_forward_to_two_tables_each_gets_only_what_it_may(home):
+    dossier = enrich(home)
+    lokaal = run_opplus("forward", dossier["id"], "--table", "lokaal", "--yes",
+                        "--show-payload", "--deliver", env=home)
+    assert lokaal.code == 0, lokaal.err
+    assert "Bibob-gegevens worden niet verstrekt" in lokaal.out
+    payload = json.loads(lokaal.out[lokaal.out.index("{"):lokaal.out.rindex("}") + 1])
+    assert all(f["classification"] != "bibob" for f in payload["facts"])
+    assert payload["withheld"]["by_class"]["bibob"] > 0
+    assert "delivered" in lokaal.out or "acknowledged" in lokaal.out
+    riec = run_opplus("forward", dossier["id"], "--table", "riec", "--yes", "--deliver",
+                      "--show-payload", env=home)
+    assert riec.code == 0, riec.err
+    sent = json.loads(riec.out[riec.out.index("{"):riec.out.rindex("}") + 1])
+    assert any(f["classification"] == "bibob" for f in sent["facts"])
+    assert sent["bibob_legal_ground"].startswith("Art. 28")
+    again = run_opplus("forward", dossier["id"], "--table", "riec", "--yes", env=home)
+    assert again.code == 2 and "al doorgestuurd" in again.err
+    # every delivery is a disclosure in the processing log, and a forward in the access log
+    log = run_opplus("audit", "search", "--signal", dossier["signal_id"], env=home)
+    payloads = [json.loads(line)["payload"] for line in log.out.splitlines()]
+    disclosures = [p for p in payloads if p["kind"] == "disclosure"]
+    assert {d["recipient"] for d in disclosures} == {"lokaal", "riec"}
+    assert all(len(d["payload_sha256"]) == 64 and d["fields"] for d in disclosures)
+    forwards = [p for p in payloads if p.get("action") == "forward"]
+    assert len(forwards) == 2
+
+
+def test_feedback_acknowledges_and_is_stored(home):
+    dossier = enrich(home)
+    out = run_opplus("forward", dossier["id"], "--table", "lokaal", "--yes", env=home).out
+    delivery_id = out.split("levering ")[1].split()[0]
+    early = run_opplus("feedback", delivery_id, "--text", "x", "--from", "y", env=home)
+    assert early.code == 2 and "nog niet afgeleverd" in early.err
+    assert run_opplus("deliver", env=home).code == 0
+    result = run_opplus("feedback", delivery_id, "--text", "Besproken in het overleg van 3 dec.",
+                        "--from", "Lokaal ondermijningsoverleg", env=home)
+    assert result.code == 0, result.err
+    rows = run_opplus("deliveries", "--dossier", dossier["id"], env=home).out
+    assert "acknowledged" in rows
+    empty = run_opplus("feedback", delivery_id, "--text", "  ", "--from", "x", env=home)
+    assert empty.code == 2 and "text:" in empty.err
+
+
+def _config(tmp_path: Path, receiver_url: str) -> Path:
+    text = (ROOT / "config" / "default.toml").read_text()
+    text = text.replace('url = "{fakes}/riec/informatieplein/signalen"',
+                        f'url = "{receiver_url}/riec/informatieplein/signalen"')
+    path = tmp_path / "receiver.toml"
+    path.write_text(text)
+    return path
+
+
+def _start_receiver(port: int, delay: float = 0.0) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "e2e" / "receiver.py"), str(port), str(delay)],
+        cwd=ROOT, env=clean_env(PYTHONPATH=str(ROOT)),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/_fakes", timeout=0.5)
+            return proc
+        except httpx.TransportError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("receiver did not start")
+
+
+def _received(port: int) -> list[dict]:
+    answer = httpx.get(f"http://127.0.0.1:{port}/riec/informatieplein/deliveries").json()
+    return answer["results"]
+
+
+def test_receiver_down_then_back_delivers_once(home, tmp_path):
+    port = free_port()
+    config = _config(tmp_path, f"http://127.0.0.1:{port}")
+    dossier = enrich(home, "--config", str(config))
+    first = run_opplus("--config", str(config), "forward", dossier["id"], "--table", "riec",
+                       "--yes", "--deliver", env=home)
+    assert first.code == 0 and "queued" in first.out, first.out + first.err
+    receiver = _start_receiver(port)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            run_opplus("--config", str(config), "deliver", env=home)
+            if "geen leveringen" not in (rows := run_opplus(
+                    "--config", str(config), "deliveries", "--state", "queued", env=home).out):
+                time.sleep(0.5)
+                continue
+            break
+        rows = run_opplus("--config", str(config), "deliveries", env=home).out
+        assert "acknowledged" in rows or "delivered" in rows, rows
+        assert len(_received(port)) == 1
+    finally:
+        receiver.terminate()
+        receiver.wait()
+
+
+def test_worker_killed_mid_delivery_delivers_once_after_restart(home, tmp_path):
+    port = free_port()
+    config = _config(tmp_path, f"http://127.0.0.1:{port}")
+    receiver = _start_receiver(port, delay=4.0)
+    try:
+        dossier = enrich(home, "--config", str(config))
+        queued = run_opplus("--config", str(config), "forward", dossier["id"], "--table",
+                            "riec", "--yes", env=home)
+        assert queued.code == 0, queued.err
+        worker = subprocess.Popen(
+            [*OPPLUS, "--config", str(config), "deliver", "--lease", "2"],
+            cwd=ROOT, env=home, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 20
+        while not _received(port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _received(port), "the receiver never got the delivery"
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        stuck = run_opplus("--config", str(config), "deliveries", env=home).out
+        assert "sending" in stuck
+        time.sleep(2.5)  # the dead worker's lease runs out
+        assert "VASTGELOPEN" in run_opplus("--config", str(config), "deliveries", env=home).out
+        again = run_opplus("--config", str(config), "deliver", env=home)
+        assert again.code == 0, again.err
+        rows = run_opplus("--config", str(config), "deliveries", env=home).out
+        assert "acknowledged" in rows or "delivered" in rows, rows
+        assert "poging 2/" in rows
+        assert len(_received(port)) == 1  # the idempotency key made the resend harmless
+    finally:
+        receiver.terminate()
+        receiver.wait()
