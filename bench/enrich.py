@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from hub.config import FakesMode, load_config  # noqa: E402
 from hub.dossier import Dossier  # noqa: E402
+from hub.logging import configure_logging  # noqa: E402
 from hub.runtime import Runtime  # noqa: E402
 from hub.signal import load_signal  # noqa: E402
-from hub.logging import configure_logging  # noqa: E402
 from plugins import Officer  # noqa: E402
 
 LATENCY = {"brp": 0.120, "kvk": 0.080, "bag": 0.060, "bewoning": 0.100,

@@ -135,6 +135,23 @@ class TableConfig(_Section):
         return self
 
 
+class NoticesConfig(_Section):
+    """The short notice to the colleague who reported a signal, once a table gave
+    feedback (reporting route step 7): no case details, only that it was handled."""
+
+    enabled: bool = False
+    #: a transport kind that can send notices to persons (``email``)
+    transport: str = "email"
+    text: str = (
+        "Beste {naam},\n\nU heeft een signaal van mogelijke mensenhandel gemeld. Dat signaal "
+        "is opgepakt door de aandachtsfunctionaris mensenhandel en besproken met de "
+        "betrokken partners. Inhoudelijke informatie kunnen wij niet delen.\n\n"
+        "Dank voor uw oplettendheid: melden maakt verschil.\n"
+    )
+    #: the transport's settings; the recipient is the reporter's e-mail address
+    settings: dict[str, Any] = {}
+
+
 class FactCondition(_Section):
     attribute: str
     contains: str | None = None
@@ -221,6 +238,7 @@ class Config(_Section):
     connectors: dict[str, dict[str, Any]] = {}
     tables: dict[str, TableConfig] = {}
     routing: list[RoutingRule] = []
+    notices: NoticesConfig = NoticesConfig()
     web: WebConfig = WebConfig()
     #: where the file came from, for messages
     source: str = "<memory>"

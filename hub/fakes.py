@@ -6,10 +6,13 @@ Served for real by ``opplus fakes serve``, or reached in-process through
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
+import structlog
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -17,7 +20,9 @@ from starlette.routing import Route
 
 from plugins import FakeSpec
 
-__all__ = ["FakesTransport", "build_fakes_app", "fakes_test_env"]
+__all__ = ["FakesTransport", "build_fakes_app", "fakes_test_env", "serve_other_fakes"]
+
+log = structlog.get_logger(__name__)
 
 
 def build_fakes_app(
@@ -35,7 +40,11 @@ def build_fakes_app(
     """
     routes: list[Any] = []
     apps: dict[str, Any] = {}
-    index = [{"name": spec.name, "mount": spec.mount or "/"} for spec in fakes.values()]
+    index = [
+        {"name": spec.name, "mount": spec.mount or "/"}
+        for spec in fakes.values()
+        if spec.app_factory is not None
+    ]
 
     async def list_fakes(request: Request) -> JSONResponse:
         return JSONResponse({"fakes": index})
@@ -52,6 +61,8 @@ def build_fakes_app(
     routes.append(Route("/_fakes/traceparents", traceparents))
     mounts: list[tuple[str, Any]] = []
     for spec in fakes.values():
+        if spec.app_factory is None:
+            continue  # not an HTTP fake: see serve_other_fakes
         app = _create(spec, {**options, **(per_fake or {}).get(spec.name, {})})
         apps[spec.name] = app
         mounts.append((spec.mount.rstrip("/"), app))
@@ -88,9 +99,32 @@ class _Dispatcher:
 def _create(spec: FakeSpec, options: Mapping[str, Any]) -> Any:
     import inspect
 
+    assert spec.app_factory is not None
     params = inspect.signature(spec.app_factory).parameters
     accepted = {k: v for k, v in options.items() if k in params}
     return spec.app_factory(**accepted)
+
+
+@asynccontextmanager
+async def serve_other_fakes(
+    fakes: Mapping[str, FakeSpec], data_dir: Path
+) -> AsyncIterator[list[str]]:
+    """Run the fakes that do not speak HTTP (e.g. the mail server) while entered.
+
+    A port already in use (another ``opplus fakes serve`` runs it) is reported, not fatal.
+    """
+    started: list[str] = []
+    async with AsyncExitStack() as stack:
+        for spec in fakes.values():
+            if spec.server_factory is None:
+                continue
+            try:
+                await stack.enter_async_context(spec.server_factory(data_dir))
+            except OSError as exc:
+                log.warning("fake_not_started", fake=spec.name, port=spec.port, error=str(exc))
+                continue
+            started.append(f"{spec.name} 127.0.0.1:{spec.port}")
+        yield started
 
 
 def fakes_test_env(fakes: Mapping[str, FakeSpec]) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from plugins import ConnectorContext, Health, Plugins, TableTransport, make_plug
 from .builtin import BUILTIN_PLUGINS
 from .config import Config, ConfigError, FakesMode, connector_settings
 from .engine import CallRecorder, ConnectorHandle, Enricher
-from .fakes import FakesTransport, build_fakes_app, fakes_test_env
+from .fakes import FakesTransport, build_fakes_app, fakes_test_env, serve_other_fakes
 from .resilience import CircuitBreaker
 
 __all__ = ["Runtime", "load_plugins"]
@@ -35,6 +36,7 @@ class Runtime:
     fakes_app: Any = None
     unconfigured: list[str] = field(default_factory=list)
     context: ConnectorContext = field(default_factory=ConnectorContext)
+    _stack: AsyncExitStack = field(default_factory=AsyncExitStack, repr=False)
 
     @classmethod
     def build(cls, config: Config, *, fake_options: dict[str, Any] | None = None) -> Runtime:
@@ -82,29 +84,40 @@ class Runtime:
                 )
         return cls(config, plugins, handles, fakes_app, unconfigured, context)
 
-    def table_transport(self, name: str) -> TableTransport:
-        """A live transport for table ``name`` (the caller closes it)."""
-        table = self.config.tables[name]
+    def table_transport(self, name: str, *, notice_to: str | None = None) -> TableTransport:
+        """A live transport for table ``name`` — or, with ``notice_to``, the notices
+        transport addressed to that person (the caller closes it)."""
+        if notice_to is not None:
+            kind, raw, where = (
+                self.config.notices.transport,
+                {**self.config.notices.settings, "to": [notice_to]},
+                "notices",
+            )
+        else:
+            table = self.config.tables[name]
+            kind, raw, where = table.transport, table.settings, f"tables.{name}"
         specs = self.plugins.tables()
-        spec = specs.get(table.transport)
+        spec = specs.get(kind)
         if spec is None:
             raise ConfigError(
-                f"{self.config.source}: tables.{name}.transport: unknown transport "
-                f"{table.transport!r} (known: {', '.join(sorted(specs)) or 'none'})"
+                f"{self.config.source}: {where}.transport: unknown transport "
+                f"{kind!r} (known: {', '.join(sorted(specs)) or 'none'})"
             )
-        fakes = self.config.fakes.base_url.rstrip("/")
-        values = {
-            k: v.replace("{fakes}", fakes) if isinstance(v, str) else v
-            for k, v in table.settings.items()
-        }
+        values = {k: self.expand(v) if isinstance(v, str) else v for k, v in raw.items()}
         try:
             settings = spec.settings_model.model_validate(values)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
             )
-            raise ConfigError(f"{self.config.source}: tables.{name}.settings: {problems}") from None
+            raise ConfigError(f"{self.config.source}: {where}.settings: {problems}") from None
         return spec.factory(settings, self.context)
+
+    def expand(self, value: str) -> str:
+        """``{fakes}`` and ``{data_dir}`` in a setting's value."""
+        fakes = self.config.fakes.base_url.rstrip("/")
+        data_dir = str(self.config.resolved_storage().data_dir.expanduser())
+        return value.replace("{fakes}", fakes).replace("{data_dir}", data_dir)
 
     def enricher(self, recorders: list[CallRecorder] | None = None) -> Enricher:
         return Enricher(self.config, self.handles, recorders or [])
@@ -131,7 +144,14 @@ class Runtime:
             await self.context.transport.close()
 
     async def __aenter__(self) -> Runtime:
+        """In-process fakes mode also runs the fakes that do not speak HTTP (a mail
+        server), for as long as the runtime is entered."""
+        self._stack = AsyncExitStack()
+        if self.config.fakes.mode == FakesMode.IN_PROCESS:
+            data_dir = self.config.resolved_storage().data_dir.expanduser()
+            await self._stack.enter_async_context(serve_other_fakes(self.plugins.fakes(), data_dir))
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        await self._stack.aclose()
         await self.aclose()

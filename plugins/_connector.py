@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -117,9 +119,14 @@ class FakeSpec:
     ``mount`` is the registry's official base path (e.g. ``/haalcentraal/api/brp``);
     ``app_factory`` builds a fresh ASGI app; ``test_env`` maps the environment
     variables a connector reads its secrets from to the fake's public test credentials.
+    A fake that does not speak HTTP (a mail server) gives ``app_factory=None`` and a
+    ``server_factory(data_dir)`` returning an async context manager that serves on
+    ``port`` while entered.
     """
 
     name: str
     mount: str
-    app_factory: Callable[[], Any]
+    app_factory: Callable[..., Any] | None
     test_env: Mapping[str, str] = field(default_factory=dict)
+    server_factory: Callable[[Path], AbstractAsyncContextManager[Any]] | None = None
+    port: int | None = None

@@ -63,6 +63,10 @@ class Delivery:
     purpose: Purpose
     trace: TraceContext
     attempt: int = 1
+    #: a short message to a person instead of a dossier (e.g. the reporter's notice that
+    #: their signal was handled — never case details); transports that cannot send
+    #: messages to persons refuse it with a permanent DeliveryFailed
+    notice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

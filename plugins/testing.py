@@ -97,7 +97,9 @@ class _Harness:
         env: Mapping[str, str] | None = None,
     ) -> Connector:
         if transport is None:
-            app = self.case.fake.app_factory(**self.case.fake_options)
+            factory = self.case.fake.app_factory
+            assert factory is not None, "the contract kit needs an HTTP fake"
+            app = factory(**self.case.fake_options)
             # The fake's routes are relative to its mount, as when the hub mounts it.
             transport = httpx.ASGITransport(app=app, root_path=self.case.fake.mount)
         context = ConnectorContext(

@@ -109,10 +109,11 @@ def fakes_group() -> None:
 )
 @pass_state
 def fakes_serve(state: State, host: str, port: int, latency_s: float) -> None:
-    """Serve every fake over real HTTP, each at its registry's official base path."""
+    """Serve every fake over real HTTP, each at its registry's official base path
+    (and the fakes that do not speak HTTP, such as the mail server, on their ports)."""
     import uvicorn
 
-    from ..fakes import build_fakes_app
+    from ..fakes import build_fakes_app, serve_other_fakes
 
     try:
         plugins = load_plugins(state.config)
@@ -121,8 +122,18 @@ def fakes_serve(state: State, host: str, port: int, latency_s: float) -> None:
     fakes = plugins.fakes()
     app = build_fakes_app(fakes, latency_s=latency_s)
     for spec in sorted(fakes.values(), key=lambda s: s.mount):
-        click.echo(f"fake {spec.name:<11} http://{host}:{port}{spec.mount or '/'}", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+        if spec.app_factory is not None:
+            click.echo(f"fake {spec.name:<11} http://{host}:{port}{spec.mount or '/'}", err=True)
+    data_dir = state.config.resolved_storage().data_dir.expanduser()
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+
+    async def run() -> None:
+        async with serve_other_fakes(fakes, data_dir) as others:
+            for line in others:
+                click.echo(f"fake {line}", err=True)
+            await server.serve()
+
+    asyncio.run(run())
 
 
 @click.command()

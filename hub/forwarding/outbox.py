@@ -100,6 +100,7 @@ class Outbox:
                 "legal_ground": delivery.purpose.legal_ground,
             },
             "trace": {"trace_id": delivery.trace.trace_id, "span_id": delivery.trace.span_id},
+            "notice": delivery.notice,
         }
         envelope = self.cipher.encrypt(
             json.dumps(secret).encode(), kind=_KIND, record_id=delivery.id
@@ -287,6 +288,7 @@ class Outbox:
             purpose=Purpose(**secret["purpose"]),
             trace=TraceContext(trace["trace_id"], trace["span_id"]),
             attempt=row.attempts,
+            notice=secret.get("notice"),
         )
 
 

@@ -28,7 +28,10 @@ from .outbox import DeliveryRow, Outbox
 from .render import render_payload_html
 from .routing import Suggestion, suggest_tables
 
-__all__ = ["AlreadyForwarded", "Feedback", "ForwardingService", "Preview"]
+__all__ = ["NOTICE_TABLE", "AlreadyForwarded", "Feedback", "ForwardingService", "Preview"]
+
+#: the outbox's table name for notices to the colleague who reported a signal
+NOTICE_TABLE = "@melder"
 
 log = structlog.get_logger(__name__)
 
@@ -181,7 +184,12 @@ class ForwardingService:
     async def _deliver(self, row: DeliveryRow, worker: str, lease_s: float) -> DeliveryRow:
         delivery = await asyncio.to_thread(self.outbox.delivery, row)
         try:
-            transport = self.runtime.table_transport(row.table_name)
+            if delivery.notice is not None:
+                transport = self.runtime.table_transport(
+                    row.table_name, notice_to=str(delivery.payload["to"])
+                )
+            else:
+                transport = self.runtime.table_transport(row.table_name)
         except Exception as exc:  # a table removed from the configuration, bad settings
             return await asyncio.to_thread(
                 self.outbox.attempt_failed,
@@ -235,7 +243,8 @@ class ForwardingService:
         def finish() -> DeliveryRow:
             with self.storage.db.transaction():
                 done = self.outbox.delivered(row.id, receipt, worker=worker)
-                self.storage.trail.record(self._disclosures(delivery, done))
+                if delivery.notice is None:
+                    self.storage.trail.record(self._disclosures(delivery, done))
             return done
 
         return await asyncio.to_thread(finish)
@@ -336,6 +345,7 @@ class ForwardingService:
                 ),
             )
             self.outbox.acknowledge(row.id)
+            self._enqueue_notice(row)
             who = actor or Actor(
                 f"table:{row.table_name}", source, ("table",), (row.municipality,), client="table"
             )
@@ -349,6 +359,48 @@ class ForwardingService:
                 detail={"delivery_id": row.id, "source": source},
             )
         return Feedback(feedback_id, row.id, row.dossier_id, source, now, text)
+
+    def _enqueue_notice(self, row: DeliveryRow) -> None:
+        """Tell the reporting colleague, once per signal, that it was handled."""
+        notices = self.config.notices
+        if not notices.enabled or row.table_name == NOTICE_TABLE:
+            return
+        dossier = self.storage.load_dossier(row.dossier_id)
+        reporter = dossier.signal.get("reporter") or {}
+        email = reporter.get("email")
+        if not email:
+            return
+        key = hashlib.sha256(f"notice\x00{dossier.signal_id}".encode()).hexdigest()
+        if any(r.idempotency_key == key for r in self.outbox.list(dossier_id=dossier.id)):
+            return
+        text = notices.text.format(naam=reporter.get("name", "collega"))
+        payload = {"kind": "notice", "to": email, "text": text}
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        self.outbox.enqueue(
+            Delivery(
+                id=str(uuid.uuid4()),
+                idempotency_key=key,
+                table=NOTICE_TABLE,
+                table_label="Melder",
+                dossier_id=dossier.id,
+                signal_id=dossier.signal_id,
+                payload=payload,
+                payload_json=body,
+                payload_sha256=hashlib.sha256(body).hexdigest(),
+                rendering_html="",
+                officer=Officer(
+                    dossier.officer.id, dossier.officer.name, dossier.officer.municipality
+                ),
+                purpose=Purpose(
+                    dossier.purpose.id, dossier.purpose.name, dossier.purpose.legal_ground
+                ),
+                trace=TraceContext(dossier.trace_id, uuid.uuid4().hex[:16]),
+                notice=text,
+            ),
+            municipality=row.municipality,
+            max_attempts=8,
+            confirmed_by=row.confirmed_by,
+        )
 
     def feedback_for(self, dossier_id: str) -> list[Feedback]:
         rows = self.storage.db.query(

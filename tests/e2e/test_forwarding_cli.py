@@ -178,3 +178,27 @@ def test_worker_killed_mid_delivery_delivers_once_after_restart(home, tmp_path):
     finally:
         receiver.terminate()
         receiver.wait()
+
+
+def test_email_table_and_reporter_notice_on_the_embedded_default(home):
+    """PCT by STARTTLS e-mail to the fakes' mail server; the table's feedback then
+    sends the reporting colleague a notice without case details (step 7)."""
+    result = run_opplus("enrich", str(ROOT / "examples" / "1-arbeidsuitbuiting-hoorn.json"),
+                        "--format", "json", env=home)
+    dossier = json.loads(result.out)
+    sent = run_opplus("forward", dossier["id"], "--table", "pct", "--yes", "--deliver",
+                      env=home)
+    assert sent.code == 0 and "delivered" in sent.out, sent.out + sent.err
+    delivery_id = sent.out.split("levering ")[1].split()[0]
+    fb = run_opplus("feedback", delivery_id, "--text", "Besproken; controle gepland.",
+                    "--from", "PCT", env=home)
+    assert fb.code == 0, fb.err
+    assert run_opplus("deliver", env=home).code == 0
+    inbox = sorted((Path(home["OPPLUS_HOME"]) / "fake-smtp" / "inbox").glob("*.eml"))
+    assert len(inbox) == 2
+    to_pct, notice = (p.read_text() for p in inbox)
+    assert "To: pct@politie.example" in to_pct and "dossier-" in to_pct
+    assert "To: m.deboer@hoorn.example" in notice
+    assert "Terugkoppeling op uw melding" in notice
+    for secret in ("999970057", "Kleine Noord", "controle gepland", "Katarzyna"):
+        assert secret not in notice

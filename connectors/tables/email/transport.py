@@ -123,8 +123,23 @@ def _body(delivery: Delivery, settings: Settings, stem: str) -> str:
     )
 
 
+def _notice_message(delivery: Delivery, settings: Settings) -> EmailMessage:
+    """A short message to a person (``delivery.notice``): plain text, no attachments."""
+    message = EmailMessage(policy=SMTP_POLICY)
+    message["From"] = settings.from_address
+    message["To"] = ", ".join(settings.to)
+    message["Subject"] = "Terugkoppeling op uw melding"
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = message_id(delivery.idempotency_key, settings.from_address)
+    message["X-Opplus-Delivery"] = delivery.id
+    message.set_content(delivery.notice or "", cte="quoted-printable")
+    return message
+
+
 def build_message(delivery: Delivery, settings: Settings) -> EmailMessage:
     """The message of a delivery; its subject and body hold no personal data."""
+    if delivery.notice is not None:
+        return _notice_message(delivery, settings)
     stem = f"dossier-{_safe(delivery.dossier_id)}"
     message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = settings.from_address

@@ -219,6 +219,10 @@ class WebhookTransport:
         )
 
     async def deliver(self, delivery: Delivery) -> Receipt:
+        if delivery.notice is not None:
+            raise DeliveryFailed(
+                "webhook: a webhook takes dossiers, not notices to persons", transient=False
+            )
         if not self._secret:
             raise DeliveryFailed(
                 f"webhook: no secret in {self.settings.secret_env}", transient=False

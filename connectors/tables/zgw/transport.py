@@ -233,6 +233,10 @@ class ZgwTransport:
     # -- the protocol ----------------------------------------------------------------
 
     async def deliver(self, delivery: Delivery) -> Receipt:
+        if delivery.notice is not None:
+            raise DeliveryFailed(
+                "zgw: a case system takes dossiers, not notices to persons", transient=False
+            )
         try:
             return await self._deliver(delivery)
         except DeliveryFailed:
