@@ -118,16 +118,34 @@ def dossier_list(state: State, limit: int) -> None:
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead.")
 @pass_state
 def dossier_show(state: State, dossier_id: str, fmt: str, out: str | None) -> None:
-    """Show a stored dossier (``--out`` is logged as an export)."""
+    """Show a stored dossier with its deliveries and feedback (``--out`` is logged as an
+    export)."""
+    from ..forwarding.service import ForwardingService
+
     with state.storage() as storage:
-        service = HubService(state.config, None, storage)  # type: ignore[arg-type]
+        forwarding = ForwardingService(state.config, state.runtime(), storage)
         try:
-            dossier = service.view(dossier_id, state.actor, action="export" if out else "view")
+            dossier = forwarding.hub.view(
+                dossier_id, state.actor, action="export" if out else "view"
+            )
         except Forbidden as exc:
             fail(f"geweigerd: {exc}")
         except UnknownDossier:
             fail(f"onbekend dossier: {dossier_id}")
-    write_output(out, _format(dossier, fmt, state.config))
+        rows = forwarding.outbox.list(dossier_id=dossier.id)
+        feedback = forwarding.feedback_for(dossier.id)
+    text = _format(dossier, fmt, state.config)
+    if fmt == "text" and (rows or feedback):
+        lines = ["", "DOORGESTUURD"]
+        for row in rows:
+            lines.append(
+                f"  {row.table_name:<8} {row.state:<12} {row.created_at} "
+                f"(levering {row.id}, bevestigd door {row.confirmed_by})"
+            )
+        for fb in feedback:
+            lines.append(f"  terugkoppeling van {fb.source} ({fb.received_at}): {fb.text}")
+        text += "\n".join(lines) + "\n"
+    write_output(out, text)
 
 
 COMMANDS = [enrich, demo, dossier_group]
