@@ -33,7 +33,14 @@ from ._facts import (
     Provenance,
 )
 from ._hookspecs import hookimpl, hookspec
-from ._http import json_body, parse_retry_after, raise_for_status, registry_client, send
+from ._http import (
+    json_body,
+    parse_retry_after,
+    problem_detail,
+    raise_for_status,
+    registry_client,
+    send,
+)
 from ._manager import ENTRY_POINT_GROUP, PluginLoadError, Plugins, make_plugins
 from ._query import Officer, Purpose, Query, TraceContext
 from ._subjects import (
@@ -94,6 +101,7 @@ __all__ = [
     "make_plugins",
     "normalise_postcode",
     "parse_retry_after",
+    "problem_detail",
     "raise_for_status",
     "registry_client",
     "send",

@@ -29,6 +29,7 @@ from ._query import TraceContext
 __all__ = [
     "TRANSIENT_STATUS",
     "json_body",
+    "problem_detail",
     "parse_retry_after",
     "raise_for_status",
     "registry_client",
@@ -150,3 +151,35 @@ def json_body(response: httpx.Response) -> Any:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadResponse(f"malformed JSON from {response.request.url.path}") from exc
+
+
+def problem_detail(response: httpx.Response) -> str | None:
+    """The registry's own words from an ``application/problem+json`` body (RFC 7807, as
+    the Dutch API design rules use it): ``title: detail [code] (name (code): reason; ...)``.
+
+    For :func:`raise_for_status`'s ``detail``. Reads ``invalidParams`` and the older
+    ``invalid-params``; returns None when the body is not such an object.
+    """
+    body = response.json()
+    if not isinstance(body, dict):
+        return None
+    words: list[str] = []
+    for key in ("title", "detail"):
+        word = str(body.get(key) or "").strip()
+        if word and word not in words:
+            words.append(word)
+    text = ": ".join(words)
+    if body.get("code"):
+        text = f"{text} [{body['code']}]".strip()
+    params = body.get("invalidParams") or body.get("invalid-params")
+    if isinstance(params, list):
+        items = []
+        for p in params:
+            if isinstance(p, dict):
+                item = f"{p.get('name')} ({p.get('code')})"
+                if p.get("reason"):
+                    item += f": {p['reason']}"
+                items.append(item)
+        if items:
+            text = f"{text} ({'; '.join(items)})".strip()
+    return text or None

@@ -15,7 +15,6 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
 import structlog
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -37,6 +36,7 @@ from plugins import (
     Subject,
     TraceContext,
     json_body,
+    problem_detail,
     raise_for_status,
     registry_client,
     send,
@@ -117,19 +117,6 @@ class _Verblijfsobject(BaseModel):
     gebruiksdoelen: list[str]
     status: str
     maaktDeelUitVan: list[str] = Field(default_factory=list)
-
-
-def problem_detail(response: httpx.Response) -> str | None:
-    """The registry's own words from a problem+json body: ``code: title [params]``."""
-    body = response.json()
-    if not isinstance(body, dict):
-        return None
-    text = ": ".join(str(body[k]) for k in ("code", "title") if body.get(k))
-    params = body.get("invalid-params") or body.get("invalidParams") or []
-    names = [f"{p.get('name')} ({p.get('code')})" for p in params if isinstance(p, dict)]
-    if names:
-        text += f" [{', '.join(names)}]"
-    return text or None
 
 
 def _same(value: str | None, wanted: str | None) -> bool:

@@ -40,6 +40,7 @@ from plugins import (
     TraceContext,
     is_valid_bsn,
     json_body,
+    problem_detail,
     raise_for_status,
     registry_client,
     send,
@@ -149,19 +150,6 @@ class _Occupancy:
     mogelijke: list[_Bewoner]
     veel: bool
     evidence: Evidence
-
-
-def problem_detail(response: httpx.Response) -> str | None:
-    """The registry's own words from a problem+json body: ``code: title [params]``."""
-    body = response.json()
-    if not isinstance(body, dict):
-        return None
-    text = ": ".join(str(body[k]) for k in ("code", "title") if body.get(k))
-    params = body.get("invalidParams") or []
-    names = [f"{p.get('name')} ({p.get('code')})" for p in params if isinstance(p, dict)]
-    if names:
-        text += f" [{', '.join(names)}]"
-    return text or None
 
 
 def _amsterdam_today() -> date:

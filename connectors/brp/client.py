@@ -40,6 +40,7 @@ from plugins import (
     Subject,
     TraceContext,
     json_body,
+    problem_detail,
     raise_for_status,
     registry_client,
     send,
@@ -199,23 +200,6 @@ def brp_fields(wanted: list[str]) -> list[str]:
     """The BRP ``fields`` parameter for the connector fields ``wanted`` (no duplicates)."""
     paths = [path for name in wanted for path in FIELDS[name][1]]
     return list(dict.fromkeys(paths)) or list(_MINIMAL_FIELDS)
-
-
-def problem_detail(response: httpx.Response) -> str | None:
-    """The registry's own error text from a problem+json body."""
-    body = response.json()
-    if not isinstance(body, dict):
-        return None
-    parts = [str(body[k]) for k in ("title", "detail") if isinstance(body.get(k), str)]
-    text = " ".join(parts)
-    if isinstance(body.get("code"), str):
-        text = f"{text} [{body['code']}]" if text else f"[{body['code']}]"
-    invalid = body.get("invalidParams")
-    if isinstance(invalid, list):
-        names = [str(p["name"]) for p in invalid if isinstance(p, dict) and "name" in p]
-        if names:
-            text = f"{text} (invalidParams: {', '.join(names)})"
-    return text or None
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")

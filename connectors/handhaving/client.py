@@ -47,6 +47,7 @@ from plugins import (
     Subject,
     json_body,
     normalise_postcode,
+    problem_detail,
     raise_for_status,
     registry_client,
     send,
@@ -145,27 +146,6 @@ class Settings(ConnectorSettings):
         return frozenset(urls)
 
 
-def _problem_text(response: httpx.Response) -> str | None:
-    """The ZGW problem+json in one line: detail or title, then the invalidParams."""
-    body = response.json()
-    if not isinstance(body, dict):
-        return None
-    text = str(body.get("detail") or body.get("title") or "").strip()
-    code = body.get("code")
-    if code:
-        text = f"{text} [{code}]" if text else f"[{code}]"
-    params = body.get("invalidParams")
-    if isinstance(params, list):
-        parts = [
-            f"{p.get('name')}: {p.get('reason')} ({p.get('code')})"
-            for p in params
-            if isinstance(p, dict)
-        ]
-        if parts:
-            text = f"{text}; {'; '.join(parts)}" if text else "; ".join(parts)
-    return text or None
-
-
 def _check(response: httpx.Response) -> None:
     """Raise the plugins error for a non-2xx answer, with the ZGW-specific cases first."""
     status = response.status_code
@@ -173,7 +153,7 @@ def _check(response: httpx.Response) -> None:
         return
     where = str(response.request.url.copy_with(query=None))
     try:
-        detail = _problem_text(response)
+        detail = problem_detail(response)
     except ValueError:
         detail = None
     suffix = f": {detail}" if detail else ""
@@ -187,7 +167,7 @@ def _check(response: httpx.Response) -> None:
         # a list, a zaak or a type the registry itself pointed to: its answers disagree,
         # or base_url is not the Zaken API root
         raise BadResponse(f"HTTP 404 from {where}{suffix}", detail=detail)
-    raise_for_status(response, detail=_problem_text)
+    raise_for_status(response, detail=problem_detail)
 
 
 def _need(body: Any, key: str, kind: type | tuple[type, ...], what: str) -> Any:

@@ -116,3 +116,30 @@ def test_json_body_accepts_problem_json():
         headers={"content-type": "application/problem+json"},
     )
     assert json_body(response) == {"a": 1}
+
+
+def test_problem_detail_reads_rfc7807_with_invalid_params():
+    from plugins import problem_detail
+
+    request = httpx.Request("POST", "http://r.test/personen")
+    body = {
+        "title": "Een of meerdere parameters zijn niet correct.",
+        "status": 400,
+        "detail": "De foutieve parameter(s) zijn: fields[0].",
+        "code": "paramsValidation",
+        "invalidParams": [{"name": "fields[0]", "code": "fields", "reason": "onbekend"}],
+    }
+    text = problem_detail(httpx.Response(400, json=body, request=request))
+    assert text == (
+        "Een of meerdere parameters zijn niet correct.: De foutieve parameter(s) "
+        "zijn: fields[0]. [paramsValidation] (fields[0] (fields): onbekend)"
+    )
+    same = {"title": "Niet geautoriseerd.", "detail": "Niet geautoriseerd.", "code": "auth"}
+    assert problem_detail(httpx.Response(401, json=same, request=request)) == (
+        "Niet geautoriseerd. [auth]"
+    )
+    old = {"title": "t", "invalid-params": [{"name": "postcode", "code": "pattern"}]}
+    assert problem_detail(httpx.Response(400, json=old, request=request)) == (
+        "t (postcode (pattern))"
+    )
+    assert problem_detail(httpx.Response(400, json=[1], request=request)) is None

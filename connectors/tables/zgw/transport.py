@@ -49,6 +49,7 @@ from plugins import (
     is_valid_bsn,
     json_body,
     parse_retry_after,
+    problem_detail,
     raise_for_status,
     send,
 )
@@ -162,22 +163,6 @@ def _documents(delivery: Delivery) -> list[_Document]:
     ]
 
 
-def _problem(response: httpx.Response) -> str | None:
-    """The ZGW error text: ``detail`` and the ``invalidParams``."""
-    body = response.json()
-    if not isinstance(body, dict):
-        return None
-    text = str(body.get("detail") or body.get("title") or "")
-    params = body.get("invalidParams") or []
-    if isinstance(params, list) and params:
-        text += " " + "; ".join(
-            f"{p.get('name')}: {p.get('reason')} ({p.get('code')})"
-            for p in params
-            if isinstance(p, dict)
-        )
-    return text.strip() or None
-
-
 def _has_code(response: httpx.Response, code: str) -> bool:
     if response.status_code != 400:
         return False
@@ -191,7 +176,7 @@ def _has_code(response: httpx.Response, code: str) -> bool:
 def _check(response: httpx.Response) -> None:
     """Non-2xx → DeliveryFailed (transient for 429 and 502/503/504, with Retry-After)."""
     try:
-        raise_for_status(response, detail=_problem)
+        raise_for_status(response, detail=problem_detail)
     except ConnectorError as exc:
         retry_after = None
         if exc.transient:

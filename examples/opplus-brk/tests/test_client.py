@@ -232,7 +232,7 @@ async def test_a_registry_error_keeps_its_own_words(make_connector: MakeConnecto
     with pytest.raises(QueryRejected) as info:
         await connector.enrich(make_query(KLEINE_NOORD_88))
     assert info.value.detail == (
-        "paramsValidation: Een of meerdere parameters zijn niet correct. [postcode (pattern)]"
+        "Een of meerdere parameters zijn niet correct. [paramsValidation] (postcode (pattern): ...)"
     )
 
 

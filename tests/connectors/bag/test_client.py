@@ -176,7 +176,7 @@ async def test_wrong_key_is_authentication_failed(
     connector = make_connector(env={"OPPLUS_BAG_API_KEY": "wrong"})
     with pytest.raises(AuthenticationFailed) as info:
         await connector.enrich(make_query(KLEINE_NOORD))
-    assert info.value.detail == "authentication: Niet correct geauthenticeerd."
+    assert info.value.detail == "Niet correct geauthenticeerd. [authentication]"
 
 
 async def test_accepts_addresses_only(make_connector: Connect) -> None:

@@ -83,7 +83,7 @@ async def test_500_is_unavailable_not_transient(connector: BagConnector, query: 
     with pytest.raises(RegistryUnavailable) as info:
         await connector.enrich(query)
     assert not info.value.transient
-    assert info.value.detail == "serverError: title serverError"
+    assert info.value.detail == "title serverError [serverError]"
 
 
 @pytest.mark.parametrize("status", [502, 503, 504])
@@ -117,7 +117,7 @@ async def test_401_403_are_authentication_failed(
     respx.get(ADRESSEN).mock(return_value=_problem(status, "authentication"))
     with pytest.raises(AuthenticationFailed) as info:
         await connector.enrich(query)
-    assert info.value.detail == "authentication: title authentication"
+    assert info.value.detail == "title authentication [authentication]"
 
 
 @respx.mock
@@ -133,7 +133,9 @@ async def test_400_is_query_rejected_with_invalid_params(
     )
     with pytest.raises(QueryRejected) as info:
         await connector.enrich(query)
-    assert info.value.detail == "paramsValidation: title paramsValidation [postcode (pattern)]"
+    assert info.value.detail == (
+        "title paramsValidation [paramsValidation] (postcode (pattern): x)"
+    )
 
 
 @respx.mock

@@ -237,7 +237,7 @@ async def test_wrong_api_key_is_authentication_failed(
     connector = make_connector(auth="api_key", env={"OPPLUS_BEWONING_API_KEY": "wrong"})
     with pytest.raises(AuthenticationFailed) as info:
         await connector.enrich(make_query(KLEINE_NOORD))
-    assert info.value.detail == "authentication: Niet correct geauthenticeerd."
+    assert info.value.detail == "Niet correct geauthenticeerd. [authentication]"
 
 
 async def test_check_ok_with_good_credentials(make_connector: Connect, transport: Any) -> None:

@@ -89,7 +89,7 @@ async def test_500_is_not_transient(connector: BewoningConnector, query: Query) 
     with pytest.raises(RegistryUnavailable) as info:
         await connector.enrich(query)
     assert not info.value.transient
-    assert info.value.detail == "serverError: title serverError"
+    assert info.value.detail == "title serverError [serverError]"
 
 
 @pytest.mark.parametrize("status", [502, 503, 504])
@@ -129,7 +129,7 @@ async def test_400_is_query_rejected(connector: BewoningConnector, query: Query)
     )
     with pytest.raises(QueryRejected) as info:
         await connector.enrich(query)
-    assert info.value.detail == "paramsValidation: title paramsValidation [peildatum (date)]"
+    assert info.value.detail == ("title paramsValidation [paramsValidation] (peildatum (date): x)")
 
 
 @respx.mock

@@ -158,8 +158,8 @@ async def test_params_validation_is_query_rejected(router: respx.Router, build: 
     with pytest.raises(QueryRejected) as caught:
         await build().enrich(query())
     assert caught.value.detail == (
-        "Een of meerdere parameters zijn niet correct. De foutieve parameter(s) zijn: "
-        "fields[0]. [paramsValidation] (invalidParams: fields[0])"
+        "Een of meerdere parameters zijn niet correct.: De foutieve parameter(s) zijn: "
+        "fields[0]. [paramsValidation] (fields[0] (fields): Parameter bevat een niet ...)"
     )
 
 

@@ -134,7 +134,7 @@ async def test_400_carries_the_invalid_params(
         await _enrich(connector, zgw)
     assert (
         info.value.detail
-        == "Invalid input. [invalid]; zaaktype: Voer een geldige URL in. (invalid)"
+        == "Invalid input. [invalid] (zaaktype (invalid): Voer een geldige URL in.)"
     )
 
 

@@ -53,6 +53,7 @@ from plugins import (
     Subject,
     TraceContext,
     json_body,
+    problem_detail,
     raise_for_status,
     registry_client,
     send,
@@ -186,19 +187,6 @@ class _Owner:
             value["kvkNummer"] = self.kvkNummer
         value["aandeel"] = self.aandeel
         return value
-
-
-def problem_detail(response: httpx.Response) -> str | None:
-    """The registry's own words from a problem+json body: ``code: title [params]``."""
-    body = response.json()
-    if not isinstance(body, dict):
-        return None
-    text = ": ".join(str(body[k]) for k in ("code", "title") if body.get(k))
-    params = body.get("invalidParams") or []
-    names = [f"{p.get('name')} ({p.get('code')})" for p in params if isinstance(p, dict)]
-    if names:
-        text += f" [{', '.join(names)}]"
-    return text or None
 
 
 # --- the connector ----------------------------------------------------------------------
