@@ -82,7 +82,7 @@ def start_fakes_server() -> tuple[subprocess.Popen[bytes], str]:
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPPLUS_")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hub", "fakes", "serve", "--port", str(port)],
+        [sys.executable, "-m", "hub", "fakes", "serve", "--port", str(port), "--no-mail"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"

@@ -37,6 +37,7 @@ class Runtime:
     unconfigured: list[str] = field(default_factory=list)
     context: ConnectorContext = field(default_factory=ConnectorContext)
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack, repr=False)
+    _other_fakes_started: bool = False
 
     @classmethod
     def build(cls, config: Config, *, fake_options: dict[str, Any] | None = None) -> Runtime:
@@ -143,13 +144,18 @@ class Runtime:
         if isinstance(self.context.transport, FakesTransport):
             await self.context.transport.close()
 
+    async def start_other_fakes(self) -> None:
+        """In-process fakes mode: run the fakes that do not speak HTTP (the mail server)
+        until the runtime is left — called by whoever is about to deliver to them."""
+        if self.config.fakes.mode != FakesMode.IN_PROCESS or self._other_fakes_started:
+            return
+        self._other_fakes_started = True
+        data_dir = self.config.resolved_storage().data_dir.expanduser()
+        await self._stack.enter_async_context(serve_other_fakes(self.plugins.fakes(), data_dir))
+
     async def __aenter__(self) -> Runtime:
-        """In-process fakes mode also runs the fakes that do not speak HTTP (a mail
-        server), for as long as the runtime is entered."""
         self._stack = AsyncExitStack()
-        if self.config.fakes.mode == FakesMode.IN_PROCESS:
-            data_dir = self.config.resolved_storage().data_dir.expanduser()
-            await self._stack.enter_async_context(serve_other_fakes(self.plugins.fakes(), data_dir))
+        self._other_fakes_started = False
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -107,8 +107,10 @@ def fakes_group() -> None:
     type=click.FloatRange(0, 60),
     help="Seconds of latency added to every call.",
 )
+@click.option("--mail/--no-mail", default=True, show_default=True,
+              help="Also run the local STARTTLS mail server (port 8925).")
 @pass_state
-def fakes_serve(state: State, host: str, port: int, latency_s: float) -> None:
+def fakes_serve(state: State, host: str, port: int, latency_s: float, mail: bool) -> None:
     """Serve every fake over real HTTP, each at its registry's official base path
     (and the fakes that do not speak HTTP, such as the mail server, on their ports)."""
     import uvicorn
@@ -128,7 +130,7 @@ def fakes_serve(state: State, host: str, port: int, latency_s: float) -> None:
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
 
     async def run() -> None:
-        async with serve_other_fakes(fakes, data_dir) as others:
+        async with serve_other_fakes(fakes if mail else {}, data_dir) as others:
             for line in others:
                 click.echo(f"fake {line}", err=True)
             await server.serve()

@@ -176,6 +176,7 @@ class ForwardingService:
         self, worker: str, *, limit: int = 10, lease_s: float = 120.0
     ) -> list[DeliveryRow]:
         """One pass: claim due deliveries, send them concurrently, record the results."""
+        await self.runtime.start_other_fakes()
         rows = await asyncio.to_thread(self.outbox.claim, worker, limit=limit, lease_s=lease_s)
         if not rows:
             return []

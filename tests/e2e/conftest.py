@@ -65,7 +65,7 @@ def run_opplus(
 def fakes_url() -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
-        [*OPPLUS, "fakes", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*OPPLUS, "fakes", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-mail"],
         env=clean_env(),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
