@@ -236,3 +236,17 @@ def test_demo_runs_all_examples_on_the_embedded_default():
     assert result.code == 0, result.err
     assert result.out.count("Opgeplust dossier") == len(list((ROOT / "examples").glob("*.json")))
     assert "MISLUKT" not in result.out and "TIME-OUT" not in result.out
+
+
+@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.json")),
+                         ids=lambda p: p.stem)
+def test_every_demo_story_enriches_over_real_http_and_soap(fakes_url, example):
+    dossier = enrich_json(str(example), fakes_url=fakes_url)
+    bad = [o for o in dossier["outcomes"] if o["status"] in ("failed", "timeout")]
+    assert not bad, bad
+    used = {o["connector"] for o in dossier["outcomes"] if o["status"] == "ok"}
+    expected = {"bag", "bewoning", "kvk", "handhaving", "bibob"}
+    if json.loads(example.read_text()).get("persons"):
+        expected.add("brp")
+    assert expected <= used, used
+    assert dossier["aandachtspunten"], "each story raises points for attention"
