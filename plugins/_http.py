@@ -29,8 +29,8 @@ from ._query import TraceContext
 __all__ = [
     "TRANSIENT_STATUS",
     "json_body",
-    "problem_detail",
     "parse_retry_after",
+    "problem_detail",
     "raise_for_status",
     "registry_client",
     "send",

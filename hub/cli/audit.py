@@ -1,52 +1,31 @@
 """Auditor tools and retention: ``audit ...`` and ``retention ...``.
 
-Every auditor command is itself written to the access log, refusals included.
+Every auditor command is itself written to the access log, refusals included; the
+auditor's use cases are :class:`~hub.service.HubService` methods, shared with the web.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
 
 import click
 
-from ..accountability import Storage
-from ..audit import (
-    ACCESS_LOG,
-    BRP_LOG,
-    PROCESSING_LOG,
-    AuditError,
-    Retention,
-    TamperDetected,
-    dossier_to_prov,
-    search,
-    subject_report,
-)
-from ..store import DossierNotFound
+from ..audit import AuditError, Retention
+from ..service import LOGS, Forbidden, HubService, UnknownDossier
 from .common import State, fail, pass_state
-
-LOGS = {"processing": PROCESSING_LOG, "access": ACCESS_LOG, "brp": BRP_LOG}
 
 
 @contextmanager
-def _as_auditor(state: State, action: str) -> Iterator[Storage]:
+def _auditor_service(state: State) -> Iterator[HubService]:
+    """The service over the store (no registries are asked); a refusal exits 2."""
     with state.storage() as storage:
-        if "auditor" not in state.actor.roles:
-            storage.record_access(
-                state.actor, action, result="refused", reason="rol auditor vereist"
-            )
-            fail(f"geweigerd: rol auditor vereist voor {action}")
-        yield storage
-
-
-def _done(
-    storage: Storage, state: State, action: str, result: str = "allowed", **details: Any
-) -> None:
-    storage.record_access(state.actor, action, role="auditor", result=result, **details)
+        try:
+            yield HubService(state.config, None, storage)  # type: ignore[arg-type]
+        except Forbidden as exc:
+            fail(f"geweigerd: {exc}")
 
 
 def _when(value: str | None, name: str) -> datetime | None:
@@ -68,9 +47,8 @@ def audit_group() -> None:
 @pass_state
 def audit_checkpoint(state: State) -> None:
     """Sign the current tree head of every log."""
-    with _as_auditor(state, "audit.checkpoint") as storage:
-        heads = storage.trail.checkpoint()
-        _done(storage, state, "audit.checkpoint")
+    with _auditor_service(state) as service:
+        heads = service.checkpoint_logs(state.actor)
     for name, cp in heads.items():
         click.echo(
             f"{name:<14} size {cp.size:>8}  root {cp.root_hash.hex()}  "
@@ -82,26 +60,13 @@ def audit_checkpoint(state: State) -> None:
 @pass_state
 def audit_verify(state: State) -> None:
     """Recompute every log and check every checkpoint; exit 1 on any change."""
-    with _as_auditor(state, "audit.verify") as storage:
-        try:
-            reports = storage.trail.verify()
-        except TamperDetected as exc:
-            for report in exc.reports:
-                click.echo(("OK    " if report.ok else "FOUT  ") + report.summary())
-            first = exc.first
-            where = (
-                f"entry {first.index} of log {first.log}"
-                if first and first.index is not None
-                else "see above"
-            )
-            _done(
-                storage, state, "audit.verify", result="failed", reason=f"tamper detected: {where}"
-            )
-            click.echo(f"opplus: de logs zijn gewijzigd — eerste fout: {where}", err=True)
-            sys.exit(1)
-        _done(storage, state, "audit.verify")
-    for report in reports:
-        click.echo("OK    " + report.summary())
+    with _auditor_service(state) as service:
+        outcome = service.verify_logs(state.actor)
+    for report in outcome.reports:
+        click.echo(("OK    " if report.ok else "FOUT  ") + report.summary())
+    if not outcome.ok:
+        click.echo(f"opplus: de logs zijn gewijzigd — eerste fout: {outcome.where}", err=True)
+        raise SystemExit(1)
 
 
 @audit_group.command("prove")
@@ -112,18 +77,11 @@ def audit_verify(state: State) -> None:
 @pass_state
 def audit_prove(state: State, entry: int, log_name: str) -> None:
     """Print an inclusion proof of ENTRY (its index) that a third party can check."""
-    with _as_auditor(state, "audit.prove") as storage:
-        log = getattr(
-            storage.trail,
-            {"processing": "processing", "access": "access", "brp": "brp_protocol"}[log_name],
-        )
+    with _auditor_service(state) as service:
         try:
-            proof = log.prove(entry)
+            proof, public_key = service.prove_entry(state.actor, log_name, entry)
         except AuditError as exc:
-            _done(storage, state, "audit.prove", result="failed", reason=str(exc))
             fail(str(exc))
-        _done(storage, state, "audit.prove", detail={"log": log_name, "entry": str(entry)})
-        public_key = storage.keys.public_key_text()
     data = proof.to_json()
     data["public_key"] = public_key
     click.echo(json.dumps(data, indent=2, default=str))
@@ -153,34 +111,23 @@ def audit_search(
     limit: int,
 ) -> None:
     """Search the logs; prints one JSON object per entry."""
-    criteria = {
-        "officer": officer,
-        "signal": signal,
-        "connector": connector,
-        "trace_id": trace_id,
-        "since": since,
-        "until": until,
-        "bsn": "(gezocht)" if bsn else None,
-    }
-    detail = {k: str(v) for k, v in criteria.items() if v}
-    with _as_auditor(state, "audit.search") as storage:
+    since_at, until_at = _when(since, "--since"), _when(until, "--until")
+    with _auditor_service(state) as service:
         try:
-            entries = search(
-                storage.trail,
+            entries = service.search_logs(
+                state.actor,
                 bsn=bsn,
                 officer=officer,
                 signal=signal,
                 connector=connector,
                 trace_id=trace_id,
-                since=_when(since, "--since"),
-                until=_when(until, "--until"),
-                logs=[LOGS[n] for n in log_names] or list(LOGS.values()),
+                since=since_at,
+                until=until_at,
+                logs=log_names,
                 limit=limit,
             )
         except ValueError as exc:
-            _done(storage, state, "audit.search", result="failed", reason=str(exc), detail=detail)
             fail(f"zoekvraag onbruikbaar: {exc}")
-        _done(storage, state, "audit.search", detail={**detail, "hits": str(len(entries))})
     for e in entries:
         click.echo(
             json.dumps(
@@ -205,13 +152,11 @@ def audit_search(
 @pass_state
 def audit_subject_report(state: State, bsn: str, fmt: str) -> None:
     """The overview of processing a citizen may ask for (art. 15 AVG, art. 3.22 Wet BRP)."""
-    with _as_auditor(state, "audit.subject-report") as storage:
+    with _auditor_service(state) as service:
         try:
-            report = subject_report(storage.trail, bsn)
+            report = service.subject_report(state.actor, bsn)
         except ValueError as exc:
-            _done(storage, state, "audit.subject-report", result="failed", reason=str(exc))
             fail(f"BSN: {exc}")
-        _done(storage, state, "audit.subject-report")
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str))
         return
@@ -227,7 +172,7 @@ def audit_subject_report(state: State, bsn: str, fmt: str) -> None:
         click.echo(
             f"  {line.time}  {line.source} — {line.purpose}; gegevens: {', '.join(line.fields)}"
         )
-    notice = report.notice()
+    notice = report.notice
     if notice:
         click.echo(f"\n{notice}")
 
@@ -243,28 +188,11 @@ def audit_subject_report(state: State, bsn: str, fmt: str) -> None:
 @pass_state
 def audit_export(state: State, dossier_id: str) -> None:
     """Export a dossier's provenance as W3C PROV-JSON (values left out)."""
-    with _as_auditor(state, "audit.export") as storage:
+    with _auditor_service(state) as service:
         try:
-            dossier = storage.dossiers.load(dossier_id)
-        except DossierNotFound:
-            _done(
-                storage,
-                state,
-                "audit.export",
-                result="failed",
-                dossier_id=dossier_id,
-                reason="onbekend dossier",
-            )
+            prov = service.dossier_provenance(state.actor, dossier_id)
+        except UnknownDossier:
             fail(f"onbekend dossier: {dossier_id}")
-        prov = dossier_to_prov(dossier, pseudonymiser=storage.trail.pseudonymiser)
-        _done(
-            storage,
-            state,
-            "audit.export",
-            dossier_id=dossier_id,
-            trace_id=dossier.get("trace_id"),
-            detail={"format": "prov-json"},
-        )
     click.echo(json.dumps(prov, indent=2, ensure_ascii=False, default=str))
 
 
@@ -272,9 +200,8 @@ def audit_export(state: State, dossier_id: str) -> None:
 @pass_state
 def audit_public_key(state: State) -> None:
     """Print the log-signing public key, to hand to whoever checks proofs."""
-    with _as_auditor(state, "audit.public-key") as storage:
-        _done(storage, state, "audit.public-key")
-        click.echo(storage.keys.public_key_text())
+    with _auditor_service(state) as service:
+        click.echo(service.public_key(state.actor))
 
 
 @click.group("retention")

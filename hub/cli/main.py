@@ -38,9 +38,9 @@ def cli(
 
 
 def _register() -> None:
-    from . import audit, dossiers, forward, registries
+    from . import audit, dossiers, forward, registries, web
 
-    for module in (dossiers, registries, audit, forward):
+    for module in (dossiers, registries, audit, forward, web):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -107,8 +107,12 @@ def fakes_group() -> None:
     type=click.FloatRange(0, 60),
     help="Seconds of latency added to every call.",
 )
-@click.option("--mail/--no-mail", default=True, show_default=True,
-              help="Also run the local STARTTLS mail server (port 8925).")
+@click.option(
+    "--mail/--no-mail",
+    default=True,
+    show_default=True,
+    help="Also run the local STARTTLS mail server (port 8925).",
+)
 @pass_state
 def fakes_serve(state: State, host: str, port: int, latency_s: float, mail: bool) -> None:
     """Serve every fake over real HTTP, each at its registry's official base path

@@ -200,5 +200,5 @@ def load_keys(storage: StorageSettings, audit: AuditSettings) -> Keys:
     )
     if generated:
         # The caller tells the operator (keys.notice()); the log only notes that it happened.
-        log.info("keys_generated", count=len(generated), directory=str(keys_dir))
+        log.info("keys_generated", extra={"count": len(generated), "directory": str(keys_dir)})
     return keys

@@ -1,0 +1,169 @@
+"""The signal form of the officer's page: its fields, and the signal it makes.
+
+Rows of persons, addresses and businesses left empty are skipped. A problem that
+:func:`hub.signal.parse_signal` names is shown next to the form field it concerns,
+under the field path of the form's own row (``persons[1].burgerservicenummer`` is the
+second person row on the page, also when the first was left empty).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from ..signal import SignalError, parse_signal
+
+__all__ = ["MAX_ROWS", "ROW_FIELDS", "SignalForm"]
+
+MAX_ROWS = 20
+ROW_FIELDS = {
+    "persons": ("burgerservicenummer",),
+    "addresses": ("postcode", "huisnummer", "huisletter", "huisnummertoevoeging"),
+    "businesses": ("kvkNummer", "vestigingsnummer"),
+}
+_KIND_LABELS = {"persons": "Persoon", "addresses": "Adres", "businesses": "Bedrijf"}
+FIELD_LABELS = {
+    "municipality": "Gemeente",
+    "forms": "Vorm van uitbuiting",
+    "purpose": "Doel (verwerkingsactiviteit)",
+    "description": "Omschrijving",
+    "reporter.name": "Melder: naam",
+    "reporter.department": "Melder: afdeling",
+    "reporter.email": "Melder: e-mailadres",
+    "burgerservicenummer": "BSN",
+    "postcode": "postcode",
+    "huisnummer": "huisnummer",
+    "huisletter": "huisletter",
+    "huisnummertoevoeging": "toevoeging",
+    "kvkNummer": "KvK-nummer",
+    "vestigingsnummer": "vestigingsnummer",
+}
+_ROW_PATH = re.compile(r"^(persons|addresses|businesses)\[(\d+)\](?:\.(\w+))?")
+_DEFAULT_ROWS = 2
+
+
+def _text(form: FormData, name: str, limit: int = 20_000) -> str:
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+@dataclass
+class SignalForm:
+    """What the officer typed, the rows shown, and the problems per field."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    forms: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(
+        default_factory=lambda: {kind: _DEFAULT_ROWS for kind in ROW_FIELDS}
+    )
+    #: form field id -> message
+    errors: dict[str, str] = field(default_factory=dict)
+    #: (field id, label with field path, message), in form order, for the summary
+    summary: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, municipality: str = "", purpose: str = "") -> SignalForm:
+        return cls(values={"municipality": municipality, "purpose": purpose})
+
+    @classmethod
+    def from_form(cls, form: FormData) -> SignalForm:
+        values = {
+            name: _text(form, name)
+            for name in (
+                "municipality",
+                "purpose",
+                "description",
+                "reporter.name",
+                "reporter.department",
+                "reporter.email",
+            )
+        }
+        rows = {}
+        for kind, names in ROW_FIELDS.items():
+            try:
+                count = int(_text(form, f"{kind}-rows") or _DEFAULT_ROWS)
+            except ValueError:
+                count = _DEFAULT_ROWS
+            count = max(1, min(MAX_ROWS, count))
+            rows[kind] = count
+            for i in range(count):
+                for name in names:
+                    values[f"{kind}-{i}-{name}"] = _text(form, f"{kind}-{i}-{name}", 200)
+        forms = [f for f in form.getlist("forms") if isinstance(f, str) and f][:10]
+        return cls(values=values, forms=forms, rows=rows)
+
+    def add_row(self, kind: str) -> None:
+        if kind in self.rows:
+            self.rows[kind] = min(MAX_ROWS, self.rows[kind] + 1)
+
+    def signal_data(self) -> tuple[dict[str, Any], dict[str, dict[int, int]]]:
+        """The signal as JSON data, and per kind which form row each item came from."""
+        v = self.values
+        data: dict[str, Any] = {
+            "municipality": v.get("municipality", ""),
+            "forms": list(self.forms),
+            "purpose": v.get("purpose", ""),
+            "description": v.get("description", ""),
+        }
+        reporter = {
+            key: v.get(f"reporter.{key}", "")
+            for key in ("name", "department", "email")
+            if v.get(f"reporter.{key}", "")
+        }
+        if reporter:
+            data["reporter"] = reporter
+        origin: dict[str, dict[int, int]] = {}
+        for kind, names in ROW_FIELDS.items():
+            items: list[dict[str, Any]] = []
+            origin[kind] = {}
+            for i in range(self.rows[kind]):
+                item = {n: v.get(f"{kind}-{i}-{n}", "") for n in names}
+                item = {k: val for k, val in item.items() if val}
+                if not item:
+                    continue
+                origin[kind][len(items)] = i
+                items.append(item)
+            data[kind] = items
+        return data, origin
+
+    def parse(self) -> Any:
+        """The signal, or None with ``errors``/``summary`` filled in."""
+        data, origin = self.signal_data()
+        try:
+            return parse_signal(data)
+        except SignalError as exc:
+            for path, message in exc.problems:
+                self.problem(path, message, origin)
+            return None
+
+    def problem(
+        self, path: str, message: str, origin: Mapping[str, Mapping[int, int]] | None = None
+    ) -> None:
+        """Attach a problem named by its signal field path to its form field."""
+        field_id, shown = self._locate(path, origin or {})
+        self.errors.setdefault(field_id, message)
+        self.summary.append((field_id, shown, message))
+
+    def _locate(self, path: str, origin: Mapping[str, Mapping[int, int]]) -> tuple[str, str]:
+        match = _ROW_PATH.match(path)
+        if match:
+            kind, index, name = match.group(1), int(match.group(2)), match.group(3)
+            row = origin.get(kind, {}).get(index, index)
+            name = name or ROW_FIELDS[kind][0]
+            label = f"{_KIND_LABELS[kind]} {row + 1}, {FIELD_LABELS.get(name, name)}"
+            return f"{kind}-{row}-{name}", f"{label} ({kind}[{row}].{name})"
+        if path in ROW_FIELDS:  # no subject at all
+            return f"{path}-0-{ROW_FIELDS[path][0]}", f"Personen, adressen, bedrijven ({path})"
+        base = path.split("[")[0]
+        if base == "forms":
+            return "forms", f"{FIELD_LABELS['forms']} ({path})"
+        if base in ("reporter", "reporter.name", "reporter.department", "reporter.email"):
+            key = base if base != "reporter" else "reporter.name"
+            return key.replace(".", "-"), f"{FIELD_LABELS.get(key, key)} ({path})"
+        if base in FIELD_LABELS:
+            return base, f"{FIELD_LABELS[base]} ({path})"
+        return "signaal", path
