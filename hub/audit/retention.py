@@ -152,6 +152,14 @@ class Retention:
         if not ids:
             return None, 0
         tx.executemany(f"DELETE FROM {table} WHERE id = ?", [(i,) for i in ids])  # noqa: S608
+        if table == "dossiers":
+            # what was forwarded from a dossier (the outbox's payload copies) and the
+            # tables' feedback on it go with the dossier
+            for dependent in ("deliveries", "feedback"):
+                tx.executemany(
+                    f"DELETE FROM {dependent} WHERE dossier_id = ?",  # noqa: S608
+                    [(i,) for i in ids],
+                )
         payload = replace(receipt, ids=tuple(ids), count=len(ids)).to_payload()
         return self.trail.access.append(payload), len(ids)
 

@@ -114,3 +114,35 @@ def test_released_hold_lets_retention_proceed(
     report = Retention(trail).run(now=utc_now() + timedelta(days=7306))
     assert report.deleted["dossier"] == 2 and report.deleted["brp_protocol"] == 2
     assert all(r.ok for r in trail.verify())
+
+
+def test_forwarded_payloads_and_feedback_go_with_their_dossier(
+    trail: AuditTrail, db: Database, world: SimpleNamespace
+) -> None:
+    from hub.forwarding.outbox import Outbox
+    from plugins import Delivery, Officer, Purpose, TraceContext
+
+    box = Outbox(db, Cipher(os.urandom(32)))
+    for signal in ("sig-open", "sig-held"):
+        box.enqueue(
+            Delivery(
+                id=f"dl-{signal}",
+                idempotency_key=f"k-{signal}",
+                table="riec",
+                table_label="RIEC",
+                dossier_id=f"d-{signal}",
+                signal_id=signal,
+                payload={},
+                payload_json=b"{}",
+                payload_sha256="0" * 64,
+                rendering_html="",
+                officer=Officer("o", "O", "0405"),
+                purpose=Purpose("VA", "n", "g"),
+                trace=TraceContext.new_trace(),
+            ),
+            municipality="0405",
+            max_attempts=3,
+            confirmed_by="o",
+        )
+    Retention(trail).run(now=utc_now() + timedelta(days=7306))
+    assert [r.id for r in box.list()] == ["dl-sig-held"]  # the held signal keeps it
