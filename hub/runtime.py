@@ -153,6 +153,13 @@ class Runtime:
         data_dir = self.config.resolved_storage().data_dir.expanduser()
         await self._stack.enter_async_context(serve_other_fakes(self.plugins.fakes(), data_dir))
 
+    async def stop_other_fakes(self) -> None:
+        """Stop what :meth:`start_other_fakes` started, for a runtime that is not used
+        as a context manager (the delivery worker of ``opplus serve``)."""
+        await self._stack.aclose()
+        self._stack = AsyncExitStack()
+        self._other_fakes_started = False
+
     async def __aenter__(self) -> Runtime:
         self._stack = AsyncExitStack()
         self._other_fakes_started = False

@@ -30,13 +30,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..accountability import Storage
 from ..config import Config
+from ..forwarding.service import ForwardingService
 from ..render import STATUS_LABELS
 from ..runtime import Runtime
 from ..service import Forbidden, HubService, UnknownDossier
 from .api import router as api_router
 from .api import service_router
 from .auth import CsrfFailed, LoginRequired
+from .delivery_worker import DeliveryWorker
 from .errors import ApiError, signal_problems, validation_problems
+from .forwarding_api import router as forwarding_api_router
+from .forwarding_pages import router as forwarding_pages_router
 from .jobs import JobManager, UnknownJob
 from .metrics import Metrics
 from .oidc import OidcProvider
@@ -82,6 +86,9 @@ class WebState:
     users: UserAdmin
     metrics: Metrics
     templates: Jinja2Templates
+    forwarding: ForwardingService
+    #: sends confirmed deliveries in the background (None: switched off)
+    delivery_worker: DeliveryWorker | None
 
 
 class _Edge:
@@ -318,8 +325,13 @@ def create_app(
     storage: Storage | None = None,
     runtime: Runtime | None = None,
     oidc_transport: httpx.AsyncBaseTransport | None = None,
+    delivery_worker: bool = True,
+    delivery_interval_s: float = 2.0,
 ) -> FastAPI:
-    """The web service for ``config``; opens the store and runtime unless given."""
+    """The web service for ``config``; opens the store and runtime unless given.
+
+    ``delivery_worker``: run the delivery worker in the app (tests switch it off and
+    deliver themselves); it looks at the outbox every ``delivery_interval_s``."""
     own_storage = storage is None
     own_runtime = runtime is None
     storage = storage or Storage.open(config)
@@ -355,14 +367,23 @@ def create_app(
         users=UserAdmin(service, accounts),
         metrics=metrics,
         templates=_templates(config),
+        forwarding=(forwarding := ForwardingService(config, runtime, storage)),
+        delivery_worker=(
+            DeliveryWorker(forwarding, interval_s=delivery_interval_s) if delivery_worker else None
+        ),
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             state.sessions.prune()
+            if state.delivery_worker is not None:
+                state.delivery_worker.start()
             yield
         finally:
+            if state.delivery_worker is not None:
+                await state.delivery_worker.stop()
+            await runtime.stop_other_fakes()  # the mail fake, if a delivery started it
             await state.jobs.aclose()
             if own_runtime:
                 await runtime.aclose()
@@ -394,6 +415,8 @@ def create_app(
     app.include_router(service_router)
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(forwarding_api_router)
+    app.include_router(forwarding_pages_router)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
     app.add_middleware(_BodyLimit, limit=web_config.max_body_bytes)
     app.add_middleware(_Edge, metrics=metrics)

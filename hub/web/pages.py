@@ -71,8 +71,7 @@ def _navigation(actor: Actor | None) -> list[dict[str, str]]:
         items += [
             {"href": "/signalen", "label": "Mijn signalen"},
             {"href": "/signalen/nieuw", "label": "Nieuw signaal"},
-            # Forwarding to a table (issue 5) comes here; until then, no link.
-            {"href": "", "label": "Doorsturen (nog niet beschikbaar)"},
+            {"href": "/leveringen", "label": "Leveringen"},
         ]
     if "auditor" in actor.roles:
         items += [

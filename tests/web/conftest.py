@@ -146,7 +146,8 @@ async def start_hub(config: Config, **kwargs: Any) -> tuple[Hub, Any]:
 async def hub(home: Path) -> AsyncIterator[Hub]:
     """The embedded default with officers of Hoorn and Enkhuizen, an auditor, an
     administrator and a system account (officer for Hoorn) that uses API tokens."""
-    found, lifespan = await start_hub(web_config(max_jobs_per_user=50))
+    # no delivery worker in the background: a test delivers when it wants to
+    found, lifespan = await start_hub(web_config(max_jobs_per_user=50), delivery_worker=False)
     found.add_user("af-hoorn", ("officer",), ("0405",))
     found.add_user("af-enkhuizen", ("officer",), ("0388",))
     found.add_user("auditor", ("auditor",))

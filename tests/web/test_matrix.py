@@ -12,11 +12,15 @@ A route added without a row here fails :func:`test_every_route_is_in_the_matrix`
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
+import uuid
 from typing import Any
 
 import pytest
 from starlette.routing import Mount
+
+from plugins import Receipt
 
 from .conftest import HOORN, PASSWORD, Hub, example
 
@@ -75,6 +79,14 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/dossiers"): officer_api(),
     ("GET", "/api/v1/dossiers/{dossier_id}"): officer_api(200, other_municipality=403),
     ("POST", "/api/v1/dossiers/{dossier_id}/rerun"): officer_api(202, other_municipality=403),
+    # API: forwarding
+    ("GET", "/api/v1/dossiers/{dossier_id}/forwarding"): officer_api(200, 403),
+    ("GET", "/api/v1/dossiers/{dossier_id}/forwarding/{table}"): officer_api(200, 403),
+    # the token's account forwards what af-hoorn already forwarded: refused as a repeat
+    ("POST", "/api/v1/dossiers/{dossier_id}/forward"): {**officer_api(201, 403), "token": 409},
+    ("GET", "/api/v1/deliveries"): officer_api(),
+    ("POST", "/api/v1/deliveries/{delivery_id}/requeue"): officer_api(200, 403),
+    ("POST", "/api/v1/deliveries/{delivery_id}/feedback"): officer_api(201, 403),
     # API: auditor
     ("POST", "/api/v1/audit/search"): only("auditor", api=True),
     ("POST", "/api/v1/audit/verify"): only("auditor", api=True),
@@ -109,6 +121,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/taken/{job_id}"): officer_page(200, other_municipality=403),
     ("GET", "/dossiers/{dossier_id}"): officer_page(200, other_municipality=403),
     ("POST", "/dossiers/{dossier_id}/opnieuw"): officer_page(303, other_municipality=403),
+    ("GET", "/dossiers/{dossier_id}/doorsturen"): officer_page(200, 403),
+    ("GET", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(200, 403),
+    ("POST", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(303, 403),
+    ("GET", "/leveringen"): officer_page(),
+    ("POST", "/leveringen/{delivery_id}/opnieuw"): officer_page(303, 403),
+    ("POST", "/leveringen/{delivery_id}/terugkoppeling"): officer_page(303, 403),
     # pages: auditor
     ("GET", "/audit"): only("auditor", api=False),
     ("POST", "/audit"): only("auditor", api=False),
@@ -166,6 +184,23 @@ class World:
         self.dossier_id = dossier_id
         self.job_id = job_id
         hub.add_user("slachtoffer", ("auditor",))
+        # a delivery to the PCT that arrived (feedback may be given on it)
+        officer = hub.users["af-hoorn"].actor("test")
+        forwarding = hub.web.forwarding
+        self.delivered = forwarding.forward(dossier_id, "pct", officer)
+        forwarding.outbox.claim("matrix", limit=1000)
+        forwarding.outbox.delivered(self.delivered.id, Receipt("mail-1", "250 OK"), worker="matrix")
+
+    def fresh_failed_delivery_id(self) -> str:
+        """A new delivery (a copy of the PCT one) that failed: to try again."""
+        outbox = self.hub.web.forwarding.outbox
+        copy = dataclasses.replace(
+            outbox.delivery(self.delivered), id=str(uuid.uuid4()), idempotency_key=uuid.uuid4().hex
+        )
+        row = outbox.enqueue(copy, municipality="0405", max_attempts=3, confirmed_by="af-hoorn")
+        outbox.claim("matrix", limit=1000)
+        outbox.attempt_failed(row.id, "test", transient=False, retry_after=None, worker="matrix")
+        return row.id
 
     def fresh_token_id(self) -> str:
         token, _ = self.hub.web.accounts.create_token("slachtoffer", "intrekken", "test")
@@ -178,7 +213,11 @@ class World:
             "login": "slachtoffer",
             "log": "processing",
             "index": "0",
+            "table": "riec",
+            "delivery_id": self.delivered.id,
         }
+        if path.endswith(("/requeue", "/opnieuw")):
+            values["delivery_id"] = self.fresh_failed_delivery_id()
         if "{token_id}" in path:
             values["token_id"] = self.fresh_token_id()
         if path == "/static":
@@ -200,6 +239,8 @@ def body(method: str, path: str, csrf: str) -> dict[str, Any]:
             "roles": ["auditor"],
         },
         "/api/v1/users/{login}/tokens": {"label": "koppeling"},
+        "/api/v1/dossiers/{dossier_id}/forward": {"table": "lokaal", "confirm": True},
+        "/api/v1/deliveries/{delivery_id}/feedback": {"text": "Besproken aan tafel."},
     }
     if path.startswith("/api/"):
         return {"json": api[path]} if path in api else {}
@@ -222,6 +263,10 @@ def body(method: str, path: str, csrf: str) -> dict[str, Any]:
         form |= {"login": f"nieuw-{secrets.token_hex(4)}", "name": "N", "roles": "auditor"}
     elif path == "/beheer/gebruikers/{login}/tokens":
         form |= {"label": "koppeling"}
+    elif path == "/dossiers/{dossier_id}/doorsturen/{table}":
+        form |= {"bevestiging": "ja"}
+    elif path == "/leveringen/{delivery_id}/terugkoppeling":
+        form |= {"tekst": "Besproken aan tafel.", "van": "PCT"}
     return {"data": form}
 
 
