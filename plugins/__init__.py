@@ -43,6 +43,7 @@ from ._http import (
 )
 from ._manager import ENTRY_POINT_GROUP, PluginLoadError, Plugins, make_plugins
 from ._query import Officer, Purpose, Query, TraceContext
+from ._signature import SIGNATURE_HEADER, SIGNATURE_TOLERANCE_S, sign_body, verify_signature
 from ._subjects import (
     AddressRef,
     BusinessRef,
@@ -56,6 +57,8 @@ from ._table import Delivery, DeliveryFailed, Receipt, TableSettings, TableSpec,
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "SIGNATURE_HEADER",
+    "SIGNATURE_TOLERANCE_S",
     "AddressRef",
     "AuthenticationFailed",
     "BadResponse",
@@ -105,4 +108,6 @@ __all__ = [
     "raise_for_status",
     "registry_client",
     "send",
+    "sign_body",
+    "verify_signature",
 ]

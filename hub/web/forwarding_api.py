@@ -19,17 +19,16 @@ Every refusal is written to the access log.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import re
-import time
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+
+from plugins import SIGNATURE_HEADER, sign_body, verify_signature
 
 from ..accountability import Actor
 from ..config import Config
@@ -57,8 +56,6 @@ __all__ = [
     "table_views",
 ]
 
-SIGNATURE_HEADER = "X-Opplus-Signature"
-SIGNATURE_TOLERANCE_S = 300
 STATE_LABELS = {
     "queued": "in wachtrij",
     "sending": "wordt verstuurd",
@@ -253,27 +250,20 @@ def feedback_secret_env(table: str) -> str:
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
     """The ``X-Opplus-Signature`` value a table sends with feedback ``body``."""
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"t={timestamp},v1={mac.hexdigest()}"
+    return sign_body(secret, timestamp, body)
+
+
+_REASONS = {
+    "missing": "handtekening ontbreekt",
+    "malformed": "handtekening zonder t of v1",
+    "expired": "tijdstip van de handtekening ligt meer dan vijf minuten van nu",
+    "mismatch": "handtekening klopt niet",
+}
 
 
 def _signature_problem(secret: str, header: str, body: bytes) -> str | None:
-    timestamp: int | None = None
-    signatures: list[str] = []
-    for part in header.split(","):
-        name, _, value = part.strip().partition("=")
-        if name == "t" and value.isdigit() and len(value) < 15:
-            timestamp = int(value)
-        elif name == "v1" and value:
-            signatures.append(value.lower())
-    if timestamp is None or not signatures:
-        return "handtekening zonder t of v1"
-    if abs(time.time() - timestamp) > SIGNATURE_TOLERANCE_S:
-        return "tijdstip van de handtekening ligt meer dan vijf minuten van nu"
-    expected = sign(secret, timestamp, body).rsplit("v1=", 1)[1]
-    if not any(hmac.compare_digest(expected, s) for s in signatures):
-        return "handtekening klopt niet"
-    return None
+    why = verify_signature(secret, header, body)
+    return None if why is None else _REASONS[why]
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,6 @@ id), other 4xx (the receiver refused the payload) and 500 are permanent.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import ssl
 import time
@@ -58,6 +57,7 @@ import structlog
 from pydantic import Field, field_validator
 
 from plugins import (
+    SIGNATURE_TOLERANCE_S,
     ConnectorContext,
     ConnectorError,
     Delivery,
@@ -68,22 +68,29 @@ from plugins import (
     parse_retry_after,
     raise_for_status,
     send,
+    sign_body,
+    verify_signature,
 )
 
 __all__ = ["SIGNATURE_TOLERANCE_S", "Settings", "WebhookTransport", "sign", "verify"]
 
 log = structlog.get_logger(__name__)
 
-#: how far ``t`` may be from the receiver's clock, in seconds
-SIGNATURE_TOLERANCE_S = 300
 _ACKNOWLEDGING = frozenset({"accepted", "received", "ontvangen"})
 _TRANSIENT_4XX = frozenset({408, 409, 425})
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
     """The ``X-Opplus-Signature`` header value for ``body`` at ``timestamp``."""
-    mac = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode("ascii") + body, hashlib.sha256)
-    return f"t={timestamp},v1={mac.hexdigest()}"
+    return sign_body(secret, timestamp, body)
+
+
+_REASONS = {
+    "missing": "signature header missing",
+    "malformed": "signature header lacks t or v1",
+    "expired": "signature timestamp outside the tolerance",
+    "mismatch": "signature does not match",
+}
 
 
 def verify(
@@ -95,25 +102,8 @@ def verify(
     tolerance_s: float = SIGNATURE_TOLERANCE_S,
 ) -> str | None:
     """None when ``header`` signs ``body`` with ``secret`` within the tolerance; else why not."""
-    if not header:
-        return "signature header missing"
-    timestamp: int | None = None
-    signatures: list[str] = []
-    for part in header.split(","):
-        name, _, value = part.strip().partition("=")
-        if name == "t" and value.isdigit():
-            timestamp = int(value)
-        elif name == "v1" and value:
-            signatures.append(value)
-    if timestamp is None or not signatures:
-        return "signature header lacks t or v1"
-    current = time.time() if now is None else now
-    if abs(current - timestamp) > tolerance_s:
-        return "signature timestamp outside the tolerance"
-    expected = sign(secret, timestamp, body).rsplit("v1=", 1)[1]
-    if not any(hmac.compare_digest(expected, s.lower()) for s in signatures):
-        return "signature does not match"
-    return None
+    why = verify_signature(secret, header, body, now=now, tolerance_s=tolerance_s)
+    return None if why is None else _REASONS[why]
 
 
 class Settings(TableSettings):
