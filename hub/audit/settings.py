@@ -46,4 +46,6 @@ class AuditSettings(BaseModel):
     pseudonym_key_env: str | None = None
     pseudonym_key_file: Path | None = None
     trusted_public_keys: list[str] = Field(default_factory=list)
+    #: ``opplus serve`` signs the heads of grown logs this often (0: only on demand)
+    checkpoint_interval_minutes: float = Field(60.0, ge=0, le=24 * 60)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)

@@ -37,6 +37,7 @@ from ..service import Forbidden, HubService, UnknownDossier
 from .api import router as api_router
 from .api import service_router
 from .auth import CsrfFailed, LoginRequired
+from .checkpoints import CheckpointSigner
 from .delivery_worker import DeliveryWorker
 from .errors import ApiError, signal_problems, validation_problems
 from .forwarding_api import router as forwarding_api_router
@@ -327,11 +328,13 @@ def create_app(
     oidc_transport: httpx.AsyncBaseTransport | None = None,
     delivery_worker: bool = True,
     delivery_interval_s: float = 2.0,
+    checkpoint_interval_s: float | None = None,
 ) -> FastAPI:
     """The web service for ``config``; opens the store and runtime unless given.
 
     ``delivery_worker``: run the delivery worker in the app (tests switch it off and
-    deliver themselves); it looks at the outbox every ``delivery_interval_s``."""
+    deliver themselves); it looks at the outbox every ``delivery_interval_s``.
+    ``checkpoint_interval_s`` overrides ``[audit] checkpoint_interval_minutes``."""
     own_storage = storage is None
     own_runtime = runtime is None
     storage = storage or Storage.open(config)
@@ -373,14 +376,25 @@ def create_app(
         ),
     )
 
+    interval = (
+        checkpoint_interval_s
+        if checkpoint_interval_s is not None
+        else config.audit.checkpoint_interval_minutes * 60
+    )
+    signer = CheckpointSigner(storage.trail, interval_s=interval) if interval > 0 else None
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             state.sessions.prune()
             if state.delivery_worker is not None:
                 state.delivery_worker.start()
+            if signer is not None:
+                signer.start()
             yield
         finally:
+            if signer is not None:
+                await signer.stop()
             if state.delivery_worker is not None:
                 await state.delivery_worker.stop()
             await runtime.stop_other_fakes()  # the mail fake, if a delivery started it
