@@ -145,6 +145,8 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 def _message(error: Any) -> str:
     kind = error["type"]
+    if kind == "too_short" and error["loc"] and error["loc"][-1] == "forms":
+        return "kies minstens één vorm van uitbuiting"
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":

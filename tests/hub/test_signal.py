@@ -99,3 +99,8 @@ def test_load_signal_ok(tmp_path):
     path = tmp_path / "s.json"
     path.write_text(json.dumps({**BASE, "businesses": [{"kvkNummer": "69599084"}]}))
     assert load_signal(path).businesses[0].kvkNummer == "69599084"
+
+
+def test_no_form_chosen_says_what_to_do():
+    got = problems({**BASE, "forms": [], "persons": [{"burgerservicenummer": "999993653"}]})
+    assert got == {"forms": "kies minstens één vorm van uitbuiting"}

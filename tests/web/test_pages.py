@@ -86,7 +86,7 @@ async def test_the_signal_form_names_each_problem_next_to_its_field(hub: Hub):
     assert_accessible(html)
     assert "geen geldig BSN" in field_error(html, "persons-1-burgerservicenummer")
     assert "postcode" in field_error(html, "addresses-0-postcode")
-    assert "te weinig" in field_error(html, "forms")
+    assert "kies minstens één vorm" in field_error(html, "forms")
     assert "e-mailadres" in field_error(html, "reporter-email")
     # the summary names the field as the form has it: the second person row
     assert "Persoon 2, BSN (persons[1].burgerservicenummer): geen geldig BSN" in html
