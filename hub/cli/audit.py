@@ -21,9 +21,9 @@ from .common import State, fail, pass_state
 @contextmanager
 def _auditor_service(state: State) -> Iterator[HubService]:
     """The service over the store (no registries are asked); a refusal exits 2."""
-    with state.storage() as storage:
+    with state.store_service() as service:
         try:
-            yield HubService(state.config, None, storage)  # type: ignore[arg-type]
+            yield service
         except Forbidden as exc:
             fail(f"geweigerd: {exc}")
 

@@ -72,6 +72,13 @@ class State:
         with self.storage() as storage:
             yield HubService(self.config, runtime, storage)
 
+    @contextmanager
+    def store_service(self) -> Iterator[HubService]:
+        """The service for use cases that only read and write the store (listing,
+        auditing, accounts): no connectors are built, so none can be asked."""
+        with self.storage() as storage:
+            yield HubService(self.config, None, storage)  # type: ignore[arg-type]
+
     @property
     def actor(self) -> Actor:
         op = self.config.operator

@@ -100,8 +100,7 @@ def dossier_group() -> None:
 @pass_state
 def dossier_list(state: State, limit: int) -> None:
     """The newest dossiers of the operator's municipalities."""
-    with state.storage() as storage:
-        service = HubService(state.config, None, storage)  # type: ignore[arg-type]
+    with state.store_service() as service:
         try:
             found = service.list_dossiers(state.actor, limit=limit)
         except Forbidden as exc:

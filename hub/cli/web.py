@@ -16,7 +16,7 @@ import click
 from plugins import PluginLoadError
 
 from ..config import ConfigError
-from ..service import Forbidden, HubService
+from ..service import Forbidden
 from ..store import StoreError
 from .common import State, fail, pass_state
 
@@ -99,9 +99,8 @@ def serve(state: State, host: str, port: int, forwarded_allow_ips: str) -> None:
 def _admin(state: State) -> Iterator[UserAdmin]:
     from ..web.users import Accounts, UserAdmin
 
-    with state.storage() as storage:
-        service = HubService(state.config, None, storage)  # type: ignore[arg-type]
-        accounts = Accounts(storage.db, state.config.municipalities)
+    with state.store_service() as service:
+        accounts = Accounts(service.storage.db, state.config.municipalities)
         try:
             yield UserAdmin(service, accounts)
         except Forbidden as exc:
