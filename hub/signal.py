@@ -28,6 +28,7 @@ __all__ = [
     "SignalError",
     "load_signal",
     "parse_signal",
+    "unreadable_json",
 ]
 
 #: persons, addresses and businesses: at most this many of each in one signal
@@ -223,21 +224,25 @@ def _read_bounded(path: Path) -> bytes:
     return raw
 
 
+def unreadable_json(exc: BaseException) -> str | None:
+    """Why JSON bytes could not be read, in Dutch, for what ``bytes.decode`` and
+    ``json.loads`` raise (the web answers the same for a request body); else None."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"is geen UTF-8-tekst (ongeldige byte op positie {exc.start})"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "is te diep genest om te lezen"
+    if isinstance(exc, ValueError):  # json.loads: an integer of more than 4300 digits
+        return "bevat een getal dat te lang is"
+    return None
+
+
 def _decode(raw: bytes, path: Path) -> Any:
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        message = f"{path} is geen UTF-8-tekst (ongeldige byte op positie {exc.start})"
-        raise SignalError([("bestand", message)]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        message = f"{path} is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})"
-        raise SignalError([("bestand", message)]) from None
-    except RecursionError:
-        raise SignalError([("bestand", f"{path} is te diep genest om te lezen")]) from None
-    except ValueError:  # e.g. an integer of more than 4300 digits
-        raise SignalError([("bestand", f"{path} bevat een getal dat te lang is")]) from None
+        return json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise SignalError([("bestand", f"{path} {unreadable_json(exc)}")]) from None
 
 
 def load_signal(path: Path) -> Signal:
