@@ -282,3 +282,31 @@ def test_a_pipe_is_read_bounded(tmp_path):
         assert "groter dan het maximum" in load_problem(fifo)
     finally:
         writer.join(timeout=10)
+
+
+def test_the_largest_valid_signal_fits_the_file_limit_with_room(tmp_path):
+    """Why 1 MiB: every field at its maximum, every character a JSON escape of an
+    astral character (12 bytes each), stays far below it."""
+    astral = "\U0001f600"
+    data = {
+        **BASE,
+        "purpose": "VA-MH-01",
+        "description": astral * MAX_DESCRIPTION,
+        "reporter": {"name": astral * 200, "department": astral * 200, "email": "a@b.nl"},
+        "persons": [{"burgerservicenummer": "999970057"}] * MAX_SUBJECTS,
+        "addresses": [
+            {
+                "postcode": "1621JH",
+                "huisnummer": 99999,
+                "huisletter": "A",
+                "huisnummertoevoeging": "bis1",
+            }
+        ]
+        * MAX_SUBJECTS,
+        "businesses": [{"kvkNummer": "69599084", "vestigingsnummer": "000037782673"}]
+        * MAX_SUBJECTS,
+    }
+    path = tmp_path / "max.json"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=True))
+    assert path.stat().st_size < 200 * 1024 < MAX_SIGNAL_BYTES
+    assert len(load_signal(path).description) == MAX_DESCRIPTION
