@@ -21,11 +21,11 @@ from starlette.datastructures import FormData
 
 from plugins import is_ascii_digits
 
-from ..signal import SignalError, parse_signal
+from ..signal import MAX_SUBJECTS, SignalError, parse_signal
 
 __all__ = ["MAX_ROWS", "ROW_FIELDS", "SignalForm"]
 
-MAX_ROWS = 20
+MAX_ROWS = MAX_SUBJECTS  # a row per subject, as many as a signal may hold
 ROW_FIELDS = {
     "persons": ("burgerservicenummer",),
     "addresses": ("postcode", "huisnummer", "huisletter", "huisnummertoevoeging"),

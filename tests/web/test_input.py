@@ -124,3 +124,11 @@ async def test_the_form_shows_refused_input_at_its_field(hub: Hub, field, value,
     assert response.status_code == 422
     assert message in field_error(response.text, field)
     _nothing_written(hub, before)
+
+
+async def test_subject_report_page_refuses_a_bsn_in_non_ascii_digits(hub: Hub):
+    async with hub.as_user("auditor") as client:
+        data = {"csrf_token": client.csrf, "bsn": "９９９９７００５７"}
+        response = await client.post("/audit/betrokkene", data=data)
+    assert response.status_code == 422
+    assert "geen geldig BSN" in response.text
