@@ -190,6 +190,17 @@ def test_complete_dossier_exit_0(home):
     assert all(o["status"] in ("ok", "empty") for o in json.loads(result.stdout)["outcomes"])
 
 
+def test_refused_by_the_purpose_is_not_incomplete(home, tmp_path):
+    """VA-MH-02 leaves out handhaving and Bibob on purpose: those outcomes are
+    `refused`, every time; counting them would make exit 3 meaningless there."""
+    data = json.loads(EXAMPLE_1.read_text())
+    path = signal_file(tmp_path, {**data, "purpose": "VA-MH-02"})
+    result = opplus("enrich", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    statuses = {o["status"] for o in json.loads(result.stdout)["outcomes"]}
+    assert statuses == {"ok", "refused"}
+
+
 def test_demo_exit_3_when_a_dossier_is_incomplete(home, tmp_path):
     result = opplus("--config", str(config_with_dead_kvk(tmp_path)), "demo", "--format", "json")
     assert result.exit_code == 3, result.output
