@@ -142,12 +142,15 @@ class SignalError(ValueError):
         super().__init__("; ".join(f"{field}: {msg}" for field, msg in problems))
 
 
+_NOT_AN_INTEGER = (
+    "moet een geheel getal zijn, zoals 88 (cijfers 0-9; in JSON zonder aanhalingstekens)"
+)
 _MESSAGES = {
     "missing": "dit veld is verplicht",
     "extra_forbidden": "onbekend veld",
     "string_type": "moet tekst zijn",
-    "int_type": "moet een geheel getal zijn, zonder aanhalingstekens (zoals 88)",
-    "int_parsing": "moet een geheel getal zijn, zonder aanhalingstekens (zoals 88)",
+    "int_type": _NOT_AN_INTEGER,
+    "int_parsing": _NOT_AN_INTEGER,
     "string_unicode": "bevat een ongeldig teken",
     "list_type": "moet een lijst zijn",
     "model_type": "moet een object zijn",
