@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from plugins import ConnectorSettings, ConnectorSpec, Purpose
+from plugins import ConnectorSettings, ConnectorSpec, Purpose, is_ascii_digits
 
 from .audit.settings import AuditSettings
 from .store.settings import StorageSettings
@@ -250,7 +250,7 @@ class Config(_Section):
         if dupes:
             raise ValueError(f"purposes: duplicate id {sorted(dupes)}")
         for code in self.municipalities:
-            if not (len(code) == 4 and code.isdigit()):
+            if not is_ascii_digits(code, 4):
                 raise ValueError(f"municipalities: {code!r} is not a 4-digit gemeentecode")
         for rule in self.routing:
             if rule.table not in self.tables:

@@ -1,20 +1,45 @@
 """The signal an officer submits: who and what it is about, and for which purpose.
 
 Validation messages are in Dutch and name the field, because officers read them.
+Types are strict where JSON could be coerced: ``huisnummer`` is a JSON integer, not
+``"88"``, ``88.0`` or ``true`` (a form adapter converts its text fields itself).
+Limits: :data:`MAX_SUBJECTS` of each kind, :data:`MAX_DESCRIPTION` characters of
+description, and a signal file of at most :data:`MAX_SIGNAL_BYTES`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator
 
 from plugins import AddressRef, BusinessRef, PersonRef, Subject, is_valid_bsn, normalise_postcode
 
-__all__ = ["Form", "Signal", "SignalError", "load_signal", "parse_signal"]
+__all__ = [
+    "MAX_DESCRIPTION",
+    "MAX_SIGNAL_BYTES",
+    "MAX_SUBJECTS",
+    "Form",
+    "Signal",
+    "SignalError",
+    "load_signal",
+    "parse_signal",
+    "unreadable_json",
+]
+
+#: persons, addresses and businesses: at most this many of each in one signal
+MAX_SUBJECTS = 20
+#: characters of free text in ``description``
+MAX_DESCRIPTION = 10_000
+#: A signal file larger than this is refused before it is read. The largest valid
+#: signal (60 subjects, 10,000 characters of description even when every character
+#: is written as a JSON escape, reporter) stays far below 200 KiB; 1 MiB leaves room
+#: for pretty-printing and is the web's default request-body limit too.
+MAX_SIGNAL_BYTES = 1024 * 1024
 
 
 class Form(StrEnum):
@@ -51,7 +76,7 @@ class PersonInput(_Strict):
 
 class AddressInput(_Strict):
     postcode: str
-    huisnummer: Annotated[int, Field(ge=1, le=99999)]
+    huisnummer: Annotated[int, Strict(), Field(ge=1, le=99999)]
     huisletter: Annotated[str | None, Field(pattern=r"^[A-Za-z]$")] = None
     huisnummertoevoeging: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z]{1,4}$")] = None
 
@@ -89,11 +114,11 @@ class Signal(_Strict):
     purpose: Annotated[
         str, Field(min_length=1, max_length=100, description="verwerkingsactiviteit")
     ]
-    description: Annotated[str, Field(max_length=10_000)] = ""
+    description: Annotated[str, Field(max_length=MAX_DESCRIPTION)] = ""
     reporter: Reporter | None = None
-    persons: Annotated[list[PersonInput], Field(max_length=20)] = []
-    addresses: Annotated[list[AddressInput], Field(max_length=20)] = []
-    businesses: Annotated[list[BusinessInput], Field(max_length=20)] = []
+    persons: Annotated[list[PersonInput], Field(max_length=MAX_SUBJECTS)] = []
+    addresses: Annotated[list[AddressInput], Field(max_length=MAX_SUBJECTS)] = []
+    businesses: Annotated[list[BusinessInput], Field(max_length=MAX_SUBJECTS)] = []
 
     def subjects(self) -> list[Subject]:
         """The subjects in the order given, duplicates removed."""
@@ -117,20 +142,24 @@ class SignalError(ValueError):
         super().__init__("; ".join(f"{field}: {msg}" for field, msg in problems))
 
 
+_NOT_AN_INTEGER = (
+    "moet een geheel getal zijn, zoals 88 (cijfers 0-9; in JSON zonder aanhalingstekens)"
+)
 _MESSAGES = {
     "missing": "dit veld is verplicht",
     "extra_forbidden": "onbekend veld",
     "string_type": "moet tekst zijn",
-    "int_type": "moet een geheel getal zijn",
-    "int_parsing": "moet een geheel getal zijn",
+    "int_type": _NOT_AN_INTEGER,
+    "int_parsing": _NOT_AN_INTEGER,
+    "string_unicode": "bevat een ongeldig teken",
     "list_type": "moet een lijst zijn",
     "model_type": "moet een object zijn",
     "dict_type": "moet een object zijn",
     "enum": "onbekende waarde; kies uit: " + ", ".join(f.value for f in Form),
     "too_short": "te weinig waarden",
-    "too_long": "te veel waarden of te lang",
+    "too_long": "te veel: maximaal {max_length}",
     "string_too_short": "mag niet leeg zijn",
-    "string_too_long": "te lang",
+    "string_too_long": "te lang: maximaal {max_length} tekens",
     "greater_than_equal": "te klein",
     "less_than_equal": "te groot",
 }
@@ -159,7 +188,8 @@ def _message(error: Any) -> str:
             "huisnummertoevoeging": "huisnummertoevoeging is 1 tot 4 letters of cijfers",
             "email": "geen geldig e-mailadres",
         }.get(field, "ongeldige waarde")
-    return _MESSAGES.get(kind, str(error["msg"]))
+    message = _MESSAGES.get(kind, str(error["msg"]))
+    return message.format(**error.get("ctx", {})) if "{" in message else message
 
 
 def parse_signal(data: Any) -> Signal:
@@ -177,16 +207,47 @@ def parse_signal(data: Any) -> Signal:
     return signal
 
 
-def load_signal(path: Path) -> Signal:
-    """Read and validate a signal JSON file."""
+def _too_large(path: Path) -> SignalError:
+    limit = f"{MAX_SIGNAL_BYTES} bytes ({MAX_SIGNAL_BYTES // 1024 // 1024} MiB)"
+    return SignalError([("bestand", f"{path} is groter dan het maximum van {limit}")])
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes; refused before reading when it is too large. The read itself
+    is bounded too: a pipe has no size, and a file may grow after the check."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size > MAX_SIGNAL_BYTES:
+                raise _too_large(path)
+            raw = fh.read(MAX_SIGNAL_BYTES + 1)
     except OSError as exc:
         raise SignalError([("bestand", f"kan {path} niet lezen: {exc.strerror}")]) from None
+    if len(raw) > MAX_SIGNAL_BYTES:
+        raise _too_large(path)
+    return raw
+
+
+def unreadable_json(exc: BaseException) -> str | None:
+    """Why JSON bytes could not be read, in Dutch, for what ``bytes.decode`` and
+    ``json.loads`` raise (the web answers the same for a request body); else None."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"is geen UTF-8-tekst (ongeldige byte op positie {exc.start})"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "is te diep genest om te lezen"
+    if isinstance(exc, ValueError):  # json.loads: an integer of more than 4300 digits
+        return "bevat een getal dat te lang is"
+    return None
+
+
+def _decode(raw: bytes, path: Path) -> Any:
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise SignalError(
-            [("bestand", f"{path} is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})")]
-        ) from None
-    return parse_signal(data)
+        return json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise SignalError([("bestand", f"{path} {unreadable_json(exc)}")]) from None
+
+
+def load_signal(path: Path) -> Signal:
+    """Read and validate a signal JSON file (UTF-8, at most :data:`MAX_SIGNAL_BYTES`)."""
+    return parse_signal(_decode(_read_bounded(path), path))

@@ -50,6 +50,7 @@ from ._subjects import (
     PersonRef,
     Subject,
     SubjectKind,
+    is_ascii_digits,
     is_valid_bsn,
     normalise_postcode,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "TraceContext",
     "hookimpl",
     "hookspec",
+    "is_ascii_digits",
     "is_valid_bsn",
     "json_body",
     "make_plugins",

@@ -12,18 +12,34 @@ __all__ = [
     "PersonRef",
     "Subject",
     "SubjectKind",
+    "is_ascii_digits",
     "is_valid_bsn",
     "normalise_postcode",
 ]
 
 SubjectKind = Literal["person", "address", "business"]
 
-_POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
+_POSTCODE_LETTERS = re.compile(r"[A-Z]{2}")
+
+
+def is_ascii_digits(value: object, length: int | None = None) -> bool:
+    """True when ``value`` is a string of ASCII ``0``-``9`` only (``length`` of them
+    when given).
+
+    ``str.isdigit``, ``int()`` and ``\\d`` in a regex also accept fullwidth,
+    Arabic-Indic and superscript digits; a registry refuses those or, worse, finds
+    nothing for them. Every identifier check uses this instead.
+    """
+    if not isinstance(value, str) or not value:
+        return False
+    if length is not None and len(value) != length:
+        return False
+    return value.isascii() and value.isdigit()
 
 
 def is_valid_bsn(bsn: str) -> bool:
-    """True when ``bsn`` is nine digits that pass the elfproef (11-check)."""
-    if len(bsn) != 9 or not bsn.isdigit():
+    """True when ``bsn`` is nine ASCII digits that pass the elfproef (11-check)."""
+    if not is_ascii_digits(bsn, 9):
         return False
     digits = [int(c) for c in bsn]
     total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
@@ -32,8 +48,17 @@ def is_valid_bsn(bsn: str) -> bool:
 
 def normalise_postcode(postcode: str) -> str:
     """``"1621 jh"`` -> ``"1621JH"``; raises ValueError when it is no Dutch postcode."""
-    value = postcode.replace(" ", "").upper()
-    if not _POSTCODE.match(value):
+    value = postcode.replace(" ", "")
+    # checked before upper(): "ﬀ".upper() is "FF", a silent change of what was typed
+    ascii_input = value.isascii()
+    value = value.upper()
+    digits, letters = value[:4], value[4:]
+    if not (
+        ascii_input
+        and is_ascii_digits(digits, 4)
+        and digits[0] != "0"
+        and _POSTCODE_LETTERS.fullmatch(letters)
+    ):
         raise ValueError(f"geen geldige postcode: {postcode!r} (verwacht 1234AB)")
     return value
 
@@ -71,7 +96,8 @@ class AddressRef:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "postcode", normalise_postcode(self.postcode))
-        if not 1 <= self.huisnummer <= 99999:
+        # bool is an int subclass: True must not pass as huisnummer 1
+        if type(self.huisnummer) is not int or not 1 <= self.huisnummer <= 99999:
             raise ValueError("huisnummer moet tussen 1 en 99999 liggen")
         if self.huisletter is not None and not re.fullmatch(r"[A-Za-z]", self.huisletter):
             raise ValueError("huisletter is één letter")
@@ -80,7 +106,7 @@ class AddressRef:
         ):
             raise ValueError("huisnummertoevoeging is 1 tot 4 letters of cijfers")
         aoi = self.adresseerbaarObjectIdentificatie
-        if aoi is not None and not re.fullmatch(r"[0-9]{16}", aoi):
+        if aoi is not None and not is_ascii_digits(aoi, 16):
             raise ValueError("adresseerbaarObjectIdentificatie is 16 cijfers")
 
     @property
@@ -104,11 +130,9 @@ class BusinessRef:
     kind: Literal["business"] = "business"
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"[0-9]{8}", self.kvkNummer):
+        if not is_ascii_digits(self.kvkNummer, 8):
             raise ValueError("kvkNummer is 8 cijfers")
-        if self.vestigingsnummer is not None and not re.fullmatch(
-            r"[0-9]{12}", self.vestigingsnummer
-        ):
+        if self.vestigingsnummer is not None and not is_ascii_digits(self.vestigingsnummer, 12):
             raise ValueError("vestigingsnummer is 12 cijfers")
 
     @property

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from plugins import is_ascii_digits
+
 from .data import (
     ADELLIJKE_TITELS,
     GEMEENTEN,
@@ -83,7 +85,7 @@ def _waarde(code: str, table: Mapping[str, str]) -> dict[str, str]:
 
 def _plaats(plaats: str) -> dict[str, str]:
     """A gemeente code, or the name of a place abroad (which has no code)."""
-    if plaats.isdigit() and len(plaats) == 4:
+    if is_ascii_digits(plaats, 4):
         return _waarde(plaats, GEMEENTEN)
     return {"omschrijving": plaats}
 

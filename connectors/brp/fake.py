@@ -228,7 +228,7 @@ def _check_bsns(value: Any) -> list[InvalidParam]:
     return [
         _invalid(f"{name}[{i}]", "pattern", f"Waarde voldoet niet aan patroon {_P_BSN}.")
         for i, bsn in enumerate(value)
-        if not (isinstance(bsn, str) and re.match(_P_BSN, bsn))
+        if not (isinstance(bsn, str) and re.fullmatch(_P_BSN, bsn))
     ]
 
 

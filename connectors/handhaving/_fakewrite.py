@@ -20,7 +20,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from plugins import is_valid_bsn
+from plugins import is_ascii_digits, is_valid_bsn
 
 from ._fakebase import (
     API_VERSIONS,
@@ -115,7 +115,7 @@ class _Validator:
         value = self.body[name]
         if not isinstance(value, str) or len(value) != 9:
             self.error(name, "invalid-length", "Waarde moet 9 tekens lang zijn")
-        elif not value.isdigit():
+        elif not is_ascii_digits(value):
             self.error(name, "only-digits", "Voer een numerieke waarde in")
         elif not is_valid_bsn(value):
             self.error(name, "invalid", "Onjuist RSIN")
@@ -177,7 +177,7 @@ def _next_identificatie(prefix: str, existing: list[str]) -> str:
     year = date.today().year
     stem = f"{prefix}-{year}-"
     tails = [i[len(stem) :] for i in existing if i.startswith(stem)]
-    numbers = [int(t) for t in tails if t.isdigit()]
+    numbers = [int(t) for t in tails if is_ascii_digits(t)]
     return f"{stem}{max(numbers, default=0) + 1:010d}"
 
 

@@ -41,7 +41,9 @@ class Pseudonymiser:
         if id_type == "BSN":
             value = value.replace(" ", "").replace(".", "")
             if not is_valid_bsn(value):
-                raise ValueError("not a valid BSN (elfproef)")  # never echo the value
+                raise ValueError(  # never echo the value
+                    "geen geldig BSN: 9 cijfers 0-9 die de elfproef doorstaan"
+                )
         return value
 
     def _hmac(self, key: bytes, value: str, id_type: str) -> str:

@@ -1,5 +1,10 @@
 """What the subcommands share: the state (configuration, runtime, store), failures
-with exit status 2 and a message instead of a traceback, and the acting user."""
+with exit status 2 and a message instead of a traceback, and the acting user.
+
+Exit statuses: 0 done; 1 a check found a problem (``audit verify``, ``connectors``);
+2 bad input or refused, nothing written; 3 an enrichment whose dossier is incomplete
+(a registry failed or timed out), stored and printed all the same.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from ..service import HubService
 from ..store import StoreError
 
 EXIT_BAD_INPUT = 2
+EXIT_INCOMPLETE = 3
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

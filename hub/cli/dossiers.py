@@ -11,8 +11,15 @@ from ..config import Config
 from ..dossier import Dossier
 from ..render import render_text
 from ..service import Forbidden, HubService, UnknownDossier
-from ..signal import Signal, SignalError, load_signal
-from .common import State, fail, pass_state, write_output
+from ..signal import (
+    MAX_DESCRIPTION,
+    MAX_SIGNAL_BYTES,
+    MAX_SUBJECTS,
+    Signal,
+    SignalError,
+    load_signal,
+)
+from .common import EXIT_INCOMPLETE, State, fail, pass_state, write_output
 
 
 def _format(dossier: Dossier, fmt: str, config: Config) -> str:
@@ -34,7 +41,23 @@ async def _enrich(service: HubService, signals: list[Signal], state: State) -> l
         return [await service.enrich(signal, state.actor) for signal in signals]
 
 
-@click.command()
+_ENRICH_HELP = f"""Enrich the signal in SIGNAL_FILE (JSON), store the dossier and print it.
+
+\b
+SIGNAL_FILE: UTF-8 JSON of at most {MAX_SIGNAL_BYTES // 1024 // 1024} MiB; at most
+{MAX_SUBJECTS} persons, {MAX_SUBJECTS} addresses and {MAX_SUBJECTS} businesses;
+{MAX_DESCRIPTION:,} characters of description.
+
+\b
+Exit status:
+  0  the dossier is complete: every registry asked gave an answer
+  2  the signal or an option was refused; nothing was asked or stored
+  {EXIT_INCOMPLETE}  the dossier is incomplete: a registry failed or timed out, so
+     "nothing found" is NOT established there; it is stored and printed
+"""
+
+
+@click.command(help=_ENRICH_HELP)
 @click.argument("signal_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -42,7 +65,7 @@ async def _enrich(service: HubService, signals: list[Signal], state: State) -> l
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead.")
 @pass_state
 def enrich(state: State, signal_file: Path, fmt: str, out: str | None) -> None:
-    """Enrich the signal in SIGNAL_FILE (JSON), store the dossier and print it."""
+    # the help text is _ENRICH_HELP, built from the limits it states
     signal = _load(signal_file)
     if out is not None and not Path(out).resolve().parent.is_dir():
         fail(f"--out: map {Path(out).resolve().parent} bestaat niet")
@@ -55,9 +78,16 @@ def enrich(state: State, signal_file: Path, fmt: str, out: str | None) -> None:
     write_output(out, _format(dossier, fmt, state.config))
     click.echo(f"opplus: dossier {dossier.id} opgeslagen", err=True)
     if not dossier.complete:
-        click.echo(
-            "opplus: let op — niet alle bronnen gaven antwoord (zie de status per bron)", err=True
-        )
+        _warn_incomplete()
+        raise SystemExit(EXIT_INCOMPLETE)
+
+
+def _warn_incomplete() -> None:
+    click.echo(
+        "opplus: let op — niet alle bronnen gaven antwoord (zie de status per bron); "
+        f"exit status {EXIT_INCOMPLETE}",
+        err=True,
+    )
 
 
 def examples_dir() -> Path:
@@ -71,7 +101,9 @@ def examples_dir() -> Path:
 )
 @pass_state
 def demo(state: State, fmt: str) -> None:
-    """Enrich the example signals of examples/ against the configured registries."""
+    """Enrich the example signals of examples/ against the configured registries.
+
+    Exits 3, like ``enrich``, when a dossier is incomplete."""
     files = sorted(examples_dir().glob("*.json"))
     if not files:
         fail(f"geen voorbeeldsignalen gevonden in {examples_dir()}")
@@ -88,6 +120,9 @@ def demo(state: State, fmt: str) -> None:
             click.echo(f"=== {path.name} " + "=" * max(0, 70 - len(path.name)))
         click.echo(_format(dossier, fmt, state.config), nl=False)
         click.echo()
+    if not all(dossier.complete for dossier in dossiers):
+        _warn_incomplete()
+        raise SystemExit(EXIT_INCOMPLETE)
 
 
 @click.group("dossier")

@@ -34,6 +34,7 @@ from ..forwarding.service import ForwardingService
 from ..render import STATUS_LABELS
 from ..runtime import Runtime
 from ..service import Forbidden, HubService, UnknownDossier
+from ..signal import unreadable_json
 from .api import router as api_router
 from .api import service_router
 from .auth import CsrfFailed, LoginRequired
@@ -285,6 +286,11 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers a JSON body it cannot decode (too deep, not UTF-8) with an
+        # English 400; it is bad input like any other, so: 422, in Dutch, naming it.
+        reason = unreadable_json(exc.__cause__) if exc.__cause__ is not None else None
+        if exc.status_code == 400 and reason is not None and _wants_json(request):
+            return JSONResponse({"detail": [{"field": "body", "message": reason}]}, 422)
         messages = {
             404: ("Niet gevonden", "deze pagina bestaat niet"),
             405: ("Niet toegestaan", "deze methode kan hier niet"),

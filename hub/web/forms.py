@@ -4,6 +4,10 @@ Rows of persons, addresses and businesses left empty are skipped. A problem that
 :func:`hub.signal.parse_signal` names is shown next to the form field it concerns,
 under the field path of the form's own row (``persons[1].burgerservicenummer`` is the
 second person row on the page, also when the first was left empty).
+
+Form fields arrive as text; the signal model takes no text for a number, so this
+adapter converts ``huisnummer`` itself — only when it is ASCII digits. Anything else
+is passed on as typed, and the signal refuses it naming the field.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from ..signal import SignalError, parse_signal
+from plugins import is_ascii_digits
+
+from ..signal import MAX_SUBJECTS, SignalError, parse_signal
 
 __all__ = ["MAX_ROWS", "ROW_FIELDS", "SignalForm"]
 
-MAX_ROWS = 20
+MAX_ROWS = MAX_SUBJECTS  # a row per subject, as many as a signal may hold
 ROW_FIELDS = {
     "persons": ("burgerservicenummer",),
     "addresses": ("postcode", "huisnummer", "huisletter", "huisnummertoevoeging"),
@@ -42,13 +48,18 @@ FIELD_LABELS = {
     "kvkNummer": "KvK-nummer",
     "vestigingsnummer": "vestigingsnummer",
 }
-_ROW_PATH = re.compile(r"^(persons|addresses|businesses)\[(\d+)\](?:\.(\w+))?")
+_ROW_PATH = re.compile(r"^(persons|addresses|businesses)\[([0-9]+)\](?:\.(\w+))?", re.ASCII)
+_INTEGER_FIELDS = frozenset({"huisnummer"})
 _DEFAULT_ROWS = 2
 
 
 def _text(form: FormData, name: str, limit: int = 20_000) -> str:
     value = form.get(name)
     return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _typed(name: str, value: str) -> str | int:
+    return int(value) if name in _INTEGER_FIELDS and is_ascii_digits(value) else value
 
 
 @dataclass
@@ -84,10 +95,8 @@ class SignalForm:
         }
         rows = {}
         for kind, names in ROW_FIELDS.items():
-            try:
-                count = int(_text(form, f"{kind}-rows") or _DEFAULT_ROWS)
-            except ValueError:
-                count = _DEFAULT_ROWS
+            text = _text(form, f"{kind}-rows")
+            count = int(text) if is_ascii_digits(text) and len(text) < 4 else _DEFAULT_ROWS
             count = max(1, min(MAX_ROWS, count))
             rows[kind] = count
             for i in range(count):
@@ -121,8 +130,8 @@ class SignalForm:
             items: list[dict[str, Any]] = []
             origin[kind] = {}
             for i in range(self.rows[kind]):
-                item = {n: v.get(f"{kind}-{i}-{n}", "") for n in names}
-                item = {k: val for k, val in item.items() if val}
+                item = {n: _typed(n, v.get(f"{kind}-{i}-{n}", "")) for n in names}
+                item = {k: val for k, val in item.items() if val != ""}
                 if not item:
                     continue
                 origin[kind][len(items)] = i

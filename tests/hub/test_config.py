@@ -86,3 +86,13 @@ def test_connector_settings_errors_name_the_connector_key(tmp_path):
     with pytest.raises(ConfigError) as info:
         connector_settings(config, spec)
     assert "connectors.kvk: timeout_s" in str(info.value)
+
+
+@pytest.mark.parametrize("code", ["０４０５", "٠٤٠٥", "04⁰5"])
+def test_gemeentecode_ascii_digits_only(tmp_path, code):
+    text = MINIMAL.replace('"0405" = "Hoorn"', f'"{code}" = "Hoorn"').replace(
+        '["0405"]', f'["{code}"]'
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert "is not a 4-digit gemeentecode" in str(info.value)
