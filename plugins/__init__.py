@@ -6,6 +6,7 @@ manager factory. The contract test kit is :mod:`plugins.testing`.
 """
 
 from ._connector import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     Connector,
     ConnectorContext,
     ConnectorSettings,
@@ -56,6 +57,7 @@ from ._subjects import (
 from ._table import Delivery, DeliveryFailed, Receipt, TableSettings, TableSpec, TableTransport
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "ENTRY_POINT_GROUP",
     "SIGNATURE_HEADER",
     "SIGNATURE_TOLERANCE_S",

@@ -1,7 +1,8 @@
 """HTTP helpers for connector authors: one place that maps the wire to the errors.
 
 A connector builds its client with :func:`registry_client`, sends with :func:`send`
-(which adds the W3C ``traceparent`` and maps transport failures), checks the status
+(which adds the W3C ``traceparent``, maps transport failures and reads the body up
+to the connector's ``max_response_bytes``), checks the status
 with :func:`raise_for_status` and reads JSON with :func:`json_body`.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from ._connector import ConnectorContext, ConnectorSettings
+from ._connector import DEFAULT_MAX_RESPONSE_BYTES, ConnectorContext, ConnectorSettings
 from ._errors import (
     AuthenticationFailed,
     BadResponse,
@@ -39,15 +40,25 @@ __all__ = [
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 
 
+class _RegistryClient(httpx.AsyncClient):
+    """An ``httpx.AsyncClient`` that knows how much of an answer :func:`send` may read."""
+
+    def __init__(self, *, max_response_bytes: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_response_bytes = max_response_bytes
+
+
 def registry_client(
     settings: ConnectorSettings,
     context: ConnectorContext,
     *,
     headers: Mapping[str, str] | None = None,
 ) -> httpx.AsyncClient:
-    """An ``httpx.AsyncClient`` for the registry at ``settings.base_url``."""
+    """An ``httpx.AsyncClient`` for the registry at ``settings.base_url``; :func:`send`
+    reads its answers up to ``settings.max_response_bytes``."""
     all_headers = {"User-Agent": context.user_agent, **(headers or {})}
-    return httpx.AsyncClient(
+    return _RegistryClient(
+        max_response_bytes=settings.max_response_bytes,
         base_url=settings.base_url.rstrip("/"),
         timeout=httpx.Timeout(settings.timeout_s),
         transport=context.transport,
@@ -64,18 +75,47 @@ async def send(
     trace: TraceContext | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
-    """Send a request; transport failures become :mod:`plugins` errors."""
+    """Send a request and read the answer; transport failures become :mod:`plugins` errors.
+
+    The body is read as it streams in, and given up as :class:`BadResponse` once it
+    passes the client's ``max_response_bytes`` (decoded, so a small compressed body
+    cannot unpack into gigabytes): a hostile or broken registry cannot fill memory.
+    """
     headers = dict(kwargs.pop("headers", None) or {})
     if trace is not None:
         headers["traceparent"] = trace.traceparent
+    limit = getattr(client, "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
+    where = _where(client, url)
     try:
-        return await client.request(method, url, headers=headers, **kwargs)
+        request = client.build_request(method, url, headers=headers, **kwargs)
+        response = await client.send(request, stream=True)
+        try:
+            await _read_capped(response, limit, where)
+        finally:
+            await response.aclose()
     except httpx.TimeoutException as exc:
-        raise RegistryTimeout(f"no answer in time from {_where(client, url)}") from exc
+        raise RegistryTimeout(f"no answer in time from {where}") from exc
     except httpx.TransportError as exc:
-        raise RegistryUnavailable(
-            f"cannot reach {_where(client, url)}: {type(exc).__name__}"
-        ) from exc
+        raise RegistryUnavailable(f"cannot reach {where}: {type(exc).__name__}") from exc
+    except httpx.DecodingError as exc:
+        raise BadResponse(f"undecodable answer from {where}") from exc
+    return response
+
+
+async def _read_capped(response: httpx.Response, limit: int, where: str) -> None:
+    too_large = BadResponse(
+        f"answer from {where} is larger than max_response_bytes ({limit} bytes); not read"
+    )
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > limit:
+            raise too_large
+    # what Response.aread() would have kept, had it been allowed to read without a cap
+    response._content = bytes(body)
 
 
 def _where(client: httpx.AsyncClient, url: str) -> str:
