@@ -35,6 +35,7 @@ from ._facts import (
 )
 from ._hookspecs import hookimpl, hookspec
 from ._http import (
+    hal_items,
     json_body,
     parse_retry_after,
     problem_detail,
@@ -99,6 +100,7 @@ __all__ = [
     "TableSpec",
     "TableTransport",
     "TraceContext",
+    "hal_items",
     "hookimpl",
     "hookspec",
     "is_valid_bsn",

@@ -29,6 +29,7 @@ from ._query import TraceContext
 
 __all__ = [
     "TRANSIENT_STATUS",
+    "hal_items",
     "json_body",
     "parse_retry_after",
     "problem_detail",
@@ -191,6 +192,32 @@ def json_body(response: httpx.Response) -> Any:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadResponse(f"malformed JSON from {response.request.url.path}") from exc
+
+
+def hal_items(body: Any, key: str, what: str) -> list[Any]:
+    """The items of a HAL collection, ``_embedded.<key>``, as the Dutch registries' HAL
+    APIs (BAG, BRK) answer a search; :class:`BadResponse` when ``body`` is none.
+
+    Their specifications let an empty result leave ``_embedded`` out, so it is the
+    collection's ``_links.self`` that tells "nothing found" from ``{}`` or any other
+    object: without it the answer is refused, never read as empty. ``what`` names the
+    resource in the message; the message never quotes the body.
+    """
+    if not isinstance(body, dict):
+        raise BadResponse(f"{what}: the answer is not an object")
+    links = body.get("_links")
+    own = links.get("self") if isinstance(links, dict) else None
+    if not isinstance(own, dict) or not isinstance(own.get("href"), str):
+        raise BadResponse(f"{what}: no _links.self, so the answer is no HAL collection")
+    embedded = body.get("_embedded")
+    if embedded is None:
+        return []
+    if not isinstance(embedded, dict):
+        raise BadResponse(f"{what}: _embedded is not an object")
+    items = embedded.get(key, [])
+    if not isinstance(items, list):
+        raise BadResponse(f"{what}: _embedded.{key} is not a list")
+    return items
 
 
 def problem_detail(response: httpx.Response) -> str | None:

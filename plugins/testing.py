@@ -224,12 +224,16 @@ class _Wire(httpx.AsyncBaseTransport):
         self.fault = fault
         self.at = at
         self.cap = cap
-        self.answers: list[_Answer] = []
+        self.sent = 0
+        #: the fake's answers by request number
+        self.answers: dict[int, _Answer] = {}
         #: bytes an oversized body actually had to produce before the reader gave up
         self.produced = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        index = len(self.answers)
+        # numbered as sent, before any await: concurrent requests must not share a number
+        index = self.sent
+        self.sent += 1
         response = await self.inner.handle_async_request(request)
         body = await response.aread()
         good = _Answer(
@@ -239,7 +243,7 @@ class _Wire(httpx.AsyncBaseTransport):
             response.headers.get("content-type", ""),
             body,
         )
-        self.answers.append(good)
+        self.answers[index] = good
         hit = index == self.at or (index > self.at and not self.fault_once)
         if self.fault is None or not hit:
             headers = [(k, v) for k, v in response.headers.multi_items() if k != "content-length"]
@@ -435,8 +439,9 @@ class _Matrix:
         """The good answers of one enrichment; the cap is set well above the largest."""
         verdict, wire = self.run(None, -1)
         assert verdict.status == "ok", f"without faults the engine says {verdict}"
-        self.cap = max(self.cap, 2 * max((len(a.body) for a in wire.answers), default=0))
-        return wire.answers
+        answers = [wire.answers[i] for i in range(wire.sent)]
+        self.cap = max(self.cap, 2 * max((len(a.body) for a in answers), default=0))
+        return answers
 
     def judge(self, fault: Fault, at: int, answer: _Answer) -> str | None:
         verdict, wire = self.run(fault, at, timeout_s=0.3 if fault.ends_only else None)
