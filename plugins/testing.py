@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -155,6 +156,8 @@ async def _enrich(conn: Connector, query: Query) -> EnrichResult:
 ENGINE_RUNNER = "hub.testing:run_connector"
 
 _CHUNK = 16 * 1024
+#: a path segment that is an identifier (a number, a UUID, a BAG or KvK id)
+_IDENTIFIER = re.compile(r"(?<=/)[0-9a-fA-F-]*[0-9][0-9a-fA-F-]*(?=/|$)")
 _SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 _XML_MEDIA_TYPES = frozenset({"text/xml", "application/xml", "application/soap+xml"})
 
@@ -207,6 +210,12 @@ class _Answer:
         if media in _XML_MEDIA_TYPES or media.endswith("+xml"):
             return "xml"
         return "other"
+
+    @property
+    def operation(self) -> tuple[str, str, int, str]:
+        """Method, path with identifiers blanked, status and kind: answers alike in all
+        that a connector reads the same way, so one of them stands for the rest."""
+        return (self.method, _IDENTIFIER.sub("{id}", self.path), self.status, self.kind)
 
     @property
     def has_body(self) -> bool:
@@ -291,10 +300,15 @@ class Fault:
     verify: Verify | None = None
 
     def indexes(self, answers: list[_Answer]) -> list[int]:
-        hits = [i for i, answer in enumerate(answers) if self.applies(answer)]
-        if self.ends_only and hits:
-            return sorted({hits[0], hits[-1]})
-        return hits
+        """The requests to hit: the first of each operation it applies to."""
+        hits: dict[tuple[str, str, int, str], int] = {}
+        for i, answer in enumerate(answers):
+            if self.applies(answer):
+                hits.setdefault(answer.operation, i)
+        found = sorted(hits.values())
+        if self.ends_only and found:
+            return sorted({found[0], found[-1]})
+        return found
 
 
 def _status(code: int, headers: Mapping[str, str] | None = None) -> Respond:
@@ -444,7 +458,7 @@ class _Matrix:
         return answers
 
     def judge(self, fault: Fault, at: int, answer: _Answer) -> str | None:
-        verdict, wire = self.run(fault, at, timeout_s=0.3 if fault.ends_only else None)
+        verdict, wire = self.run(fault, at, timeout_s=0.15 if fault.ends_only else None)
         where = f"request {at} ({answer.method} {answer.path})"
         if verdict.status != fault.expect:
             return f"{where}: outcome {verdict.status!r} ({verdict.error}), not {fault.expect!r}"

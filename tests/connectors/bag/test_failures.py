@@ -232,9 +232,7 @@ async def test_next_link_off_the_registry_is_refused(connector: BagConnector, qu
 async def test_wrong_shape_of_verblijfsobject(
     connector: BagConnector, query: Query, body: object
 ) -> None:
-    respx.get(ADRESSEN).mock(
-        return_value=httpx.Response(200, json=FOUND, headers=HAL)
-    )
+    respx.get(ADRESSEN).mock(return_value=httpx.Response(200, json=FOUND, headers=HAL))
     respx.get(VBO).mock(return_value=httpx.Response(200, json=body, headers=HAL))
     with pytest.raises(BadResponse, match="verblijfsobjecten"):
         await connector.enrich(query)
@@ -244,9 +242,7 @@ async def test_wrong_shape_of_verblijfsobject(
 async def test_verblijfsobject_404_gives_address_facts_only(
     connector: BagConnector, query: Query
 ) -> None:
-    respx.get(ADRESSEN).mock(
-        return_value=httpx.Response(200, json=FOUND, headers=HAL)
-    )
+    respx.get(ADRESSEN).mock(return_value=httpx.Response(200, json=FOUND, headers=HAL))
     vbo = respx.get(VBO).mock(return_value=_problem(404, "notFound"))
     result = await connector.enrich(query)
     assert vbo.calls.last.request.headers["Accept-Crs"] == "epsg:28992"
