@@ -24,6 +24,12 @@ the wire (timeout, connect error, 5xx, 429 with Retry-After, malformed or non-JS
 body, 401) maps to the documented error; cancellation is honoured; ``check()`` fails on
 bad credentials; no secret and no BSN reaches a log. The base URL's host must be
 ``fake.test``: the kit routes it to your fake in-process, without a network.
+
+The fault matrix (:data:`FAULTS`) then runs your connector through the hub's engine
+with each fault injected at the transport in front of your fake — connect refused, a
+hang, 500, 502/503 and 429 followed by a good answer, 401/403, malformed, empty,
+wrongly shaped and oversized bodies, SOAP faults — and checks that each ends in an
+honest outcome: never ``ok`` or ``empty`` from bad data, and no indicator derived.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ import pytest
 import structlog
 
 from ._connector import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     Connector,
     ConnectorContext,
     ConnectorSettings,
@@ -299,15 +306,17 @@ class Fault:
     #: a further check on the verdict; returns what is wrong, or None
     verify: Verify | None = None
 
-    def indexes(self, answers: list[_Answer]) -> list[int]:
-        """The requests to hit: the first of each operation it applies to."""
-        hits: dict[tuple[str, str, int, str], int] = {}
-        for i, answer in enumerate(answers):
-            if self.applies(answer):
-                hits.setdefault(answer.operation, i)
-        found = sorted(hits.values())
-        if self.ends_only and found:
-            return sorted({found[0], found[-1]})
+    def indexes(self, answers: list[_Answer], seen: set[tuple[str, str, int, str]]) -> list[int]:
+        """The requests to hit: the first of each operation it applies to that is not
+        in ``seen`` (operations already hit for another subject); ``seen`` grows."""
+        applicable = [i for i, answer in enumerate(answers) if self.applies(answer)]
+        if self.ends_only:
+            return sorted({applicable[0], applicable[-1]}) if applicable else []
+        found = []
+        for i in applicable:
+            if answers[i].operation not in seen:
+                seen.add(answers[i].operation)
+                found.append(i)
         return found
 
 
@@ -420,18 +429,21 @@ FAULTS: tuple[Fault, ...] = (
 )
 
 
+_BASELINES: dict[str, list[tuple[Subject, list[_Answer]]]] = {}
+
+
 class _Matrix:
     """Runs one connector through the engine on a switched wire, and judges."""
 
     def __init__(self, harness: _Harness, engine: EngineRunner) -> None:
         self.harness = harness
         self.engine = engine
-        self.subject = harness.case.known[0]
         self.bsns = {s.burgerservicenummer for s in harness.case.known if isinstance(s, PersonRef)}
-        self.cap = 64 * 1024
+        #: the SDK's default while the good answers are measured; then far less
+        self.cap = DEFAULT_MAX_RESPONSE_BYTES
 
     def run(
-        self, fault: Fault | None, at: int, timeout_s: float | None = None
+        self, subject: Subject, fault: Fault | None, at: int, timeout_s: float | None = None
     ) -> tuple[EngineVerdict, _Wire]:
         case = self.harness.case
         values = {
@@ -446,20 +458,44 @@ class _Matrix:
         settings = case.spec.settings_model.model_validate(values)
         wire = _Wire(self.harness.fake_transport(), fault, at, self.cap)
         context = self.harness.context(transport=wire)
-        verdict = _run(self.engine(case.spec, settings, context, self.subject))
+        verdict = _run(self.engine(case.spec, settings, context, subject))
         return verdict, wire
 
-    def baseline(self) -> list[_Answer]:
-        """The good answers of one enrichment; the cap is set well above the largest."""
-        verdict, wire = self.run(None, -1)
-        assert verdict.status == "ok", f"without faults the engine says {verdict}"
-        answers = [wire.answers[i] for i in range(wire.sent)]
-        self.cap = max(self.cap, 2 * max((len(a.body) for a in answers), default=0))
-        return answers
+    def baseline(self) -> list[tuple[Subject, list[_Answer]]]:
+        """The good answers of an enrichment of each known subject (once per case in a
+        test session: each fault's test needs them); the cap is set well above the
+        largest of them."""
+        case = self.harness.case
+        key = repr((case.spec.name, case.settings, case.known, case.fake_options))
+        found = _BASELINES.get(key)
+        if found is None:
+            found = []
+            for subject in case.known:
+                verdict, wire = self.run(subject, None, -1)
+                assert verdict.status == "ok", f"{subject.key} without faults: {verdict}"
+                found.append((subject, [wire.answers[i] for i in range(wire.sent)]))
+            _BASELINES[key] = found
+        largest = max((len(a.body) for _, answers in found for a in answers), default=0)
+        self.cap = max(64 * 1024, 2 * largest)
+        return found
 
-    def judge(self, fault: Fault, at: int, answer: _Answer) -> str | None:
-        verdict, wire = self.run(fault, at, timeout_s=0.15 if fault.ends_only else None)
-        where = f"request {at} ({answer.method} {answer.path})"
+    def hits(self, fault: Fault) -> list[tuple[Subject, int, _Answer]]:
+        """Where to inject ``fault``: each operation once, over all known subjects (a
+        fault that costs wall time: the first and last request of the first subject)."""
+        baseline = self.baseline()
+        if fault.ends_only:
+            baseline = baseline[:1]
+        seen: set[tuple[str, str, int, str]] = set()
+        return [
+            (subject, at, answers[at])
+            for subject, answers in baseline
+            for at in fault.indexes(answers, seen)
+        ]
+
+    def judge(self, fault: Fault, subject: Subject, at: int, answer: _Answer) -> str | None:
+        timeout_s = 0.15 if fault.ends_only else None
+        verdict, wire = self.run(subject, fault, at, timeout_s=timeout_s)
+        where = f"{subject.kind} subject, request {at} ({answer.method} {answer.path})"
         if verdict.status != fault.expect:
             return f"{where}: outcome {verdict.status!r} ({verdict.error}), not {fault.expect!r}"
         if fault.expect == "ok":
@@ -616,11 +652,10 @@ class ConnectorContract:
         self, harness: _Harness, engine: EngineRunner, fault: Fault
     ) -> None:
         matrix = _Matrix(harness, engine)
-        answers = matrix.baseline()
-        hits = fault.indexes(answers)
+        hits = matrix.hits(fault)
         if not hits:
             pytest.skip(f"no answer of this connector can carry: {fault.name}")
-        problems = [matrix.judge(fault, at, answers[at]) for at in hits]
+        problems = [matrix.judge(fault, *hit) for hit in hits]
         found = [p for p in problems if p]
         assert not found, f"{fault.name}:\n" + "\n".join(found)
 
@@ -691,3 +726,4 @@ def iter_failures() -> Iterator[str]:
         "truncated JSON",
         "unexpected XML",
     )
+    yield from (fault.name for fault in FAULTS)
