@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
@@ -358,6 +359,18 @@ def _envelope(body: str) -> bytes:
     ).encode()
 
 
+def _retyped(good: _Answer) -> bytes:
+    """The good answer with every value at its top level of another JSON type: the keys
+    a connector looks for are there, but nothing in them is what the schema says."""
+    try:
+        body = json.loads(good.body)
+    except ValueError:
+        return b"{}"
+    if not isinstance(body, dict):
+        return b"{}"
+    return json.dumps({k: 0 if isinstance(v, str) else "0" for k, v in body.items()}).encode()
+
+
 def _waited_for_retry_after(verdict: EngineVerdict, wire: _Wire) -> str | None:
     if not any(wait >= 1.0 for wait in verdict.waits):
         return f"Retry-After: 1 not honoured (waits {verdict.waits})"
@@ -401,6 +414,12 @@ FAULTS: tuple[Fault, ...] = (
     Fault("empty body", _body(lambda a: b""), "failed", applies=_has_body),
     Fault("JSON of the wrong shape: {}", _body(lambda a: b"{}"), "failed", applies=_is("json")),
     Fault("JSON of the wrong shape: []", _body(lambda a: b"[]"), "failed", applies=_is("json")),
+    Fault(
+        "JSON of the wrong shape: values of the wrong type",
+        _body(_retyped),
+        "failed",
+        applies=_is("json"),
+    ),
     Fault(
         "XML of the wrong shape: unexpected element",
         _body(lambda a: _envelope('<x:Onverwacht xmlns:x="urn:opplus:contract"/>')),
