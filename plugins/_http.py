@@ -188,6 +188,8 @@ def json_body(response: httpx.Response) -> Any:
             f"expected JSON from {response.request.url.copy_with(query=None)}, "
             f"got {media_type or 'no content type'}"
         )
+    if not response.content.strip():
+        raise BadResponse(f"empty answer from {response.request.url.path}, expected JSON")
     try:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError) as exc:

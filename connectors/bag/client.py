@@ -293,9 +293,7 @@ class BagConnector:
         try:
             vbo = _Verblijfsobject.model_validate(body["verblijfsobject"])
         except ValidationError as exc:
-            raise BadResponse(
-                f"/verblijfsobjecten: unexpected shape ({exc.error_count()} errors)"
-            ) from exc
+            raise BadResponse.from_validation("/verblijfsobjecten", exc) from exc
         return vbo, Evidence.from_response(response, "GET /verblijfsobjecten/{identificatie}")
 
     @staticmethod
@@ -335,9 +333,7 @@ def _parse_adressen(body: Any) -> list[_Adres]:
     try:
         return [_Adres.model_validate(item) for item in items]
     except ValidationError as exc:
-        raise BadResponse(
-            f"/adressen: unexpected address shape ({exc.error_count()} errors)"
-        ) from exc
+        raise BadResponse.from_validation("/adressen", exc) from exc
 
 
 def _ms(started: float) -> float:

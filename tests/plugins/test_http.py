@@ -223,3 +223,10 @@ def test_importing_the_sdk_does_not_import_pytest_or_the_hub():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_json_body_names_an_empty_answer():
+    request = httpx.Request("GET", "http://registry.test/api/zoeken?bsn=999993653")
+    response = httpx.Response(200, headers={"content-type": "application/json"}, request=request)
+    with pytest.raises(BadResponse, match=r"^empty answer from /api/zoeken, expected JSON$"):
+        json_body(response)

@@ -360,9 +360,7 @@ class BrkConnector:
         try:
             gerechtigden = [_Gerechtigde.model_validate(item) for item in items]
         except ValidationError as exc:
-            raise BadResponse(
-                f"/zakelijkgerechtigden: unexpected shape ({exc.error_count()} errors)"
-            ) from exc
+            raise BadResponse.from_validation("/zakelijkgerechtigden", exc) from exc
         # the filter was asked for; a registry that ignores it must not make tenants owners
         return [zg for zg in gerechtigden if zg.type == "eigenaar"], evidence
 
@@ -382,9 +380,7 @@ class BrkConnector:
         try:
             persoon = _NietNatuurlijkPersoon.model_validate(body)
         except ValidationError as exc:
-            raise BadResponse(
-                f"/kadasternietnatuurlijkpersonen: unexpected shape ({exc.error_count()} errors)"
-            ) from exc
+            raise BadResponse.from_validation("/kadasternietnatuurlijkpersonen", exc) from exc
         evidence = Evidence.from_response(
             response,
             "GET /kadasternietnatuurlijkpersonen/{kadasterNietNatuurlijkPersoonIdentificatie}",
@@ -432,9 +428,7 @@ def _parse_zaken(body: Any) -> list[_Zaak]:
     try:
         return [_Zaak.model_validate(item) for item in items]
     except ValidationError as exc:
-        raise BadResponse(
-            f"/kadastraalonroerendezaken: unexpected shape ({exc.error_count()} errors)"
-        ) from exc
+        raise BadResponse.from_validation("/kadastraalonroerendezaken", exc) from exc
 
 
 def _same(value: str | None, wanted: str | None) -> bool:
