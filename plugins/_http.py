@@ -87,9 +87,11 @@ async def send(
         headers["traceparent"] = trace.traceparent
     limit = getattr(client, "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
     where = _where(client, url)
+    # what client.request() would hand on to client.send() rather than to the request
+    options = {key: kwargs.pop(key) for key in ("auth", "follow_redirects") if key in kwargs}
     try:
         request = client.build_request(method, url, headers=headers, **kwargs)
-        response = await client.send(request, stream=True)
+        response = await client.send(request, stream=True, **options)
         try:
             await _read_capped(response, limit, where)
         finally:

@@ -263,7 +263,9 @@ class _Wire(httpx.AsyncBaseTransport):
         self.answers[index] = good
         hit = index == self.at or (index > self.at and not self.fault_once)
         if self.fault is None or not hit:
-            headers = [(k, v) for k, v in response.headers.multi_items() if k != "content-length"]
+            # the body is decoded already: its length and encoding are the fake's no more
+            passed = ("content-length", "content-encoding")
+            headers = [(k, v) for k, v in response.headers.multi_items() if k not in passed]
             return httpx.Response(response.status_code, headers=headers, content=body)
         return await self.fault.respond(self, request, good)
 

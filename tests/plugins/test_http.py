@@ -230,3 +230,15 @@ def test_json_body_names_an_empty_answer():
     response = httpx.Response(200, headers={"content-type": "application/json"}, request=request)
     with pytest.raises(BadResponse, match=r"^empty answer from /api/zoeken, expected JSON$"):
         json_body(response)
+
+
+async def test_send_passes_auth_on_as_client_request_would():
+    seen = {}
+
+    def handler(request):
+        seen["authorization"] = request.headers.get("authorization")
+        return httpx.Response(200, json={})
+
+    async with client(handler) as c:
+        await send(c, "GET", "/x", auth=httpx.BasicAuth("opplus", "geheim"))
+    assert seen["authorization"] == "Basic b3BwbHVzOmdlaGVpbQ=="  # opplus:geheim
