@@ -18,7 +18,7 @@ from .config import Config
 from .engine import ConnectorHandle, Enricher
 from .indicators import INDICATOR_CONNECTOR
 from .resilience import CircuitBreaker
-from .signal import Signal
+from .signal import Form, Signal
 
 __all__ = ["run_connector"]
 
@@ -76,8 +76,10 @@ async def run_connector(
         config = _config(spec.name, sorted(connector.info.fields))
         breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_reset_s)
         handle = ConnectorHandle(spec.name, connector, settings, breaker)
-        signal = _OneSubject(
-            municipality=_MUNICIPALITY, forms=["arbeidsuitbuiting"], purpose=_PURPOSE
+        # built, not parsed: the subject is given as the connector takes it, and the
+        # rules for what an officer may submit are not what this run is about
+        signal = _OneSubject.model_construct(
+            municipality=_MUNICIPALITY, forms=[Form.ARBEIDSUITBUITING], purpose=_PURPOSE
         )
         signal._subject = subject
         run = await Enricher(config, [handle], sleep=sleep).enrich(signal, _OFFICER)
