@@ -106,17 +106,24 @@ async def send(
 
 
 async def _read_capped(response: httpx.Response, limit: int, where: str) -> None:
+    """Read at most ``limit`` bytes. An answer that is larger is refused, except an
+    error answer: its status says what went wrong (a 503 stays worth a retry), and only
+    the start of its body is kept, for the registry's own error text."""
+    success = 200 <= response.status_code < 300
     too_large = BadResponse(
         f"answer from {where} is larger than max_response_bytes ({limit} bytes); not read"
     )
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if success and declared.isdigit() and int(declared) > limit:
         raise too_large
     body = bytearray()
     async for chunk in response.aiter_bytes():
         body += chunk
         if len(body) > limit:
-            raise too_large
+            if success:
+                raise too_large
+            del body[limit:]
+            break
     # what Response.aread() would have kept, had it been allowed to read without a cap
     response._content = bytes(body)
 

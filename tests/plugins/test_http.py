@@ -242,3 +242,23 @@ async def test_send_passes_auth_on_as_client_request_would():
     async with client(handler) as c:
         await send(c, "GET", "/x", auth=httpx.BasicAuth("opplus", "geheim"))
     assert seen["authorization"] == "Basic b3BwbHVzOmdlaGVpbQ=="  # opplus:geheim
+
+
+async def test_a_large_error_answer_keeps_its_status_and_only_the_start_of_its_body():
+    produced = []
+
+    async def page():
+        while len(produced) < 1000:
+            produced.append(1)
+            yield b"<p>Onderhoud</p>" * 1024
+
+    def handler(request):
+        return httpx.Response(503, headers={"content-type": "text/html"}, content=page())
+
+    async with capped(handler, 4096) as c:
+        response = await send(c, "GET", "/x")
+    assert response.status_code == 503 and len(response.content) == 4096
+    assert len(produced) <= 2
+    with pytest.raises(RegistryUnavailable) as info:
+        raise_for_status(response)
+    assert info.value.transient
