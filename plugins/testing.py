@@ -325,7 +325,7 @@ class Fault:
 
 def _status(code: int, headers: Mapping[str, str] | None = None) -> Respond:
     async def respond(wire: _Wire, request: httpx.Request, good: _Answer) -> httpx.Response:
-        return httpx.Response(code, headers=headers, text="Service Unavailable")
+        return httpx.Response(code, headers=headers, text=f"HTTP {code} (contract kit)")
 
     return respond
 
