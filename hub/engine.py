@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -138,10 +138,14 @@ class Enricher:
         config: Config,
         connectors: Sequence[ConnectorHandle],
         recorders: Sequence[CallRecorder] = (),
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.config = config
         self.connectors = list(connectors)
         self.recorders = list(recorders)
+        #: how retries wait (see :func:`call_with_retries`)
+        self.sleep = sleep
 
     def _fields(self, purpose: PurposeConfig, handle: ConnectorHandle) -> frozenset[str]:
         allowed = set(purpose.fields.get(handle.name, ()))
@@ -314,6 +318,7 @@ class Enricher:
                     handle.settings,
                     report,
                     name=handle.name,
+                    sleep=self.sleep,
                 )
             except CircuitOpen as exc:
                 status = OutcomeStatus.FAILED

@@ -102,8 +102,12 @@ async def call_with_retries(
     report: RetryReport,
     *,
     name: str,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> T:
-    """Run ``call`` with a per-attempt timeout and bounded retries on transient errors."""
+    """Run ``call`` with a per-attempt timeout and bounded retries on transient errors.
+
+    ``sleep`` waits between attempts; the contract kit passes one that records the
+    waits instead of spending them, to show a ``Retry-After`` is honoured."""
 
     async def attempt() -> T:
         report.attempts += 1
@@ -117,6 +121,7 @@ async def call_with_retries(
         retry=retry_if_exception(_transient),
         stop=stop_after_attempt(settings.max_attempts) | stop_before_delay(settings.retry_budget_s),
         wait=_wait,
+        sleep=sleep,
         reraise=True,
     )
     return await retrying(attempt)

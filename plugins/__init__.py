@@ -6,6 +6,7 @@ manager factory. The contract test kit is :mod:`plugins.testing`.
 """
 
 from ._connector import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     Connector,
     ConnectorContext,
     ConnectorSettings,
@@ -34,6 +35,7 @@ from ._facts import (
 )
 from ._hookspecs import hookimpl, hookspec
 from ._http import (
+    hal_items,
     json_body,
     parse_retry_after,
     problem_detail,
@@ -57,6 +59,7 @@ from ._subjects import (
 from ._table import Delivery, DeliveryFailed, Receipt, TableSettings, TableSpec, TableTransport
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "ENTRY_POINT_GROUP",
     "SIGNATURE_HEADER",
     "SIGNATURE_TOLERANCE_S",
@@ -98,6 +101,7 @@ __all__ = [
     "TableSpec",
     "TableTransport",
     "TraceContext",
+    "hal_items",
     "hookimpl",
     "hookspec",
     "is_ascii_digits",

@@ -15,6 +15,7 @@ from ._query import Query
 from ._subjects import Subject
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "Connector",
     "ConnectorContext",
     "ConnectorSettings",
@@ -22,6 +23,9 @@ __all__ = [
     "FakeSpec",
     "Health",
 ]
+
+#: the answer size a connector reads unless its settings say otherwise (5 MiB)
+DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024
 
 
 class ConnectorSettings(BaseModel):
@@ -45,6 +49,12 @@ class ConnectorSettings(BaseModel):
     )
     breaker_reset_s: float = Field(
         default=30.0, gt=0, le=3600, description="how long an open breaker stays open"
+    )
+    max_response_bytes: int = Field(
+        default=DEFAULT_MAX_RESPONSE_BYTES,
+        ge=1024,
+        le=1024 * 1024 * 1024,
+        description="largest answer body read (decoded bytes); a larger one is a BadResponse",
     )
 
 

@@ -18,6 +18,9 @@ connect errors, timeouts, 502/503/504 and 429.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
 __all__ = [
     "AuthenticationFailed",
     "BadResponse",
@@ -78,6 +81,33 @@ class AuthenticationFailed(ConnectorError):
 
 class BadResponse(ConnectorError):
     """The registry's answer broke its published contract (not JSON, wrong shape...)."""
+
+    @classmethod
+    def from_validation(cls, what: str, exc: _Validation) -> BadResponse:
+        """The error for an answer a pydantic model refused: it names where the first
+        problem is and what kind it is (``bewoningen: unexpected shape at
+        bewoningen[0].bewoners: list_type``), never the value found there."""
+        errors = exc.errors()
+        if not errors:
+            return cls(f"{what}: unexpected shape")
+        first = errors[0]
+        where = "".join(
+            f"[{part}]" if isinstance(part, int) else f".{_key(part)}" for part in first["loc"]
+        ).lstrip(".")
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return cls(f"{what}: unexpected shape at {where or 'the top'}: {first['type']}{more}")
+
+
+class _Validation(Protocol):
+    """What :meth:`BadResponse.from_validation` reads of a ``pydantic.ValidationError``."""
+
+    def errors(self) -> Sequence[Mapping[str, Any]]: ...
+
+
+def _key(part: object) -> str:
+    # a key taken from the answer itself (a dict keyed by identifiers) may be personal
+    text = str(part)
+    return "…" if sum(c.isdigit() for c in text) >= 5 else text
 
 
 class QueryRejected(ConnectorError):

@@ -1,7 +1,8 @@
 """HTTP helpers for connector authors: one place that maps the wire to the errors.
 
 A connector builds its client with :func:`registry_client`, sends with :func:`send`
-(which adds the W3C ``traceparent`` and maps transport failures), checks the status
+(which adds the W3C ``traceparent``, maps transport failures and reads the body up
+to the connector's ``max_response_bytes``), checks the status
 with :func:`raise_for_status` and reads JSON with :func:`json_body`.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from ._connector import ConnectorContext, ConnectorSettings
+from ._connector import DEFAULT_MAX_RESPONSE_BYTES, ConnectorContext, ConnectorSettings
 from ._errors import (
     AuthenticationFailed,
     BadResponse,
@@ -28,6 +29,7 @@ from ._query import TraceContext
 
 __all__ = [
     "TRANSIENT_STATUS",
+    "hal_items",
     "json_body",
     "parse_retry_after",
     "problem_detail",
@@ -39,15 +41,25 @@ __all__ = [
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 
 
+class _RegistryClient(httpx.AsyncClient):
+    """An ``httpx.AsyncClient`` that knows how much of an answer :func:`send` may read."""
+
+    def __init__(self, *, max_response_bytes: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_response_bytes = max_response_bytes
+
+
 def registry_client(
     settings: ConnectorSettings,
     context: ConnectorContext,
     *,
     headers: Mapping[str, str] | None = None,
 ) -> httpx.AsyncClient:
-    """An ``httpx.AsyncClient`` for the registry at ``settings.base_url``."""
+    """An ``httpx.AsyncClient`` for the registry at ``settings.base_url``; :func:`send`
+    reads its answers up to ``settings.max_response_bytes``."""
     all_headers = {"User-Agent": context.user_agent, **(headers or {})}
-    return httpx.AsyncClient(
+    return _RegistryClient(
+        max_response_bytes=settings.max_response_bytes,
         base_url=settings.base_url.rstrip("/"),
         timeout=httpx.Timeout(settings.timeout_s),
         transport=context.transport,
@@ -64,18 +76,56 @@ async def send(
     trace: TraceContext | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
-    """Send a request; transport failures become :mod:`plugins` errors."""
+    """Send a request and read the answer; transport failures become :mod:`plugins` errors.
+
+    The body is read as it streams in, and given up as :class:`BadResponse` once it
+    passes the client's ``max_response_bytes`` (decoded, so a small compressed body
+    cannot unpack into gigabytes): a hostile or broken registry cannot fill memory.
+    """
     headers = dict(kwargs.pop("headers", None) or {})
     if trace is not None:
         headers["traceparent"] = trace.traceparent
+    limit = getattr(client, "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
+    where = _where(client, url)
+    # what client.request() would hand on to client.send() rather than to the request
+    options = {key: kwargs.pop(key) for key in ("auth", "follow_redirects") if key in kwargs}
     try:
-        return await client.request(method, url, headers=headers, **kwargs)
+        request = client.build_request(method, url, headers=headers, **kwargs)
+        response = await client.send(request, stream=True, **options)
+        try:
+            await _read_capped(response, limit, where)
+        finally:
+            await response.aclose()
     except httpx.TimeoutException as exc:
-        raise RegistryTimeout(f"no answer in time from {_where(client, url)}") from exc
+        raise RegistryTimeout(f"no answer in time from {where}") from exc
     except httpx.TransportError as exc:
-        raise RegistryUnavailable(
-            f"cannot reach {_where(client, url)}: {type(exc).__name__}"
-        ) from exc
+        raise RegistryUnavailable(f"cannot reach {where}: {type(exc).__name__}") from exc
+    except httpx.DecodingError as exc:
+        raise BadResponse(f"undecodable answer from {where}") from exc
+    return response
+
+
+async def _read_capped(response: httpx.Response, limit: int, where: str) -> None:
+    """Read at most ``limit`` bytes. An answer that is larger is refused, except an
+    error answer: its status says what went wrong (a 503 stays worth a retry), and only
+    the start of its body is kept, for the registry's own error text."""
+    success = 200 <= response.status_code < 300
+    too_large = BadResponse(
+        f"answer from {where} is larger than max_response_bytes ({limit} bytes); not read"
+    )
+    declared = response.headers.get("content-length", "")
+    if success and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > limit:
+            if success:
+                raise too_large
+            del body[limit:]
+            break
+    # what Response.aread() would have kept, had it been allowed to read without a cap
+    response._content = bytes(body)
 
 
 def _where(client: httpx.AsyncClient, url: str) -> str:
@@ -147,10 +197,38 @@ def json_body(response: httpx.Response) -> Any:
             f"expected JSON from {response.request.url.copy_with(query=None)}, "
             f"got {media_type or 'no content type'}"
         )
+    if not response.content.strip():
+        raise BadResponse(f"empty answer from {response.request.url.path}, expected JSON")
     try:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadResponse(f"malformed JSON from {response.request.url.path}") from exc
+
+
+def hal_items(body: Any, key: str, what: str) -> list[Any]:
+    """The items of a HAL collection, ``_embedded.<key>``, as the Dutch registries' HAL
+    APIs (BAG, BRK) answer a search; :class:`BadResponse` when ``body`` is none.
+
+    Their specifications let an empty result leave ``_embedded`` out, so it is the
+    collection's ``_links.self`` that tells "nothing found" from ``{}`` or any other
+    object: without it the answer is refused, never read as empty. ``what`` names the
+    resource in the message; the message never quotes the body.
+    """
+    if not isinstance(body, dict):
+        raise BadResponse(f"{what}: the answer is not an object")
+    links = body.get("_links")
+    own = links.get("self") if isinstance(links, dict) else None
+    if not isinstance(own, dict) or not isinstance(own.get("href"), str):
+        raise BadResponse(f"{what}: no _links.self, so the answer is no HAL collection")
+    embedded = body.get("_embedded")
+    if embedded is None:
+        return []
+    if not isinstance(embedded, dict):
+        raise BadResponse(f"{what}: _embedded is not an object")
+    items = embedded.get(key, [])
+    if not isinstance(items, list):
+        raise BadResponse(f"{what}: _embedded.{key} is not a list")
+    return items
 
 
 def problem_detail(response: httpx.Response) -> str | None:

@@ -24,21 +24,37 @@ the wire (timeout, connect error, 5xx, 429 with Retry-After, malformed or non-JS
 body, 401) maps to the documented error; cancellation is honoured; ``check()`` fails on
 bad credentials; no secret and no BSN reaches a log. The base URL's host must be
 ``fake.test``: the kit routes it to your fake in-process, without a network.
+
+The fault matrix (:data:`FAULTS`) then runs your connector through the hub's engine
+with each fault injected at the transport in front of your fake — connect refused, a
+hang, 500, 502/503 and 429 followed by a good answer, 401/403, malformed, empty,
+wrongly shaped and oversized bodies, SOAP faults — and checks that each ends in an
+honest outcome: never ``ok`` or ``empty`` from bad data, and no indicator derived.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+import json
 import logging
-from collections.abc import Callable, Iterator, Mapping
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import pytest
 import structlog
 
-from ._connector import Connector, ConnectorContext, ConnectorSpec, FakeSpec
+from ._connector import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    Connector,
+    ConnectorContext,
+    ConnectorSettings,
+    ConnectorSpec,
+    FakeSpec,
+)
 from ._errors import (
     AuthenticationFailed,
     BadResponse,
@@ -51,7 +67,16 @@ from ._facts import Classification, EnrichResult
 from ._query import Officer, Purpose, Query, TraceContext
 from ._subjects import PersonRef, Subject
 
-__all__ = ["ConnectorContract", "ContractCase", "make_query"]
+__all__ = [
+    "ENGINE_RUNNER",
+    "FAULTS",
+    "ConnectorContract",
+    "ContractCase",
+    "EngineRunner",
+    "EngineVerdict",
+    "Fault",
+    "make_query",
+]
 
 _KINDS = {"person", "address", "business"}
 
@@ -96,16 +121,25 @@ class _Harness:
         transport: httpx.AsyncBaseTransport | None = None,
         env: Mapping[str, str] | None = None,
     ) -> Connector:
-        if transport is None:
-            factory = self.case.fake.app_factory
-            assert factory is not None, "the contract kit needs an HTTP fake"
-            app = factory(**self.case.fake_options)
-            # The fake's routes are relative to its mount, as when the hub mounts it.
-            transport = httpx.ASGITransport(app=app, root_path=self.case.fake.mount)
-        context = ConnectorContext(
-            transport=transport, env={**self.case.fake.test_env, **(env or {})}
+        return self.case.spec.factory(self.settings, self.context(transport, env))
+
+    def context(
+        self,
+        transport: httpx.AsyncBaseTransport | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> ConnectorContext:
+        """What the hub hands the factory, on a fresh fake unless ``transport`` is given."""
+        return ConnectorContext(
+            transport=transport or self.fake_transport(),
+            env={**self.case.fake.test_env, **(env or {})},
         )
-        return self.case.spec.factory(self.settings, context)
+
+    def fake_transport(self) -> httpx.AsyncBaseTransport:
+        factory = self.case.fake.app_factory
+        assert factory is not None, "the contract kit needs an HTTP fake"
+        app = factory(**self.case.fake_options)
+        # The fake's routes are relative to its mount, as when the hub mounts it.
+        return httpx.ASGITransport(app=app, root_path=self.case.fake.mount)
 
     @property
     def all_fields(self) -> frozenset[str]:
@@ -123,12 +157,396 @@ async def _enrich(conn: Connector, query: Query) -> EnrichResult:
         await conn.aclose()
 
 
+# -- the fault matrix ---------------------------------------------------------------------
+
+#: where the fault matrix finds the hub's engine. It is looked up when a fault test runs,
+#: not imported: importing ``plugins`` or this kit never imports the hub.
+ENGINE_RUNNER = "hub.testing:run_connector"
+
+_CHUNK = 16 * 1024
+#: a path segment that is an identifier (a number, a UUID, a BAG or KvK id)
+_IDENTIFIER = re.compile(r"(?<=/)[0-9a-fA-F-]*[0-9][0-9a-fA-F-]*(?=/|$)")
+_SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+_XML_MEDIA_TYPES = frozenset({"text/xml", "application/xml", "application/soap+xml"})
+
+
+@dataclass(frozen=True)
+class EngineVerdict:
+    """What the hub's engine recorded for one connector call."""
+
+    #: the outcome status in the dossier: ok, empty, failed, timeout, ...
+    status: str
+    error: str | None
+    attempts: int
+    #: facts the connector contributed to the dossier
+    facts: int
+    #: derived facts and aandachtspunten in the dossier
+    indicators: int
+    #: seconds the engine waited between attempts (recorded, not spent)
+    waits: tuple[float, ...]
+
+
+class EngineRunner(Protocol):
+    """Runs the connector of ``spec`` on ``subject`` through the engine, all its
+    declared fields allowed, and says what the dossier records."""
+
+    def __call__(
+        self,
+        spec: ConnectorSpec,
+        settings: ConnectorSettings,
+        context: ConnectorContext,
+        subject: Subject,
+    ) -> Awaitable[EngineVerdict]: ...
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One answer of the fake, read whole."""
+
+    method: str
+    path: str
+    status: int
+    content_type: str
+    body: bytes
+
+    @property
+    def kind(self) -> str:
+        """``json``, ``xml`` or ``other``, by media type."""
+        media = self.content_type.split(";")[0].strip().lower()
+        if media == "application/json" or media.endswith("+json"):
+            return "json"
+        if media in _XML_MEDIA_TYPES or media.endswith("+xml"):
+            return "xml"
+        return "other"
+
+    @property
+    def operation(self) -> tuple[str, str, int, str]:
+        """Method, path with identifiers blanked, status and kind: answers alike in all
+        that a connector reads the same way, so one of them stands for the rest."""
+        return (self.method, _IDENTIFIER.sub("{id}", self.path), self.status, self.kind)
+
+    @property
+    def has_body(self) -> bool:
+        return 200 <= self.status < 300 and self.kind != "other" and len(self.body) >= 2
+
+
+class _Wire(httpx.AsyncBaseTransport):
+    """The fake behind a switch: answers pass, except the ``at``-th request (counting
+    from 0) and, unless ``fault.once``, every request after it, which get the fault."""
+
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, fault: Fault | None, at: int, cap: int
+    ) -> None:
+        self.inner = inner
+        self.fault = fault
+        self.at = at
+        self.cap = cap
+        self.sent = 0
+        #: the fake's answers by request number
+        self.answers: dict[int, _Answer] = {}
+        #: bytes an oversized body actually had to produce before the reader gave up
+        self.produced = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        # numbered as sent, before any await: concurrent requests must not share a number
+        index = self.sent
+        self.sent += 1
+        response = await self.inner.handle_async_request(request)
+        body = await response.aread()
+        good = _Answer(
+            request.method,
+            request.url.path,
+            response.status_code,
+            response.headers.get("content-type", ""),
+            body,
+        )
+        self.answers[index] = good
+        hit = index == self.at or (index > self.at and not self.fault_once)
+        if self.fault is None or not hit:
+            # the body is decoded already: its length and encoding are the fake's no more
+            passed = ("content-length", "content-encoding")
+            headers = [(k, v) for k, v in response.headers.multi_items() if k not in passed]
+            return httpx.Response(response.status_code, headers=headers, content=body)
+        return await self.fault.respond(self, request, good)
+
+    @property
+    def fault_once(self) -> bool:
+        return self.fault is None or self.fault.once
+
+    def oversized(self, good: _Answer) -> AsyncIterator[bytes]:
+        """The good body, then blanks far past the cap (still a valid document, so
+        only the cap can refuse it), counted as the reader takes them."""
+
+        async def chunks() -> AsyncIterator[bytes]:
+            self.produced += len(good.body)
+            yield good.body
+            while self.produced < 4 * self.cap:
+                self.produced += _CHUNK
+                yield b" " * _CHUNK
+
+        return chunks()
+
+
+Respond = Callable[[_Wire, httpx.Request, _Answer], Awaitable[httpx.Response]]
+Verify = Callable[[EngineVerdict, _Wire], str | None]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One row of the fault matrix: what the registry does instead of answering well,
+    where it can do so, and the outcome that is honest for it."""
+
+    name: str
+    respond: Respond
+    #: ``failed``, ``timeout``, or ``ok`` (retried, then answered well)
+    expect: str
+    #: only the one request is hit; otherwise every request from it on
+    once: bool = True
+    #: which good answers it can stand in for
+    applies: Callable[[_Answer], bool] = lambda answer: True
+    #: hit only the first and the last request (a fault that costs wall time)
+    ends_only: bool = False
+    #: a further check on the verdict; returns what is wrong, or None
+    verify: Verify | None = None
+
+    def indexes(self, answers: list[_Answer], seen: set[tuple[str, str, int, str]]) -> list[int]:
+        """The requests to hit: the first of each operation it applies to that is not
+        in ``seen`` (operations already hit for another subject); ``seen`` grows."""
+        applicable = [i for i, answer in enumerate(answers) if self.applies(answer)]
+        if self.ends_only:
+            return sorted({applicable[0], applicable[-1]}) if applicable else []
+        found = []
+        for i in applicable:
+            if answers[i].operation not in seen:
+                seen.add(answers[i].operation)
+                found.append(i)
+        return found
+
+
+def _status(code: int, headers: Mapping[str, str] | None = None) -> Respond:
+    async def respond(wire: _Wire, request: httpx.Request, good: _Answer) -> httpx.Response:
+        return httpx.Response(code, headers=headers, text=f"HTTP {code} (contract kit)")
+
+    return respond
+
+
+def _body(content: Callable[[_Answer], bytes], code: int = 200) -> Respond:
+    async def respond(wire: _Wire, request: httpx.Request, good: _Answer) -> httpx.Response:
+        return httpx.Response(
+            code, headers={"content-type": good.content_type}, content=content(good)
+        )
+
+    return respond
+
+
+async def _refuse(wire: _Wire, request: httpx.Request, good: _Answer) -> httpx.Response:
+    raise httpx.ConnectError("connection refused", request=request)
+
+
+async def _hang(wire: _Wire, request: httpx.Request, good: _Answer) -> httpx.Response:
+    await asyncio.sleep(3600)
+    raise AssertionError("the engine's timeout should have ended this")
+
+
+async def _oversized(wire: _Wire, request: httpx.Request, good: _Answer) -> httpx.Response:
+    return httpx.Response(
+        good.status, headers={"content-type": good.content_type}, content=wire.oversized(good)
+    )
+
+
+def _envelope(body: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>'
+        f'<soap:Envelope xmlns:soap="{_SOAP_ENV}"><soap:Body>{body}</soap:Body></soap:Envelope>'
+    ).encode()
+
+
+def _retyped(good: _Answer) -> bytes:
+    """The good answer with every value at its top level of another JSON type: the keys
+    a connector looks for are there, but nothing in them is what the schema says."""
+    try:
+        body = json.loads(good.body)
+    except ValueError:
+        return b"{}"
+    if not isinstance(body, dict):
+        return b"{}"
+    return json.dumps({k: 0 if isinstance(v, str) else "0" for k, v in body.items()}).encode()
+
+
+def _waited_for_retry_after(verdict: EngineVerdict, wire: _Wire) -> str | None:
+    if not any(wait >= 1.0 for wait in verdict.waits):
+        return f"Retry-After: 1 not honoured (waits {verdict.waits})"
+    return None
+
+
+def _names_the_cap(verdict: EngineVerdict, wire: _Wire) -> str | None:
+    if "max_response_bytes" not in (verdict.error or ""):
+        return f"the reason does not name max_response_bytes: {verdict.error}"
+    if wire.produced > wire.cap + 4 * _CHUNK:
+        return f"{wire.produced} bytes read for a cap of {wire.cap}: not capped while streaming"
+    return None
+
+
+def _is(kind: str) -> Callable[[_Answer], bool]:
+    return lambda answer: answer.has_body and answer.kind == kind
+
+
+def _has_body(answer: _Answer) -> bool:
+    return answer.has_body
+
+
+#: the matrix every connector runs through the engine (the guide lists it)
+FAULTS: tuple[Fault, ...] = (
+    Fault("connect refused", _refuse, "failed", once=False),
+    Fault("timeout (hang)", _hang, "timeout", once=False, ends_only=True),
+    Fault("500", _status(500), "failed", once=False),
+    Fault("502 then ok", _status(502), "ok"),
+    Fault("503 then ok", _status(503), "ok"),
+    Fault(
+        "429 with Retry-After then ok",
+        _status(429, {"Retry-After": "1"}),
+        "ok",
+        verify=_waited_for_retry_after,
+    ),
+    Fault("401", _status(401), "failed", once=False),
+    Fault("403", _status(403), "failed", once=False),
+    Fault(
+        "malformed body", _body(lambda a: a.body[: len(a.body) // 2]), "failed", applies=_has_body
+    ),
+    Fault("empty body", _body(lambda a: b""), "failed", applies=_has_body),
+    Fault("JSON of the wrong shape: {}", _body(lambda a: b"{}"), "failed", applies=_is("json")),
+    Fault("JSON of the wrong shape: []", _body(lambda a: b"[]"), "failed", applies=_is("json")),
+    Fault(
+        "JSON of the wrong shape: values of the wrong type",
+        _body(_retyped),
+        "failed",
+        applies=_is("json"),
+    ),
+    Fault(
+        "XML of the wrong shape: unexpected element",
+        _body(lambda a: _envelope('<x:Onverwacht xmlns:x="urn:opplus:contract"/>')),
+        "failed",
+        applies=_is("xml"),
+    ),
+    Fault(
+        "XML of the wrong shape: empty SOAP body",
+        _body(lambda a: _envelope("")),
+        "failed",
+        applies=_is("xml"),
+    ),
+    Fault(
+        "SOAP fault",
+        _body(
+            lambda a: _envelope(
+                "<soap:Fault><faultcode>soap:Server</faultcode>"
+                "<faultstring>Interne fout</faultstring></soap:Fault>"
+            ),
+            code=500,
+        ),
+        "failed",
+        applies=_is("xml"),
+    ),
+    Fault("oversized body", _oversized, "failed", applies=_has_body, verify=_names_the_cap),
+)
+
+
+_BASELINES: dict[str, list[tuple[Subject, list[_Answer]]]] = {}
+
+
+class _Matrix:
+    """Runs one connector through the engine on a switched wire, and judges."""
+
+    def __init__(self, harness: _Harness, engine: EngineRunner) -> None:
+        self.harness = harness
+        self.engine = engine
+        self.bsns = {s.burgerservicenummer for s in harness.case.known if isinstance(s, PersonRef)}
+        #: the SDK's default while the good answers are measured; then far less
+        self.cap = DEFAULT_MAX_RESPONSE_BYTES
+
+    def run(
+        self, subject: Subject, fault: Fault | None, at: int, timeout_s: float | None = None
+    ) -> tuple[EngineVerdict, _Wire]:
+        case = self.harness.case
+        values = {
+            **case.settings,
+            "max_attempts": 2,
+            "retry_budget_s": 30.0,
+            "breaker_threshold": 100,
+            "max_response_bytes": self.cap,
+        }
+        if timeout_s is not None:
+            values["timeout_s"] = timeout_s
+        settings = case.spec.settings_model.model_validate(values)
+        wire = _Wire(self.harness.fake_transport(), fault, at, self.cap)
+        context = self.harness.context(transport=wire)
+        verdict = _run(self.engine(case.spec, settings, context, subject))
+        return verdict, wire
+
+    def baseline(self) -> list[tuple[Subject, list[_Answer]]]:
+        """The good answers of an enrichment of each known subject (once per case in a
+        test session: each fault's test needs them); the cap is set well above the
+        largest of them."""
+        case = self.harness.case
+        key = repr((case.spec.name, case.settings, case.known, case.fake_options))
+        found = _BASELINES.get(key)
+        if found is None:
+            found = []
+            for subject in case.known:
+                verdict, wire = self.run(subject, None, -1)
+                assert verdict.status == "ok", f"{subject.key} without faults: {verdict}"
+                found.append((subject, [wire.answers[i] for i in range(wire.sent)]))
+            _BASELINES[key] = found
+        largest = max((len(a.body) for _, answers in found for a in answers), default=0)
+        self.cap = max(64 * 1024, 2 * largest)
+        return found
+
+    def hits(self, fault: Fault) -> list[tuple[Subject, int, _Answer]]:
+        """Where to inject ``fault``: each operation once, over all known subjects (a
+        fault that costs wall time: the first and last request of the first subject)."""
+        baseline = self.baseline()
+        if fault.ends_only:
+            baseline = baseline[:1]
+        seen: set[tuple[str, str, int, str]] = set()
+        return [
+            (subject, at, answers[at])
+            for subject, answers in baseline
+            for at in fault.indexes(answers, seen)
+        ]
+
+    def judge(self, fault: Fault, subject: Subject, at: int, answer: _Answer) -> str | None:
+        timeout_s = 0.15 if fault.ends_only else None
+        verdict, wire = self.run(subject, fault, at, timeout_s=timeout_s)
+        where = f"{subject.kind} subject, request {at} ({answer.method} {answer.path})"
+        if verdict.status != fault.expect:
+            return f"{where}: outcome {verdict.status!r} ({verdict.error}), not {fault.expect!r}"
+        if fault.expect == "ok":
+            if verdict.attempts < 2:
+                return f"{where}: ok without a retry"
+        else:
+            error = verdict.error or ""
+            if not error or error.startswith("connector error"):
+                return f"{where}: the connector crashed instead of naming the fault: {error}"
+            if verdict.facts or verdict.indicators:
+                return f"{where}: a failed call left facts or indicators in the dossier"
+            if any(bsn in error for bsn in self.bsns):
+                return f"{where}: a BSN in the reason"
+        problem = fault.verify(verdict, wire) if fault.verify else None
+        return f"{where}: {problem}" if problem else None
+
+
 class ConnectorContract:
     """Subclass in your tests and provide a ``case`` fixture returning a ContractCase."""
 
     @pytest.fixture
     def harness(self, case: ContractCase) -> _Harness:
         return _Harness(case)
+
+    @pytest.fixture
+    def engine(self) -> EngineRunner:
+        """The hub's engine (:data:`ENGINE_RUNNER`); override to run the matrix elsewhere."""
+        module, _, name = ENGINE_RUNNER.partition(":")
+        runner: EngineRunner = getattr(importlib.import_module(module), name)
+        return runner
 
     # -- declaration ------------------------------------------------------------------
 
@@ -248,6 +666,20 @@ class ConnectorContract:
 
         _run(scenario())
 
+    # -- the fault matrix, through the engine -----------------------------------------
+
+    @pytest.mark.parametrize("fault", FAULTS, ids=lambda fault: fault.name)
+    def test_fault_matrix_through_the_engine(
+        self, harness: _Harness, engine: EngineRunner, fault: Fault
+    ) -> None:
+        matrix = _Matrix(harness, engine)
+        hits = matrix.hits(fault)
+        if not hits:
+            pytest.skip(f"no answer of this connector can carry: {fault.name}")
+        problems = [matrix.judge(fault, *hit) for hit in hits]
+        found = [p for p in problems if p]
+        assert not found, f"{fault.name}:\n" + "\n".join(found)
+
     # -- health -----------------------------------------------------------------------
 
     def test_check_is_ok_with_the_fakes_credentials(self, harness: _Harness) -> None:
@@ -315,3 +747,4 @@ def iter_failures() -> Iterator[str]:
         "truncated JSON",
         "unexpected XML",
     )
+    yield from (fault.name for fault in FAULTS)

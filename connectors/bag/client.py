@@ -35,6 +35,7 @@ from plugins import (
     QueryRejected,
     Subject,
     TraceContext,
+    hal_items,
     json_body,
     problem_detail,
     raise_for_status,
@@ -292,9 +293,7 @@ class BagConnector:
         try:
             vbo = _Verblijfsobject.model_validate(body["verblijfsobject"])
         except ValidationError as exc:
-            raise BadResponse(
-                f"/verblijfsobjecten: unexpected shape ({exc.error_count()} errors)"
-            ) from exc
+            raise BadResponse.from_validation("/verblijfsobjecten", exc) from exc
         return vbo, Evidence.from_response(response, "GET /verblijfsobjecten/{identificatie}")
 
     @staticmethod
@@ -330,22 +329,11 @@ class BagConnector:
 
 
 def _parse_adressen(body: Any) -> list[_Adres]:
-    if not isinstance(body, dict):
-        raise BadResponse("/adressen: the answer is not an object")
-    embedded = body.get("_embedded")
-    if embedded is None:
-        return []
-    if not isinstance(embedded, dict):
-        raise BadResponse("/adressen: _embedded is not an object")
-    items = embedded.get("adressen", [])
-    if not isinstance(items, list):
-        raise BadResponse("/adressen: _embedded.adressen is not a list")
+    items = hal_items(body, "adressen", "/adressen")
     try:
         return [_Adres.model_validate(item) for item in items]
     except ValidationError as exc:
-        raise BadResponse(
-            f"/adressen: unexpected address shape ({exc.error_count()} errors)"
-        ) from exc
+        raise BadResponse.from_validation("/adressen", exc) from exc
 
 
 def _ms(started: float) -> float:

@@ -318,7 +318,7 @@ class BewoningConnector:
         try:
             answer = _Answer.model_validate(json_body(response))
         except ValidationError as exc:
-            raise BadResponse(f"bewoningen: unexpected shape ({exc.error_count()} errors)") from exc
+            raise BadResponse.from_validation("bewoningen", exc) from exc
         mine = [b for b in answer.bewoningen if b.adresseerbaarObjectIdentificatie in (None, aoi)]
         return _Occupancy(
             bewoners=_unique([p for b in mine for p in b.bewoners]),

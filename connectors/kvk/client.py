@@ -323,7 +323,11 @@ class KvkConnector:
     @staticmethod
     def _body(response: httpx.Response, where: str, kvk: str | None) -> Mapping[str, Any]:
         body = wire.obj(json_body(response), where)
-        if kvk is not None and body.get("kvkNummer") != kvk:
+        # a profile is the profile of a KvK number: without one it is no profile at all
+        # (and must not read as "another business" either)
+        if wire.opt_str(body, "kvkNummer", where) is None:
+            raise BadResponse(f"KvK: {where}.kvkNummer is missing")
+        if kvk is not None and body["kvkNummer"] != kvk:
             raise BadResponse(f"KvK: {where} answered for another kvkNummer")
         return body
 

@@ -60,3 +60,23 @@ def test_worked_example_runs_with_the_contract_kit(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert re.search(r"\b1[5-9] passed|\b[2-9][0-9] passed", proc.stdout), proc.stdout[-500:]
+
+
+def test_every_fault_of_the_matrix_is_in_the_guide_table():
+    from plugins.testing import FAULTS
+
+    text = GUIDE.read_text()
+    for fault in FAULTS:
+        assert f"| {fault.name} |" in text, f"the fault matrix table lacks {fault.name!r}"
+
+
+def test_the_kit_and_the_answer_helpers_are_documented():
+    import plugins
+    from plugins import testing
+
+    text = GUIDE.read_text()
+    helpers = {"DEFAULT_MAX_RESPONSE_BYTES", "hal_items", "json_body", "problem_detail"}
+    helpers |= {"raise_for_status", "registry_client", "send", "BadResponse"}
+    assert helpers <= set(plugins.__all__)
+    for name in sorted(helpers | set(testing.__all__)):
+        assert re.search(rf"`[^`]*\b{name}\b[^`]*`", text), f"the guide does not mention {name}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from hub.config import ConfigError, FakesMode, connector_settings, load_config
@@ -96,3 +97,26 @@ def test_gemeentecode_ascii_digits_only(tmp_path, code):
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, text))
     assert "is not a 4-digit gemeentecode" in str(info.value)
+
+
+async def test_max_response_bytes_flows_from_the_connector_table_to_the_wire(tmp_path):
+    from plugins import BadResponse, ConnectorContext, registry_client, send
+
+    text = MINIMAL + '\n[connectors.bag]\nbase_url = "http://bag.test"\nmax_response_bytes = 2048\n'
+    spec = ConnectorSpec("bag", "t", lambda s, c: None, ConnectorSettings)  # type: ignore[arg-type,return-value]
+    settings = connector_settings(load_config(write(tmp_path, text)), spec)
+    assert settings is not None and settings.max_response_bytes == 2048
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, content=b" " * 4096))
+    async with registry_client(settings, ConnectorContext(transport=transport)) as client:
+        with pytest.raises(BadResponse, match=r"max_response_bytes \(2048 bytes\)"):
+            await send(client, "GET", "/adressen")
+
+
+def test_max_response_bytes_has_a_default_and_a_floor(tmp_path):
+    spec = ConnectorSpec("bag", "t", lambda s, c: None, ConnectorSettings)  # type: ignore[arg-type,return-value]
+    text = MINIMAL + '\n[connectors.bag]\nbase_url = "http://bag.test"\n'
+    settings = connector_settings(load_config(write(tmp_path, text)), spec)
+    assert settings is not None and settings.max_response_bytes == 5 * 1024 * 1024
+    config = load_config(write(tmp_path, text + "max_response_bytes = 10\n"))
+    with pytest.raises(ConfigError, match=r"connectors\.bag: max_response_bytes"):
+        connector_settings(config, spec)

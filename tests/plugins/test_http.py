@@ -143,3 +143,122 @@ def test_problem_detail_reads_rfc7807_with_invalid_params():
         "t (postcode (pattern))"
     )
     assert problem_detail(httpx.Response(400, json=[1], request=request)) is None
+
+
+# -- the answer size cap ---------------------------------------------------------------
+
+
+def capped(handler, limit: int) -> httpx.AsyncClient:
+    settings = ConnectorSettings(base_url="http://registry.test/api", max_response_bytes=limit)
+    return registry_client(settings, ConnectorContext(transport=httpx.MockTransport(handler)))
+
+
+async def test_an_answer_over_the_cap_is_refused_while_it_streams():
+    produced = []
+
+    async def endless():
+        while len(produced) < 10_000:  # 160 MB, were it all read
+            produced.append(16 * 1024)
+            yield b" " * (16 * 1024)
+
+    def handler(request):
+        return httpx.Response(200, headers={"content-type": "application/json"}, content=endless())
+
+    async with capped(handler, 64 * 1024) as c:
+        with pytest.raises(BadResponse) as info:
+            await send(c, "GET", "/zoeken?bsn=999993653")
+    message = str(info.value)
+    assert "max_response_bytes (65536 bytes)" in message and "/api/zoeken" in message
+    assert "999993653" not in message
+    assert sum(produced) <= 64 * 1024 + 16 * 1024, "read far past the cap"
+    assert not info.value.transient
+
+
+async def test_a_declared_length_over_the_cap_is_refused_before_reading():
+    read = []
+
+    async def body():
+        read.append(1)
+        yield b"{}"
+
+    def handler(request):
+        return httpx.Response(200, headers={"content-length": str(10**9)}, content=body())
+
+    async with capped(handler, 4096) as c:
+        with pytest.raises(BadResponse, match="max_response_bytes"):
+            await send(c, "GET", "/x")
+    assert read == []
+
+
+async def test_the_cap_counts_decoded_bytes():
+    import gzip
+
+    packed = gzip.compress(b" " * 200_000)  # a few hundred bytes on the wire
+    assert len(packed) < 4096
+
+    def handler(request):
+        return httpx.Response(200, headers={"content-encoding": "gzip"}, content=packed)
+
+    async with capped(handler, 4096) as c:
+        with pytest.raises(BadResponse, match="max_response_bytes"):
+            await send(c, "GET", "/x")
+
+
+async def test_an_answer_within_the_cap_reads_as_usual():
+    def handler(request):
+        return httpx.Response(200, json={"ok": True})
+
+    async with capped(handler, 4096) as c:
+        response = await send(c, "GET", "/x")
+    assert json_body(response) == {"ok": True}
+
+
+def test_importing_the_sdk_does_not_import_pytest_or_the_hub():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, plugins; "
+        "print(sorted(m for m in ('pytest', 'hub', 'connectors') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_json_body_names_an_empty_answer():
+    request = httpx.Request("GET", "http://registry.test/api/zoeken?bsn=999993653")
+    response = httpx.Response(200, headers={"content-type": "application/json"}, request=request)
+    with pytest.raises(BadResponse, match=r"^empty answer from /api/zoeken, expected JSON$"):
+        json_body(response)
+
+
+async def test_send_passes_auth_on_as_client_request_would():
+    seen = {}
+
+    def handler(request):
+        seen["authorization"] = request.headers.get("authorization")
+        return httpx.Response(200, json={})
+
+    async with client(handler) as c:
+        await send(c, "GET", "/x", auth=httpx.BasicAuth("opplus", "geheim"))
+    assert seen["authorization"] == "Basic b3BwbHVzOmdlaGVpbQ=="  # opplus:geheim
+
+
+async def test_a_large_error_answer_keeps_its_status_and_only_the_start_of_its_body():
+    produced = []
+
+    async def page():
+        while len(produced) < 1000:
+            produced.append(1)
+            yield b"<p>Onderhoud</p>" * 1024
+
+    def handler(request):
+        return httpx.Response(503, headers={"content-type": "text/html"}, content=page())
+
+    async with capped(handler, 4096) as c:
+        response = await send(c, "GET", "/x")
+    assert response.status_code == 503 and len(response.content) == 4096
+    assert len(produced) <= 2
+    with pytest.raises(RegistryUnavailable) as info:
+        raise_for_status(response)
+    assert info.value.transient

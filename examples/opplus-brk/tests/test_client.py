@@ -237,6 +237,9 @@ async def test_a_registry_error_keeps_its_own_words(make_connector: MakeConnecto
 
 
 def _hal(body: dict[str, Any]) -> httpx.Response:
+    """A HAL answer; a collection gets the self link every BRK collection carries."""
+    if isinstance(body, dict) and "_embedded" in body:
+        body = {**body, "_links": {"self": {"href": "/x"}, **body.get("_links", {})}}
     return httpx.Response(200, json=body, headers={"content-type": "application/hal+json"})
 
 

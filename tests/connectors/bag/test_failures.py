@@ -38,6 +38,9 @@ ADRES = {
     "pandIdentificaties": ["0405100000170088"],
 }
 
+#: an /adressen collection holding ADRES
+FOUND = {"_links": {"self": {"href": ADRESSEN}}, "_embedded": {"adressen": [ADRES]}}
+
 
 def _problem(status: int, code: str, **extra: Any) -> httpx.Response:
     body = {"status": status, "code": code, "title": f"title {code}", **extra}
@@ -171,15 +174,24 @@ async def test_malformed_json(connector: BagConnector, query: Query) -> None:
         await connector.enrich(query)
 
 
+SELF = {"self": {"href": ADRESSEN}}
+
+
 @pytest.mark.parametrize(
     "body",
     [
         [],
-        {"_embedded": []},
-        {"_embedded": {"adressen": {"a": 1}}},
-        {"_embedded": {"adressen": [{"huisnummer": 88}]}},
-        {"_embedded": {"adressen": [{**ADRES, "huisnummer": "achtentachtig"}]}},
-        {"_embedded": {"adressen": [ADRES]}, "_links": {"next": {"href": 5}}},
+        # no self link: not a collection of this API, whatever else it holds
+        {},
+        {"_links": {}},
+        {"_links": {"self": {}}},
+        {"_embedded": {"adressen": []}},
+        {"_embedded": {"adressen": [ADRES]}},
+        {"_links": SELF, "_embedded": []},
+        {"_links": SELF, "_embedded": {"adressen": {"a": 1}}},
+        {"_links": SELF, "_embedded": {"adressen": [{"huisnummer": 88}]}},
+        {"_links": SELF, "_embedded": {"adressen": [{**ADRES, "huisnummer": "achtentachtig"}]}},
+        {"_embedded": {"adressen": [ADRES]}, "_links": {**SELF, "next": {"href": 5}}},
     ],
 )
 @respx.mock
@@ -190,8 +202,19 @@ async def test_wrong_shape_of_adressen(connector: BagConnector, query: Query, bo
 
 
 @respx.mock
+async def test_a_collection_without_embedded_is_a_real_empty_answer(
+    connector: BagConnector, query: Query
+) -> None:
+    # the BAG leaves _embedded out when nothing matches; its self link makes it an answer
+    respx.get(ADRESSEN).mock(return_value=httpx.Response(200, json={"_links": SELF}, headers=HAL))
+    result = await connector.enrich(query)
+    assert result.facts == [] and result.refined is None
+
+
+@respx.mock
 async def test_next_link_off_the_registry_is_refused(connector: BagConnector, query: Query) -> None:
-    body = {"_embedded": {"adressen": []}, "_links": {"next": {"href": "https://evil.test/x"}}}
+    links = {"self": {"href": ADRESSEN}, "next": {"href": "https://evil.test/x"}}
+    body = {"_embedded": {"adressen": []}, "_links": links}
     respx.get(ADRESSEN).mock(return_value=httpx.Response(200, json=body, headers=HAL))
     with pytest.raises(BadResponse, match="away from the registry"):
         await connector.enrich(query)
@@ -209,9 +232,7 @@ async def test_next_link_off_the_registry_is_refused(connector: BagConnector, qu
 async def test_wrong_shape_of_verblijfsobject(
     connector: BagConnector, query: Query, body: object
 ) -> None:
-    respx.get(ADRESSEN).mock(
-        return_value=httpx.Response(200, json={"_embedded": {"adressen": [ADRES]}}, headers=HAL)
-    )
+    respx.get(ADRESSEN).mock(return_value=httpx.Response(200, json=FOUND, headers=HAL))
     respx.get(VBO).mock(return_value=httpx.Response(200, json=body, headers=HAL))
     with pytest.raises(BadResponse, match="verblijfsobjecten"):
         await connector.enrich(query)
@@ -221,9 +242,7 @@ async def test_wrong_shape_of_verblijfsobject(
 async def test_verblijfsobject_404_gives_address_facts_only(
     connector: BagConnector, query: Query
 ) -> None:
-    respx.get(ADRESSEN).mock(
-        return_value=httpx.Response(200, json={"_embedded": {"adressen": [ADRES]}}, headers=HAL)
-    )
+    respx.get(ADRESSEN).mock(return_value=httpx.Response(200, json=FOUND, headers=HAL))
     vbo = respx.get(VBO).mock(return_value=_problem(404, "notFound"))
     result = await connector.enrich(query)
     assert vbo.calls.last.request.headers["Accept-Crs"] == "epsg:28992"

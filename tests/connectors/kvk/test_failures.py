@@ -312,6 +312,15 @@ async def test_wrong_shape_of_a_vestigingsprofiel(
         await make().enrich(query(ADDRESS, {"inschrijvingenOpAdres"}))
 
 
+@pytest.mark.parametrize("body", [{}, {"kvkNummer": 97000011}, {"naam": "x"}])
+async def test_a_profile_without_a_kvk_number_is_a_bad_response_not_another_business(
+    router: respx.Router, make: Any, query: Any, body: Any
+) -> None:
+    router.get(VESTIGINGSPROFIEL).mock(return_value=hal(body))
+    with pytest.raises(BadResponse, match=r"vestigingsprofiel\.kvkNummer"):
+        await make().enrich(query(BusinessRef("97000011", "000097000011"), {"naam"}))
+
+
 # --- paging edge cases ----------------------------------------------------------------------
 
 

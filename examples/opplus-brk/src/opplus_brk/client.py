@@ -52,6 +52,7 @@ from plugins import (
     QueryRejected,
     Subject,
     TraceContext,
+    hal_items,
     json_body,
     problem_detail,
     raise_for_status,
@@ -355,13 +356,11 @@ class BrkConnector:
             "GET /kadastraalonroerendezaken/{kadastraalOnroerendeZaakIdentificatie}"
             "/zakelijkgerechtigden",
         )
-        items = _embedded_list(body, "zakelijkGerechtigden", "/zakelijkgerechtigden")
+        items = hal_items(body, "zakelijkGerechtigden", "/zakelijkgerechtigden")
         try:
             gerechtigden = [_Gerechtigde.model_validate(item) for item in items]
         except ValidationError as exc:
-            raise BadResponse(
-                f"/zakelijkgerechtigden: unexpected shape ({exc.error_count()} errors)"
-            ) from exc
+            raise BadResponse.from_validation("/zakelijkgerechtigden", exc) from exc
         # the filter was asked for; a registry that ignores it must not make tenants owners
         return [zg for zg in gerechtigden if zg.type == "eigenaar"], evidence
 
@@ -381,9 +380,7 @@ class BrkConnector:
         try:
             persoon = _NietNatuurlijkPersoon.model_validate(body)
         except ValidationError as exc:
-            raise BadResponse(
-                f"/kadasternietnatuurlijkpersonen: unexpected shape ({exc.error_count()} errors)"
-            ) from exc
+            raise BadResponse.from_validation("/kadasternietnatuurlijkpersonen", exc) from exc
         evidence = Evidence.from_response(
             response,
             "GET /kadasternietnatuurlijkpersonen/{kadasterNietNatuurlijkPersoonIdentificatie}",
@@ -426,28 +423,12 @@ class BrkConnector:
 # --- parsing and matching ---------------------------------------------------------------
 
 
-def _embedded_list(body: Any, key: str, what: str) -> list[Any]:
-    if not isinstance(body, dict):
-        raise BadResponse(f"{what}: the answer is not an object")
-    embedded = body.get("_embedded")
-    if embedded is None:
-        return []
-    if not isinstance(embedded, dict):
-        raise BadResponse(f"{what}: _embedded is not an object")
-    items = embedded.get(key, [])
-    if not isinstance(items, list):
-        raise BadResponse(f"{what}: _embedded.{key} is not a list")
-    return items
-
-
 def _parse_zaken(body: Any) -> list[_Zaak]:
-    items = _embedded_list(body, "kadastraalOnroerendeZaken", "/kadastraalonroerendezaken")
+    items = hal_items(body, "kadastraalOnroerendeZaken", "/kadastraalonroerendezaken")
     try:
         return [_Zaak.model_validate(item) for item in items]
     except ValidationError as exc:
-        raise BadResponse(
-            f"/kadastraalonroerendezaken: unexpected shape ({exc.error_count()} errors)"
-        ) from exc
+        raise BadResponse.from_validation("/kadastraalonroerendezaken", exc) from exc
 
 
 def _same(value: str | None, wanted: str | None) -> bool:
