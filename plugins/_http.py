@@ -26,6 +26,7 @@ from ._errors import (
     RegistryUnavailable,
 )
 from ._query import TraceContext
+from ._subjects import is_ascii_digits
 
 __all__ = [
     "TRANSIENT_STATUS",
@@ -114,7 +115,7 @@ async def _read_capped(response: httpx.Response, limit: int, where: str) -> None
         f"answer from {where} is larger than max_response_bytes ({limit} bytes); not read"
     )
     declared = response.headers.get("content-length", "")
-    if success and declared.isdigit() and int(declared) > limit:
+    if success and is_ascii_digits(declared) and int(declared) > limit:
         raise too_large
     body = bytearray()
     async for chunk in response.aiter_bytes():
@@ -144,7 +145,9 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    # a hostile peer may send "²" (latin-1, so it reaches us): isdigit() is true for it,
+    # float() is not
+    if is_ascii_digits(value):
         return float(value)
     try:
         when = parsedate_to_datetime(value)

@@ -19,6 +19,7 @@ from plugins import (
     AuthenticationFailed,
     BadResponse,
     TraceContext,
+    is_ascii_digits,
     json_body,
     raise_for_status,
     send,
@@ -138,7 +139,7 @@ def _read_token(body: Any) -> tuple[str, float]:
     if not isinstance(token_type, str) or token_type.lower() != "bearer":
         raise BadResponse(f"BRP token endpoint: unsupported token_type {token_type!r}")
     expires_in = body.get("expires_in", DEFAULT_EXPIRES_IN_S)
-    if isinstance(expires_in, str) and expires_in.isdigit():
+    if is_ascii_digits(expires_in):
         expires_in = int(expires_in)
     if isinstance(expires_in, bool) or not isinstance(expires_in, int | float) or expires_in < 0:
         raise BadResponse("BRP token endpoint: expires_in is not a number of seconds")

@@ -262,3 +262,21 @@ async def test_a_large_error_answer_keeps_its_status_and_only_the_start_of_its_b
     with pytest.raises(RegistryUnavailable) as info:
         raise_for_status(response)
     assert info.value.transient
+
+
+@pytest.mark.parametrize("value", ["²", "¹0", "³"])
+def test_retry_after_in_non_ascii_digits_is_no_crash(value):
+    # headers are latin-1: a hostile peer can send superscript digits, which
+    # str.isdigit() accepts and float() refuses
+    assert parse_retry_after(value) is None
+
+
+async def test_a_content_length_in_superscript_digits_is_no_crash():
+    transport = httpx.MockTransport(
+        lambda r: httpx.Response(
+            200, headers=[(b"content-length", "²".encode("latin-1"))], content=b"{}"
+        )
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
+        response = await send(client, "GET", "/")
+    assert response.status_code == 200
