@@ -10,9 +10,9 @@ import click
 from ..config import Config
 from ..dossier import Dossier
 from ..render import render_text
-from ..service import Forbidden, HubService, UnknownDossier
+from ..service import DamagedDossier, Forbidden, HubService, UnknownDossier
 from ..signal import Signal, SignalError, load_signal
-from .common import State, fail, pass_state, write_output
+from .common import EXIT_TAMPERED, State, fail, pass_state, write_output
 
 
 def _format(dossier: Dossier, fmt: str, config: Config) -> str:
@@ -131,6 +131,8 @@ def dossier_show(state: State, dossier_id: str, fmt: str, out: str | None) -> No
             fail(f"geweigerd: {exc}")
         except UnknownDossier:
             fail(f"onbekend dossier: {dossier_id}")
+        except DamagedDossier as exc:
+            fail(str(exc), EXIT_TAMPERED)
         rows = forwarding.outbox.list(dossier_id=dossier.id)
         feedback = forwarding.feedback_for(dossier.id)
     text = _format(dossier, fmt, state.config)

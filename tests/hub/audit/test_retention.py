@@ -16,6 +16,7 @@ from hub.audit import (
     LegalHolds,
     Retention,
     RetentionError,
+    StoreLedger,
     search,
 )
 from hub.store import Cipher, Database, DossierNotFound, DossierStore, EvidenceStore, utc_now
@@ -38,7 +39,9 @@ def evidence(n: int) -> Evidence:
 def world(trail: AuditTrail, db: Database, kit: SimpleNamespace) -> SimpleNamespace:
     """Two signals, each with a dossier, a response and a logged BRP call."""
     cipher = Cipher(os.urandom(32))
-    dossiers, evidence_store = DossierStore(db, cipher), EvidenceStore(db, cipher)
+    ledger = StoreLedger(trail.store)
+    dossiers = DossierStore(db, cipher, ledger=ledger)
+    evidence_store = EvidenceStore(db, cipher, ledger=ledger)
     for signal, bsn in (("sig-open", kit.BSN), ("sig-held", kit.OTHER_BSN)):
         dossiers.save(f"d-{signal}", signal, "0405", "o-hoorn-1", {"signal": signal})
         evidence_store.save(evidence(len(signal)), f"d-{signal}", "a" * 32)
@@ -81,6 +84,16 @@ def test_everything_due_except_the_held_signal(
     dossier_receipt = report.receipts["dossier"]
     assert dossier_receipt.log == ACCESS_LOG and dossier_receipt.payload is not None
     assert dossier_receipt.payload["ids"] == ["d-sig-open"]
+    # ...and the store log has a deletion entry per row, pointing at that receipt
+    deletions = [e.payload for e in search(trail, logs=["store"]) if e.payload]
+    deletions = [p for p in deletions if p.get("action") == "delete"]
+    assert sorted(p["record"] for p in deletions) == ["dossier", "evidence"]
+    assert all(
+        p["reason"].startswith("retention") and p["envelope_sha256"] is None for p in deletions
+    )
+    dossier_deletion = next(p for p in deletions if p["record"] == "dossier")
+    assert f"access log entry {dossier_receipt.index}" in dossier_deletion["reason"]
+    assert {p["record_id"] for p in deletions if p["record"] == "dossier"} == {"d-sig-open"}
 
     # the person of the open signal is gone from the logs; the held one is not
     assert search(trail, bsn=kit.BSN) == []
