@@ -16,12 +16,15 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import psycopg
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from plugins import Evidence
 
 from .crypto import key_id
 from .db import Database
@@ -33,6 +36,7 @@ __all__ = [
     "Attack",
     "legacy_envelope",
     "postgres_dsn",
+    "sample_response",
     "temporary_database",
 ]
 
@@ -79,6 +83,19 @@ def temporary_database(backend: Backend, tmp_dir: Path) -> Iterator[Database]:
 
 
 Attack = Callable[[Database], None]
+
+
+def sample_response(n: int = 1) -> Evidence:
+    """A small registry response (its URL holds a postcode, as BAG's do)."""
+    return Evidence(
+        operation="GET /adressen",
+        request_id=f"req-{n}",
+        retrieved_at=datetime(2026, 5, 1, 9, 30, tzinfo=UTC),
+        status_code=200,
+        media_type="application/json",
+        body=f'{{"n": {n}}}'.encode(),
+        url="https://bag.example/adressen?postcode=1621AB",
+    )
 
 
 def legacy_envelope(key: bytes, plaintext: bytes, kind: str, record_id: str) -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -20,19 +20,7 @@ from hub.audit import (
     search,
 )
 from hub.store import Cipher, Database, DossierNotFound, DossierStore, EvidenceStore, utc_now
-from plugins import Evidence
-
-
-def evidence(n: int) -> Evidence:
-    return Evidence(
-        operation="op",
-        request_id=f"req-{n}",
-        retrieved_at=datetime(2026, 5, 1, tzinfo=UTC),
-        status_code=200,
-        media_type="application/json",
-        body=f'{{"n": {n}}}'.encode(),
-        url="https://registry.example/api",
-    )
+from hub.store.testing import sample_response
 
 
 @pytest.fixture
@@ -44,7 +32,7 @@ def world(trail: AuditTrail, db: Database, kit: SimpleNamespace) -> SimpleNamesp
     evidence_store = EvidenceStore(db, cipher, ledger=ledger)
     for signal, bsn in (("sig-open", kit.BSN), ("sig-held", kit.OTHER_BSN)):
         dossiers.save(f"d-{signal}", signal, "0405", "o-hoorn-1", {"signal": signal})
-        evidence_store.save(evidence(len(signal)), f"d-{signal}", "a" * 32)
+        evidence_store.save(sample_response(len(signal)), f"d-{signal}", "a" * 32)
         trail.record(kit.brp_call(trail.pseudonymiser, bsn=bsn, signal=signal))
     LegalHolds(db).place("sig-held", reason="strafrechtelijk onderzoek", placed_by="auditor-1")
     trail.checkpoint()

@@ -5,7 +5,7 @@ receipted, and each attack on the tables is found and names the record."""
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -21,20 +21,7 @@ from hub.audit import (
 )
 from hub.store import Cipher, Database, DossierStore, EvidenceStore, StoreTampered, utc_now
 from hub.store.crypto import envelope_version
-from hub.store.testing import STORE_ATTACKS, Attack, legacy_envelope
-from plugins import Evidence
-
-
-def response(n: int) -> Evidence:
-    return Evidence(
-        operation="GET /adressen",
-        request_id=f"req-{n}",
-        retrieved_at=datetime(2026, 5, 1, tzinfo=UTC),
-        status_code=200,
-        media_type="application/json",
-        body=f'{{"n": {n}}}'.encode(),
-        url="https://bag.example/adressen?postcode=1621AB",
-    )
+from hub.store.testing import STORE_ATTACKS, Attack, legacy_envelope, sample_response
 
 
 @pytest.fixture
@@ -46,7 +33,7 @@ def store(trail: AuditTrail, db: Database) -> SimpleNamespace:
     evidence = EvidenceStore(db, cipher, ledger=ledger)
     for n, (dossier_id, municipality) in enumerate((("d-1", "0388"), ("d-2", "0405"))):
         dossiers.save(dossier_id, f"sig-{n}", municipality, "af-1", {"n": n})
-        evidence.save(response(n), dossier_id, "a" * 32, signal_id=f"sig-{n}")
+        evidence.save(sample_response(n), dossier_id, "a" * 32, signal_id=f"sig-{n}")
     return SimpleNamespace(cipher=cipher, dossiers=dossiers, evidence=evidence)
 
 

@@ -4,7 +4,6 @@ clear column or a damaged envelope does not open, and says so with a typed error
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 
 import pytest
 
@@ -17,28 +16,15 @@ from hub.store import (
     StoreTampered,
 )
 from hub.store.crypto import envelope_version
-from hub.store.testing import STORE_ATTACKS, Attack, legacy_envelope
-from plugins import Evidence
+from hub.store.testing import STORE_ATTACKS, Attack, legacy_envelope, sample_response
 
 HOORN, ENKHUIZEN = "0405", "0388"
-
-
-def response(n: int = 1) -> Evidence:
-    return Evidence(
-        operation="GET /adressen",
-        request_id=f"req-{n}",
-        retrieved_at=datetime(2026, 5, 1, 9, 30, tzinfo=UTC),
-        status_code=200,
-        media_type="application/json",
-        body=b'{"adressen": []}',
-        url="https://bag.example/adressen?postcode=1621AB",
-    )
 
 
 def fill(db: Database, cipher: Cipher) -> tuple[DossierStore, EvidenceStore, str]:
     dossiers, evidence = DossierStore(db, cipher), EvidenceStore(db, cipher)
     dossiers.save("d-1", "sig-1", ENKHUIZEN, "af-enkhuizen", {"facts": ["geheim"]})
-    row = evidence.save(response(), "d-1", "a" * 32, signal_id="sig-1")
+    row = evidence.save(sample_response(), "d-1", "a" * 32, signal_id="sig-1")
     return dossiers, evidence, row
 
 
