@@ -628,11 +628,12 @@ def api_dossiers(request: Request, actor: ActorDep) -> list[DossierSummaryOut]:
 @router.get(
     "/dossiers/{dossier_id}",
     response_model=Dossier,
-    responses=_errors(404),
+    responses=_errors(404, 409),
     tags=["officer"],
 )
 def api_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Dossier:
-    """A stored dossier, for an officer of its municipality (the view is logged)."""
+    """A stored dossier, for an officer of its municipality (the view is logged); 409
+    when it was changed outside the hub (nothing of it is shown)."""
     return web_state(request).service.view(dossier_id, actor)
 
 
@@ -640,7 +641,7 @@ def api_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Dossier:
     "/dossiers/{dossier_id}/rerun",
     status_code=202,
     response_model=JobAccepted,
-    responses=_errors(404, 429),
+    responses=_errors(404, 409, 429),
     tags=["officer"],
 )
 async def api_rerun(request: Request, dossier_id: Id, actor: ActorDep) -> JobAccepted:
