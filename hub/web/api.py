@@ -152,7 +152,7 @@ class SearchIn(_In):
     trace_id: Annotated[Text | None, Field(max_length=64)] = None
     since: Annotated[datetime | None, Field(description="from (inclusive); UTC if no zone")] = None
     until: Annotated[datetime | None, Field(description="until (exclusive)")] = None
-    logs: Annotated[list[Literal["processing", "access", "brp"]], Field(max_length=3)] = []
+    logs: Annotated[list[Literal["processing", "access", "brp", "store"]], Field(max_length=4)] = []
     limit: Annotated[int, Field(ge=1, le=10000)] = 1000
 
 
@@ -708,7 +708,7 @@ def api_audit_checkpoint(request: Request, actor: ActorDep) -> dict[str, Checkpo
 )
 def api_audit_proof(
     request: Request,
-    log: Literal["processing", "access", "brp"],
+    log: Literal["processing", "access", "brp", "store"],
     index: Annotated[int, Path(ge=0, le=2**62)],
     actor: ActorDep,
 ) -> ProofOut:
