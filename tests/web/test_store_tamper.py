@@ -32,6 +32,12 @@ async def test_a_dossier_moved_to_hoorn_in_the_database_is_not_shown_there(hub: 
 
     async with hub.as_user("auditor") as client:
         outcome = (await client.post("/api/v1/audit/verify")).json()
+        found = await client.post("/api/v1/audit/search", json={"logs": ["store"]})
+        page = await client.post("/audit", data={"csrf_token": client.csrf, "logs": "store"})
+    writes = [e["payload"] for e in found.json() if e["payload"].get("record") == "dossier"]
+    assert [w["record_id"] for w in writes] == [dossier_id]
+    assert writes[0]["columns"]["municipality"] == "0388"  # as sealed, before the move
+    assert page.status_code == 200 and "opslag" in page.text
     assert outcome["ok"] is False
     assert outcome["where"].startswith(f"dossier {dossier_id}: column(s) municipality changed")
 
