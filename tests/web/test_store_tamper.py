@@ -4,6 +4,10 @@ Now both are a clear refusal on the pages and the API, logged, and verify names 
 
 from __future__ import annotations
 
+import pytest
+
+from hub.store import StoreTampered
+
 from .conftest import ENKHUIZEN, HOORN, Hub, example
 
 
@@ -63,3 +67,17 @@ async def test_a_flipped_envelope_byte_is_a_clear_error_not_a_traceback(hub: Hub
         or dossier_id in outcome["where"]
     )
     assert verify_page.status_code == 200 and dossier_id in verify_page.text
+
+
+async def test_a_damaged_record_on_any_other_path_is_a_409_not_a_500(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def damaged(*args: object, **kwargs: object) -> None:
+        raise StoreTampered("dossier d-x: authentication failed")
+
+    monkeypatch.setattr(hub.web.service, "list_dossiers", damaged)
+    async with hub.as_user("af-hoorn") as client:
+        api = await client.get("/api/v1/dossiers")
+        page = await client.get("/signalen")
+    assert api.status_code == 409 and "beschadigd" in api.json()["detail"][0]["message"]
+    assert page.status_code == 409 and "Gegevens beschadigd" in page.text
