@@ -2,7 +2,8 @@
 
 Every connector call becomes processing-log records (one per data subject,
 pseudonymised), every person the BRP supplied a BRP protocol record, and every user
-action an access-log record. Dossiers and raw registry responses are stored encrypted.
+action an access-log record. Dossiers and raw registry responses are stored encrypted,
+each write logged in the store log (in the write's transaction).
 """
 
 from __future__ import annotations
@@ -20,11 +21,21 @@ from .audit import (
     LegalHolds,
     ProcessingRecord,
     Record,
+    StoreLedger,
+    adopt_unlogged,
 )
 from .config import Config
 from .dossier import Dossier, OutcomeStatus
 from .engine import EnrichmentRun, RecordedCall
-from .store import Database, DossierStore, EvidenceStore, Keys, StorageSettings, load_keys
+from .store import (
+    Database,
+    DossierStore,
+    DossierSummary,
+    EvidenceStore,
+    Keys,
+    StorageSettings,
+    load_keys,
+)
 
 __all__ = ["Actor", "ProcessingRecorder", "Storage"]
 
@@ -64,13 +75,17 @@ class Storage:
             settings.ensure_data_dir()
         db = Database.from_settings(settings)
         cipher = keys.cipher()
+        trail = AuditTrail.from_keys(db, keys, config.audit)
+        ledger = StoreLedger(trail.store)
+        # once per database: rows from before the store log are logged and resealed
+        adopt_unlogged(db, trail.store, cipher)
         return cls(
             settings=settings,
             db=db,
             keys=keys,
-            dossiers=DossierStore(db, cipher),
-            evidence=EvidenceStore(db, cipher),
-            trail=AuditTrail.from_keys(db, keys, config.audit),
+            dossiers=DossierStore(db, cipher, ledger=ledger),
+            evidence=EvidenceStore(db, cipher, ledger=ledger),
+            trail=trail,
             holds=LegalHolds(db),
         )
 
@@ -130,6 +145,12 @@ class Storage:
 
     def load_dossier(self, dossier_id: str) -> Dossier:
         return Dossier.model_validate(self.dossiers.load(dossier_id))
+
+    def open_dossier(self, dossier_id: str) -> tuple[DossierSummary, Dossier]:
+        """The dossier with its clear columns, checked against each other
+        (:class:`~hub.store.StoreTampered` when they do not match)."""
+        summary, content = self.dossiers.open(dossier_id)
+        return summary, Dossier.model_validate(content)
 
 
 def access_record(

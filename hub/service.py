@@ -18,6 +18,8 @@ from .audit import (
     ACCESS_LOG,
     BRP_LOG,
     PROCESSING_LOG,
+    STORE_LOG,
+    STORE_REPORT,
     AuditError,
     Checkpoint,
     InclusionProof,
@@ -34,12 +36,19 @@ from .dossier import Dossier
 from .engine import ProgressCallback
 from .runtime import Runtime
 from .signal import Signal, parse_signal
-from .store import DossierNotFound, DossierSummary
+from .store import DecryptionFailed, DossierNotFound, DossierSummary
 
-__all__ = ["LOGS", "Forbidden", "HubService", "UnknownDossier", "VerifyOutcome"]
+__all__ = [
+    "LOGS",
+    "DamagedDossier",
+    "Forbidden",
+    "HubService",
+    "UnknownDossier",
+    "VerifyOutcome",
+]
 
 #: the logs by the short names the CLI and the web use
-LOGS = {"processing": PROCESSING_LOG, "access": ACCESS_LOG, "brp": BRP_LOG}
+LOGS = {"processing": PROCESSING_LOG, "access": ACCESS_LOG, "brp": BRP_LOG, "store": STORE_LOG}
 
 
 class Forbidden(Exception):
@@ -57,6 +66,18 @@ class Forbidden(Exception):
 
 class UnknownDossier(LookupError):
     """No dossier with that id (or none the actor may know of)."""
+
+
+class DamagedDossier(Exception):
+    """A stored dossier does not open: its envelope is damaged, or a clear column
+    (municipality, officer...) was changed outside the hub. Nothing of it is shown."""
+
+    def __init__(self, dossier_id: str) -> None:
+        self.dossier_id = dossier_id
+        super().__init__(
+            f"dossier {dossier_id} is beschadigd of buiten opplus gewijzigd en wordt niet "
+            "getoond; meld dit bij de beheerder (opplus audit verify noemt wat er gewijzigd is)"
+        )
 
 
 @dataclass(frozen=True)
@@ -162,7 +183,19 @@ class HubService:
                 dossier_id=dossier_id,
                 municipality=summary.municipality,
             )
-        dossier = self.storage.load_dossier(dossier_id)
+        try:
+            summary, dossier = self.storage.open_dossier(dossier_id)
+        except DossierNotFound:
+            raise UnknownDossier(dossier_id) from None
+        except DecryptionFailed as exc:
+            self.storage.record_access(
+                actor, action, result="refused", dossier_id=dossier_id, reason=f"tampered: {exc}"
+            )
+            raise DamagedDossier(dossier_id) from None
+        if not actor.may_see(summary.municipality):  # changed since the first read
+            raise self._refuse(
+                actor, action, "dossier hoort niet bij uw gemeente", dossier_id=dossier_id
+            )
         self.storage.record_access(
             actor,
             action,
@@ -184,7 +217,10 @@ class HubService:
             summary
             for municipality in actor.municipalities
             for summary in self.storage.dossiers.list(
-                municipality=municipality, officer_id=actor.id if mine else None, limit=limit
+                municipality=municipality,
+                officer_id=actor.id if mine else None,
+                limit=limit,
+                checked=True,
             )
         ]
         found.sort(key=lambda s: s.created_at, reverse=True)
@@ -203,7 +239,9 @@ class HubService:
             )
         return [
             s
-            for s in self.storage.dossiers.list(signal_id=dossier.signal_id, limit=100)
+            for s in self.storage.dossiers.list(
+                signal_id=dossier.signal_id, limit=100, checked=True
+            )
             if actor.may_see(s.municipality)
         ]
 
@@ -279,11 +317,12 @@ class HubService:
             reports = trail.verify()
         except TamperDetected as exc:
             first = exc.first
-            where = (
-                f"entry {first.index} of log {first.log}"
-                if first and first.index is not None
-                else "see the reports"
-            )
+            if first and first.log == STORE_REPORT:
+                where = first.detail  # names the record itself
+            elif first and first.index is not None:
+                where = f"entry {first.index} of log {first.log}"
+            else:
+                where = "see the reports"
             self._audited(actor, action, result="failed", reason=f"tamper detected: {where}")
             return VerifyOutcome(False, list(exc.reports), where, checkpoints)
         self._audited(actor, action)
@@ -339,6 +378,11 @@ class HubService:
                 actor, action, result="failed", dossier_id=dossier_id, reason="onbekend dossier"
             )
             raise UnknownDossier(dossier_id) from None
+        except DecryptionFailed as exc:
+            self._audited(
+                actor, action, result="failed", dossier_id=dossier_id, reason=f"tampered: {exc}"
+            )
+            raise DamagedDossier(dossier_id) from None
         prov = dossier_to_prov(dossier, pseudonymiser=self.storage.trail.pseudonymiser)
         self._audited(
             actor,

@@ -1,7 +1,9 @@
 """Accountability: tamper-evident logs, pseudonyms, auditor tools, retention.
 
-* :class:`AuditTrail` — the processing log, access log and BRP protocol, each a
-  :class:`MerkleLog` (RFC 9162 tree, signed checkpoints, per-entry MAC).
+* :class:`AuditTrail` — the processing log, access log, BRP protocol and store log,
+  each a :class:`MerkleLog` (RFC 9162 tree, signed checkpoints, per-entry MAC).
+* :class:`StoreLedger`, :func:`adopt_unlogged`, :func:`check_store` — the store log of
+  dossier and evidence writes, and the check of the tables against it.
 * Records: :class:`ProcessingRecord`, :class:`AccessRecord`,
   :class:`BrpProtocolRecord`, :class:`DeletionReceipt`.
 * :class:`Pseudonymiser` — keyed HMAC of BSNs (and other subject ids).
@@ -27,6 +29,7 @@ from .records import (
     ACCESS_LOG,
     BRP_LOG,
     PROCESSING_LOG,
+    STORE_LOG,
     AccessRecord,
     BrpProtocolRecord,
     DeletionReceipt,
@@ -38,6 +41,8 @@ from .report import ReportLine, SubjectReport, subject_report
 from .retention import LegalHold, LegalHolds, Retention, RetentionReport
 from .search import search
 from .settings import AuditSettings, RetentionSettings
+from .store_check import STORE_REPORT, StoreReport, check_store
+from .store_log import StoreLedger, adopt_unlogged
 from .trail import AuditTrail
 from .verify import Finding, VerifyReport
 
@@ -45,6 +50,8 @@ __all__ = [
     "ACCESS_LOG",
     "BRP_LOG",
     "PROCESSING_LOG",
+    "STORE_LOG",
+    "STORE_REPORT",
     "AccessRecord",
     "AuditError",
     "AuditSettings",
@@ -69,10 +76,14 @@ __all__ = [
     "RetentionError",
     "RetentionReport",
     "RetentionSettings",
+    "StoreLedger",
+    "StoreReport",
     "SubjectReport",
     "TamperDetected",
     "VerifyReport",
+    "adopt_unlogged",
     "canonical_json",
+    "check_store",
     "dossier_to_prov",
     "load_public_key",
     "search",

@@ -34,6 +34,7 @@ __all__ = [
     "BRP_LOG",
     "LOG_NAMES",
     "PROCESSING_LOG",
+    "STORE_LOG",
     "AccessRecord",
     "AccessResult",
     "BrpProtocolRecord",
@@ -47,7 +48,9 @@ __all__ = [
 PROCESSING_LOG = "processing"
 ACCESS_LOG = "access"
 BRP_LOG = "brp_protocol"
-LOG_NAMES = (PROCESSING_LOG, ACCESS_LOG, BRP_LOG)
+#: every write and deletion of an encrypted dossier or stored response (hub.audit.store_log)
+STORE_LOG = "store"
+LOG_NAMES = (PROCESSING_LOG, ACCESS_LOG, BRP_LOG, STORE_LOG)
 
 SpanStatus = Literal["OK", "ERROR"]
 AccessResult = Literal["allowed", "refused", "failed"]

@@ -4,7 +4,8 @@ Data classes and where their clock runs:
 
 * ``dossier`` — ``dossiers.updated_at``; ``raw_responses`` — ``evidence.stored_at``:
   rows are deleted, a :class:`~hub.audit.records.DeletionReceipt` listing their ids
-  goes to the access log;
+  goes to the access log, and a deletion entry per row to the store log (so that a
+  retention delete is told apart from a silent one, :mod:`hub.audit.store_check`);
 * ``processing_log``, ``access_log``, ``brp_protocol`` — the entry's log time (or the
   retention its processing activity carried): the payload and its search columns are
   deleted, the leaf hash stays (the tree and every checkpoint still verify), and a
@@ -26,6 +27,7 @@ from hub.store.timestamps import days_before, format_ts, utc_now
 from .log import LogEntry
 from .records import ACCESS_LOG, BRP_LOG, PROCESSING_LOG, DeletionReceipt
 from .settings import RetentionSettings
+from .store_log import deletion_entries
 from .trail import AuditTrail
 
 __all__ = ["DATA_CLASSES", "LegalHold", "LegalHolds", "Retention", "RetentionReport"]
@@ -139,7 +141,7 @@ class Retention:
                 f" AND signal_id {_NOT_HELD} ORDER BY id",
                 (cutoff,),
             )
-            table = "dossiers"
+            table, record = "dossiers", "dossier"
         else:
             rows = tx.query(
                 "SELECT e.id FROM evidence e LEFT JOIN dossiers d ON d.id = e.dossier_id"  # noqa: S608
@@ -147,10 +149,14 @@ class Retention:
                 " ORDER BY e.id",
                 (cutoff,),
             )
-            table = "evidence"
+            table, record = "evidence", "evidence"
         ids = [str(r[0]) for r in rows]
         if not ids:
             return None, 0
+        payload = replace(receipt, ids=tuple(ids), count=len(ids)).to_payload()
+        entry = self.trail.access.append(payload)
+        reason = f"retention: {receipt.reason} (receipt: access log entry {entry.index})"
+        self.trail.store.append_many(deletion_entries(tx, record, ids, reason))
         tx.executemany(f"DELETE FROM {table} WHERE id = ?", [(i,) for i in ids])  # noqa: S608
         if table == "dossiers":
             # what was forwarded from a dossier (the outbox's payload copies) and the
@@ -160,8 +166,7 @@ class Retention:
                     f"DELETE FROM {dependent} WHERE dossier_id = ?",  # noqa: S608
                     [(i,) for i in ids],
                 )
-        payload = replace(receipt, ids=tuple(ids), count=len(ids)).to_payload()
-        return self.trail.access.append(payload), len(ids)
+        return entry, len(ids)
 
     def _logs(
         self, tx: Tx, data_class: str, cutoff: str, now: str, receipt: DeletionReceipt

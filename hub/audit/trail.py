@@ -2,7 +2,10 @@
 
 * ``processing`` — the processing log (Logboek Dataverwerkingen): registry queries;
 * ``access`` — the access log: user actions, linked by ``trace_id``;
-* ``brp_protocol`` — the BRP protocol (Wet BRP), with its own 20-year retention.
+* ``brp_protocol`` — the BRP protocol (Wet BRP), with its own 20-year retention;
+* ``store`` — every write and deletion of an encrypted dossier or stored response
+  (:mod:`hub.audit.store_log`); :meth:`AuditTrail.verify` also checks the tables
+  against it (:mod:`hub.audit.store_check`).
 
 :meth:`AuditTrail.record` writes records of any of them in one transaction (one
 durable commit for e.g. a query's processing lines and BRP protocol lines together).
@@ -26,8 +29,9 @@ from .checkpoint import Checkpoint, load_public_key
 from .errors import TamperDetected
 from .log import LogEntry, MerkleLog
 from .pseudonym import Pseudonymiser
-from .records import ACCESS_LOG, BRP_LOG, LOG_NAMES, PROCESSING_LOG, Record
+from .records import ACCESS_LOG, BRP_LOG, LOG_NAMES, PROCESSING_LOG, STORE_LOG, Record
 from .settings import AuditSettings, RetentionSettings
+from .store_check import check_store
 from .verify import VerifyReport, verify_log
 
 __all__ = ["AuditTrail", "derive_mac_key"]
@@ -85,6 +89,10 @@ class AuditTrail:
     def brp_protocol(self) -> MerkleLog:
         return self.logs[BRP_LOG]
 
+    @property
+    def store(self) -> MerkleLog:
+        return self.logs[STORE_LOG]
+
     def record(self, records: Iterable[Record]) -> list[LogEntry]:
         """Append records to their logs in one transaction (group commit)."""
         grouped: dict[str, list[Mapping[str, object]]] = {}
@@ -101,10 +109,12 @@ class AuditTrail:
         return {name: log.checkpoint() for name, log in self.logs.items()}
 
     def verify(self, *, external_checkpoints: Sequence[Checkpoint] = ()) -> list[VerifyReport]:
-        """Verify every log; raises :class:`TamperDetected` (with all reports) on a change."""
+        """Verify every log, and the encrypted tables against the store log; raises
+        :class:`TamperDetected` (with all reports) on a change."""
         reports = [
             verify_log(log, external_checkpoints=external_checkpoints) for log in self.logs.values()
         ]
+        reports.append(check_store(self.store))
         if not all(r.ok for r in reports):
             raise TamperDetected(reports)
         return reports

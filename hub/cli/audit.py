@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 import click
 
 from ..audit import AuditError, Retention
-from ..service import LOGS, Forbidden, HubService, UnknownDossier
-from .common import State, fail, pass_state
+from ..service import LOGS, DamagedDossier, Forbidden, HubService, UnknownDossier
+from .common import EXIT_TAMPERED, State, fail, pass_state
 
 
 @contextmanager
@@ -193,6 +193,8 @@ def audit_export(state: State, dossier_id: str) -> None:
             prov = service.dossier_provenance(state.actor, dossier_id)
         except UnknownDossier:
             fail(f"onbekend dossier: {dossier_id}")
+        except DamagedDossier as exc:
+            fail(str(exc), EXIT_TAMPERED)
     click.echo(json.dumps(prov, indent=2, ensure_ascii=False, default=str))
 
 

@@ -28,6 +28,8 @@ from ..store import StoreError
 
 EXIT_BAD_INPUT = 2
 EXIT_INCOMPLETE = 3
+#: stored data was changed outside the hub (as ``audit verify`` exits on a change)
+EXIT_TAMPERED = 1
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

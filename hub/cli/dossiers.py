@@ -10,7 +10,7 @@ import click
 from ..config import Config
 from ..dossier import Dossier
 from ..render import render_text
-from ..service import Forbidden, HubService, UnknownDossier
+from ..service import DamagedDossier, Forbidden, HubService, UnknownDossier
 from ..signal import (
     MAX_DESCRIPTION,
     MAX_SIGNAL_BYTES,
@@ -19,7 +19,7 @@ from ..signal import (
     SignalError,
     load_signal,
 )
-from .common import EXIT_INCOMPLETE, State, fail, pass_state, write_output
+from .common import EXIT_INCOMPLETE, EXIT_TAMPERED, State, fail, pass_state, write_output
 
 
 def _format(dossier: Dossier, fmt: str, config: Config) -> str:
@@ -166,6 +166,8 @@ def dossier_show(state: State, dossier_id: str, fmt: str, out: str | None) -> No
             fail(f"geweigerd: {exc}")
         except UnknownDossier:
             fail(f"onbekend dossier: {dossier_id}")
+        except DamagedDossier as exc:
+            fail(str(exc), EXIT_TAMPERED)
         rows = forwarding.outbox.list(dossier_id=dossier.id)
         feedback = forwarding.feedback_for(dossier.id)
     text = _format(dossier, fmt, state.config)

@@ -14,8 +14,8 @@ import click
 
 from ..forwarding.outbox import DeliveryRow
 from ..forwarding.service import AlreadyForwarded, ForwardingService
-from ..service import Forbidden, UnknownDossier
-from .common import State, fail, pass_state
+from ..service import DamagedDossier, Forbidden, UnknownDossier
+from .common import EXIT_TAMPERED, State, fail, pass_state
 
 
 @contextmanager
@@ -63,6 +63,8 @@ def forward(
             fail(f"geweigerd: {exc}")
         except UnknownDossier:
             fail(f"onbekend dossier: {dossier_id}")
+        except DamagedDossier as exc:
+            fail(str(exc), EXIT_TAMPERED)
         if table_name is None:
             suggestions = fwd.suggestions(dossier)
             click.echo("Voorgestelde tafels (u kiest zelf; er wordt niets verstuurd):")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ..logging import configure_logging
-from .common import State
+from ..store import DecryptionFailed
+from .common import EXIT_TAMPERED, State, fail
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,4 +50,8 @@ _register()
 
 
 def main() -> None:
-    cli(prog_name="opplus")
+    try:
+        cli(prog_name="opplus")
+    except DecryptionFailed as exc:
+        # a damaged record met on a path that does not name it itself (e.g. a notice)
+        fail(f"opgeslagen gegevens beschadigd of buiten opplus gewijzigd: {exc}", EXIT_TAMPERED)

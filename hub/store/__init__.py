@@ -7,7 +7,8 @@
 
 Errors (see :mod:`hub.store.errors` for the tree): :class:`StoreError`,
 :class:`KeyMissing`, :class:`KeyInvalid`, :class:`MigrationError`,
-:class:`DecryptionFailed`, :class:`IntegrityError`, :class:`NotFound`.
+:class:`DecryptionFailed`, :class:`StoreTampered`, :class:`IntegrityError`,
+:class:`NotFound`.
 """
 
 from .crypto import Cipher
@@ -23,6 +24,7 @@ from .errors import (
     MigrationError,
     NotFound,
     StoreError,
+    StoreTampered,
 )
 from .evidence import EvidenceStore, StoredEvidence
 from .keys import Keys, KeySource, generate_key_text, load_key, load_keys
@@ -51,6 +53,7 @@ __all__ = [
     "NotFound",
     "StorageSettings",
     "StoreError",
+    "StoreTampered",
     "StoredEvidence",
     "Tx",
     "default_data_dir",

@@ -6,26 +6,37 @@ An envelope is self-describing::
 
 The associated data is the header (so the key id and version cannot be swapped) plus
 the record kind and id: an envelope moved to another row (another dossier) does not
-open. The nonce is 96 random bits per envelope. Old keys may be kept for decryption
-after a key change (``previous``); new envelopes always use the current key.
+open. Version 2 also binds the row's clear columns (``bound``: municipality, officer,
+times...), so a row whose authorisation or retention columns were changed in the
+database does not open either (:class:`StoreTampered`). Version 1 envelopes, written
+before that, still open with their old associated data: stored data is never lost.
+
+The nonce is 96 random bits per envelope. Old keys may be kept for decryption after a
+key change (``previous``); new envelopes always use the current key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .errors import DecryptionFailed, KeyInvalid
+from .errors import DecryptionFailed, KeyInvalid, StoreTampered
 
-__all__ = ["KEY_BYTES", "Cipher", "key_id"]
+__all__ = ["KEY_BYTES", "Bound", "Cipher", "envelope_version", "key_id"]
 
 KEY_BYTES = 32
-_MAGIC = b"OPE\x01"
+_PREFIX = b"OPE"
+_V1, _V2 = 1, 2
 _NONCE = 12
+_TAG = 16
+
+#: the clear columns an envelope is bound to (text, integers or NULL)
+Bound = Mapping[str, str | int | None]
 
 
 def key_id(key: bytes, purpose: str) -> str:
@@ -48,38 +59,66 @@ class Cipher:
     def __repr__(self) -> str:
         return f"Cipher(key_id={self.key_id!r})"
 
-    def encrypt(self, plaintext: bytes, *, kind: str, record_id: str) -> bytes:
-        """Seal ``plaintext`` for the row ``kind``/``record_id``."""
+    def encrypt(
+        self, plaintext: bytes, *, kind: str, record_id: str, bound: Bound | None = None
+    ) -> bytes:
+        """Seal ``plaintext`` for the row ``kind``/``record_id`` with clear columns ``bound``."""
         kid = self.key_id.encode("ascii")
         nonce = os.urandom(_NONCE)
-        header = _MAGIC + bytes([len(kid)]) + kid + nonce
-        return header + self._current.encrypt(nonce, plaintext, _aad(header, kind, record_id))
+        header = _PREFIX + bytes([_V2, len(kid)]) + kid + nonce
+        aad = _aad(header, _V2, kind, record_id, bound or {})
+        return header + self._current.encrypt(nonce, plaintext, aad)
 
-    def decrypt(self, envelope: bytes, *, kind: str, record_id: str) -> bytes:
-        """Open an envelope; :class:`DecryptionFailed` on a wrong key or any change."""
+    def decrypt(
+        self, envelope: bytes, *, kind: str, record_id: str, bound: Bound | None = None
+    ) -> bytes:
+        """Open an envelope; :class:`StoreTampered` when it or a bound column changed,
+        :class:`DecryptionFailed` when its key is not loaded."""
         envelope = bytes(envelope)
-        if not envelope.startswith(_MAGIC) or len(envelope) < len(_MAGIC) + 1:
-            raise DecryptionFailed(f"{kind} {record_id}: not an opplus envelope")
-        n = envelope[len(_MAGIC)]
-        start = len(_MAGIC) + 1
-        kid = envelope[start : start + n].decode("ascii", errors="replace")
+        what = f"{kind} {record_id}"
+        version = envelope_version(envelope)
+        if version is None:
+            raise StoreTampered(f"{what}: not an opplus envelope")
+        n = envelope[len(_PREFIX) + 1]
+        start = len(_PREFIX) + 2
         header_end = start + n + _NONCE
-        if len(envelope) < header_end + 16:
-            raise DecryptionFailed(f"{kind} {record_id}: envelope is truncated")
+        if len(envelope) < header_end + _TAG:
+            raise StoreTampered(f"{what}: envelope is truncated")
+        kid = envelope[start : start + n].decode("ascii", errors="replace")
         aead = self._by_id.get(kid)
         if aead is None:
+            # a flipped byte in the key id lands here too: say both
             raise DecryptionFailed(
-                f"{kind} {record_id}: encrypted with key {kid}, which is not loaded"
+                f"{what}: encrypted with key {kid!r}, which is not loaded"
+                " (a key that was removed, or a damaged envelope)"
             )
         header = envelope[:header_end]
-        nonce = header[-_NONCE:]
+        aad = _aad(header, version, kind, record_id, bound or {})
         try:
-            return aead.decrypt(nonce, envelope[header_end:], _aad(header, kind, record_id))
+            return aead.decrypt(header[-_NONCE:], envelope[header_end:], aad)
         except InvalidTag:
-            raise DecryptionFailed(
-                f"{kind} {record_id}: authentication failed (tampered data or wrong key)"
+            raise StoreTampered(
+                f"{what}: authentication failed: the envelope or a column bound to it was changed"
             ) from None
 
 
-def _aad(header: bytes, kind: str, record_id: str) -> bytes:
-    return header + kind.encode() + b"\x00" + record_id.encode()
+def envelope_version(envelope: bytes) -> int | None:
+    """The format version of an envelope (1 or 2), or None when it is not one."""
+    head = bytes(envelope[: len(_PREFIX) + 2])
+    if len(head) < len(_PREFIX) + 2 or not head.startswith(_PREFIX):
+        return None
+    version = head[len(_PREFIX)]
+    return version if version in (_V1, _V2) else None
+
+
+def _aad(header: bytes, version: int, kind: str, record_id: str, bound: Bound) -> bytes:
+    if version == _V1:
+        return header + kind.encode() + b"\x00" + record_id.encode()
+    # sorted keys, no whitespace: the same columns always give the same bytes
+    columns = json.dumps(
+        {"kind": kind, "id": record_id, "columns": dict(bound)},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return header + b"opplus aad v2\x00" + columns.encode()

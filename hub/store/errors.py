@@ -6,8 +6,9 @@ The tree::
     ├── KeyMissing              a key the configuration needs is not there (start-up error)
     ├── KeyInvalid              a key is there but malformed (wrong length, not base64)
     ├── MigrationError          the database schema is in a state this hub does not know
-    ├── DecryptionFailed        wrong key, unknown key id, or a tampered envelope
-    ├── IntegrityError          stored plaintext does not match its recorded SHA-256
+    ├── DecryptionFailed        an envelope cannot be opened (e.g. its key is not loaded)
+    │   └── StoreTampered       the envelope, or a clear column bound to it, was changed
+    │       └── IntegrityError  stored plaintext does not match its recorded SHA-256
     └── NotFound                no record with that id
         ├── DossierNotFound
         └── EvidenceNotFound
@@ -27,6 +28,7 @@ __all__ = [
     "MigrationError",
     "NotFound",
     "StoreError",
+    "StoreTampered",
 ]
 
 
@@ -50,7 +52,12 @@ class DecryptionFailed(StoreError):
     """An envelope could not be opened: wrong or unknown key, or tampered data."""
 
 
-class IntegrityError(StoreError):
+class StoreTampered(DecryptionFailed):
+    """A stored record was changed outside the hub: a damaged or truncated envelope,
+    or a clear column (municipality, officer, times...) that no longer matches it."""
+
+
+class IntegrityError(StoreTampered):
     """Decrypted data does not match the SHA-256 recorded beside it."""
 
 

@@ -2,7 +2,8 @@
 
 Facts name their response by ``request_id`` and ``response_sha256``; the clear hash
 lets an auditor check a fact's provenance without decrypting, and every load checks
-that the decrypted body still has that hash.
+that the decrypted body still has that hash. Every clear column is bound to the
+envelope (:data:`hub.store.ledger.TABLES`): a changed column does not open.
 """
 
 from __future__ import annotations
@@ -16,15 +17,14 @@ from plugins import Evidence
 from .crypto import Cipher
 from .db import Database
 from .errors import EvidenceNotFound, IntegrityError
+from .ledger import TABLES, Ledger, StoreWrite, bound_of, envelope_sha256
 from .timestamps import format_ts, parse_ts, utc_now
 
 __all__ = ["EvidenceStore", "StoredEvidence"]
 
 _KIND = "evidence"
-_COLUMNS = (
-    "id, dossier_id, signal_id, trace_id, request_id, operation, url, status_code,"
-    " media_type, retrieved_at, sha256, stored_at"
-)
+#: the id and exactly the bound columns
+_COLUMNS = ", ".join(("id", *TABLES[_KIND][1]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +46,12 @@ class StoredEvidence:
 
 
 class EvidenceStore:
-    """Save and load registry responses, encrypted."""
+    """Save and load registry responses, encrypted; ``ledger`` hears of every write."""
 
-    def __init__(self, db: Database, cipher: Cipher) -> None:
+    def __init__(self, db: Database, cipher: Cipher, *, ledger: Ledger | None = None) -> None:
         self._db = db
         self._cipher = cipher
+        self._ledger = ledger
 
     @staticmethod
     def evidence_id(evidence: Evidence, dossier_id: str) -> str:
@@ -69,29 +70,32 @@ class EvidenceStore:
         """Store a response for a dossier; returns its id. ``signal_id`` lets a legal
         hold on the signal protect the response before the dossier itself is saved."""
         row_id = self.evidence_id(evidence, dossier_id)
-        envelope = self._cipher.encrypt(evidence.body, kind=_KIND, record_id=row_id)
+        bound = bound_of(
+            _KIND,
+            (
+                dossier_id,
+                signal_id,
+                trace_id,
+                evidence.request_id,
+                evidence.operation,
+                evidence.url,
+                evidence.status_code,
+                evidence.media_type,
+                format_ts(evidence.retrieved_at),
+                evidence.sha256,
+                format_ts(utc_now()),
+            ),
+        )
+        envelope = self._cipher.encrypt(evidence.body, kind=_KIND, record_id=row_id, bound=bound)
         with self._db.transaction() as tx:
-            tx.execute(
+            added = tx.execute(
                 f"INSERT INTO evidence ({_COLUMNS}, key_id, envelope)"  # noqa: S608
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (id) DO NOTHING",
-                (
-                    row_id,
-                    dossier_id,
-                    signal_id,
-                    trace_id,
-                    evidence.request_id,
-                    evidence.operation,
-                    evidence.url,
-                    evidence.status_code,
-                    evidence.media_type,
-                    format_ts(evidence.retrieved_at),
-                    evidence.sha256,
-                    format_ts(utc_now()),
-                    self._cipher.key_id,
-                    envelope,
-                ),
+                (row_id, *bound.values(), self._cipher.key_id, envelope),
             )
+            if added and self._ledger is not None:
+                self._ledger(StoreWrite(_KIND, row_id, bound, envelope_sha256(envelope)))
         return row_id
 
     def load(self, evidence_id: str) -> Evidence:
@@ -123,7 +127,8 @@ class EvidenceStore:
 
     def _open(self, row: tuple[Any, ...]) -> Evidence:
         meta = StoredEvidence(*row[:-1])
-        body = self._cipher.decrypt(bytes(row[-1]), kind=_KIND, record_id=meta.id)
+        bound = bound_of(_KIND, row[1:-1])
+        body = self._cipher.decrypt(bytes(row[-1]), kind=_KIND, record_id=meta.id, bound=bound)
         if hashlib.sha256(body).hexdigest() != meta.sha256:
             raise IntegrityError(f"stored response {meta.id}: body does not match its SHA-256")
         return Evidence(

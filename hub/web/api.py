@@ -152,7 +152,7 @@ class SearchIn(_In):
     trace_id: Annotated[Text | None, Field(max_length=64)] = None
     since: Annotated[datetime | None, Field(description="from (inclusive); UTC if no zone")] = None
     until: Annotated[datetime | None, Field(description="until (exclusive)")] = None
-    logs: Annotated[list[Literal["processing", "access", "brp"]], Field(max_length=3)] = []
+    logs: Annotated[list[Literal["processing", "access", "brp", "store"]], Field(max_length=4)] = []
     limit: Annotated[int, Field(ge=1, le=10000)] = 1000
 
 
@@ -628,11 +628,12 @@ def api_dossiers(request: Request, actor: ActorDep) -> list[DossierSummaryOut]:
 @router.get(
     "/dossiers/{dossier_id}",
     response_model=Dossier,
-    responses=_errors(404),
+    responses=_errors(404, 409),
     tags=["officer"],
 )
 def api_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Dossier:
-    """A stored dossier, for an officer of its municipality (the view is logged)."""
+    """A stored dossier, for an officer of its municipality (the view is logged); 409
+    when it was changed outside the hub (nothing of it is shown)."""
     return web_state(request).service.view(dossier_id, actor)
 
 
@@ -640,7 +641,7 @@ def api_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Dossier:
     "/dossiers/{dossier_id}/rerun",
     status_code=202,
     response_model=JobAccepted,
-    responses=_errors(404, 429),
+    responses=_errors(404, 409, 429),
     tags=["officer"],
 )
 async def api_rerun(request: Request, dossier_id: Id, actor: ActorDep) -> JobAccepted:
@@ -707,7 +708,7 @@ def api_audit_checkpoint(request: Request, actor: ActorDep) -> dict[str, Checkpo
 )
 def api_audit_proof(
     request: Request,
-    log: Literal["processing", "access", "brp"],
+    log: Literal["processing", "access", "brp", "store"],
     index: Annotated[int, Path(ge=0, le=2**62)],
     actor: ActorDep,
 ) -> ProofOut:

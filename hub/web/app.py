@@ -33,8 +33,9 @@ from ..config import Config
 from ..forwarding.service import ForwardingService
 from ..render import STATUS_LABELS
 from ..runtime import Runtime
-from ..service import Forbidden, HubService, UnknownDossier
+from ..service import DamagedDossier, Forbidden, HubService, UnknownDossier
 from ..signal import unreadable_json
+from ..store import DecryptionFailed
 from .api import router as api_router
 from .api import service_router
 from .auth import CsrfFailed, LoginRequired
@@ -242,6 +243,21 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _wants_json(request):
             return JSONResponse({"detail": [{"field": "dossier_id", "message": message}]}, 404)
         return _error_page(request, 404, "Niet gevonden", message)
+
+    @app.exception_handler(DamagedDossier)
+    async def on_damaged_dossier(request: Request, exc: DamagedDossier) -> Response:
+        # 409: the stored state conflicts with its own seal; not a server crash
+        if _wants_json(request):
+            return JSONResponse({"detail": [{"field": "dossier_id", "message": str(exc)}]}, 409)
+        return _error_page(request, 409, "Dossier beschadigd", str(exc))
+
+    @app.exception_handler(DecryptionFailed)
+    async def on_damaged_record(request: Request, exc: DecryptionFailed) -> Response:
+        # a damaged record met on a path that does not name it itself (e.g. a notice)
+        message = "opgeslagen gegevens zijn beschadigd of buiten opplus gewijzigd"
+        if _wants_json(request):
+            return JSONResponse({"detail": [{"field": None, "message": message}]}, 409)
+        return _error_page(request, 409, "Gegevens beschadigd", message)
 
     @app.exception_handler(UnknownJob)
     async def on_unknown_job(request: Request, exc: UnknownJob) -> Response:

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from ..accountability import Actor
-from ..service import Forbidden
+from ..service import LOGS, Forbidden
 from ..signal import FORM_LABELS
 from .api import PROGRESS_LABELS, config_out, job_out
 from .auth import (
@@ -458,7 +458,7 @@ def page_audit_search(request: Request, actor: ActorDep, form: FormDep) -> Respo
     until = _date(form, "until", errors)
     if since and until and until < since:
         errors["until"] = "ligt vóór de begindatum"
-    if any(name not in ("processing", "access", "brp") for name in logs):
+    if any(name not in LOGS for name in logs):
         errors["logs"] = "onbekend logboek"
     if errors:
         return render(

@@ -27,11 +27,20 @@ def db(request, tmp_path):
 def delivery(n: int = 0) -> Delivery:
     body = b'{"facts":[]}'
     return Delivery(
-        id=str(uuid.uuid4()), idempotency_key=f"key-{n}-{uuid.uuid4().hex}", table="riec",
-        table_label="RIEC", dossier_id="d1", signal_id="s1", payload={"facts": []},
-        payload_json=body, payload_sha256="0" * 64, rendering_html="<p>x</p>",
-        officer=Officer("o1", "Officer", "0405"), purpose=Purpose("VA", "n", "g"),
-        trace=TraceContext.new_trace())
+        id=str(uuid.uuid4()),
+        idempotency_key=f"key-{n}-{uuid.uuid4().hex}",
+        table="riec",
+        table_label="RIEC",
+        dossier_id="d1",
+        signal_id="s1",
+        payload={"facts": []},
+        payload_json=body,
+        payload_sha256="0" * 64,
+        rendering_html="<p>x</p>",
+        officer=Officer("o1", "Officer", "0405"),
+        purpose=Purpose("VA", "n", "g"),
+        trace=TraceContext.new_trace(),
+    )
 
 
 def outbox(db: Database) -> Outbox:
@@ -80,8 +89,10 @@ def test_permanent_failure_fails_at_once(db):
     box = outbox(db)
     row = box.enqueue(delivery(), municipality="0405", max_attempts=5, confirmed_by="o1")
     box.claim("w")
-    assert box.attempt_failed(row.id, "401", transient=False, retry_after=None,
-                              worker="w").state == "failed"
+    assert (
+        box.attempt_failed(row.id, "401", transient=False, retry_after=None, worker="w").state
+        == "failed"
+    )
 
 
 def test_stuck_delivery_is_detected_and_taken_over(db):

@@ -197,7 +197,7 @@ async def test_the_auditor_api(hub: Hub):
         naive = await client.post("/api/v1/audit/search", json={"since": "2020-01-01T00:00:00"})
         assert naive.status_code == 200
         checkpoint = (await client.post("/api/v1/audit/checkpoint")).json()
-        assert set(checkpoint) == {"processing", "access", "brp_protocol"}
+        assert set(checkpoint) == {"processing", "access", "brp_protocol", "store"}
         verify = (await client.post("/api/v1/audit/verify")).json()
         assert verify["ok"] is True and verify["latest_checkpoints"]["processing"]
         proof = await client.get("/api/v1/audit/logs/processing/entries/0/proof")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -16,32 +16,23 @@ from hub.audit import (
     LegalHolds,
     Retention,
     RetentionError,
+    StoreLedger,
     search,
 )
 from hub.store import Cipher, Database, DossierNotFound, DossierStore, EvidenceStore, utc_now
-from plugins import Evidence
-
-
-def evidence(n: int) -> Evidence:
-    return Evidence(
-        operation="op",
-        request_id=f"req-{n}",
-        retrieved_at=datetime(2026, 5, 1, tzinfo=UTC),
-        status_code=200,
-        media_type="application/json",
-        body=f'{{"n": {n}}}'.encode(),
-        url="https://registry.example/api",
-    )
+from hub.store.testing import sample_response
 
 
 @pytest.fixture
 def world(trail: AuditTrail, db: Database, kit: SimpleNamespace) -> SimpleNamespace:
     """Two signals, each with a dossier, a response and a logged BRP call."""
     cipher = Cipher(os.urandom(32))
-    dossiers, evidence_store = DossierStore(db, cipher), EvidenceStore(db, cipher)
+    ledger = StoreLedger(trail.store)
+    dossiers = DossierStore(db, cipher, ledger=ledger)
+    evidence_store = EvidenceStore(db, cipher, ledger=ledger)
     for signal, bsn in (("sig-open", kit.BSN), ("sig-held", kit.OTHER_BSN)):
         dossiers.save(f"d-{signal}", signal, "0405", "o-hoorn-1", {"signal": signal})
-        evidence_store.save(evidence(len(signal)), f"d-{signal}", "a" * 32)
+        evidence_store.save(sample_response(len(signal)), f"d-{signal}", "a" * 32)
         trail.record(kit.brp_call(trail.pseudonymiser, bsn=bsn, signal=signal))
     LegalHolds(db).place("sig-held", reason="strafrechtelijk onderzoek", placed_by="auditor-1")
     trail.checkpoint()
@@ -81,6 +72,16 @@ def test_everything_due_except_the_held_signal(
     dossier_receipt = report.receipts["dossier"]
     assert dossier_receipt.log == ACCESS_LOG and dossier_receipt.payload is not None
     assert dossier_receipt.payload["ids"] == ["d-sig-open"]
+    # ...and the store log has a deletion entry per row, pointing at that receipt
+    deletions = [e.payload for e in search(trail, logs=["store"]) if e.payload]
+    deletions = [p for p in deletions if p.get("action") == "delete"]
+    assert sorted(p["record"] for p in deletions) == ["dossier", "evidence"]
+    assert all(
+        p["reason"].startswith("retention") and p["envelope_sha256"] is None for p in deletions
+    )
+    dossier_deletion = next(p for p in deletions if p["record"] == "dossier")
+    assert f"access log entry {dossier_receipt.index}" in dossier_deletion["reason"]
+    assert {p["record_id"] for p in deletions if p["record"] == "dossier"} == {"d-sig-open"}
 
     # the person of the open signal is gone from the logs; the held one is not
     assert search(trail, bsn=kit.BSN) == []

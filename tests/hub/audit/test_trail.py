@@ -129,6 +129,7 @@ def test_trail_verify_reports_every_log(
     db.execute("DELETE FROM audit_entries WHERE log = ?", (BRP_LOG,))
     with pytest.raises(TamperDetected) as caught:
         trail.verify()
-    assert [r.ok for r in caught.value.reports] == [True, True, False]
+    # processing, access, brp_protocol, store, and the store check
+    assert [r.ok for r in caught.value.reports] == [True, True, False, True, True]
     assert caught.value.first is not None and caught.value.first.log == BRP_LOG
     assert caught.value.first.index == 0 and "brp_protocol" in str(caught.value)

@@ -16,7 +16,7 @@ from hub.store import (
     DossierStore,
     EvidenceNotFound,
     EvidenceStore,
-    IntegrityError,
+    StoreTampered,
 )
 from plugins import Evidence
 
@@ -100,7 +100,7 @@ def test_evidence_tampering(db: Database, cipher: Cipher) -> None:
     store = EvidenceStore(db, cipher)
     row_id = store.save(evidence(), "d-1", "a" * 32)
     db.execute("UPDATE evidence SET sha256 = ? WHERE id = ?", ("0" * 64, row_id))
-    with pytest.raises(IntegrityError):
+    with pytest.raises(StoreTampered):  # the hash column is bound to the envelope
         store.load(row_id)
     [(envelope,)] = db.query("SELECT envelope FROM evidence WHERE id = ?", (row_id,))
     bent = bytearray(bytes(envelope))
