@@ -57,20 +57,26 @@ class Storage:
 
     @classmethod
     def open(cls, config: Config) -> Storage:
-        """Open (and migrate) the store; raises KeyMissing/KeyInvalid/StoreError."""
+        """Open (and migrate) the store; raises KeyMissing/KeyInvalid/StoreError, or
+        WitnessError when a configured witness is unusable."""
         settings = config.resolved_storage()
         keys = load_keys(settings, config.audit)
         if settings.is_sqlite:
             settings.ensure_data_dir()
         db = Database.from_settings(settings)
         cipher = keys.cipher()
+        try:
+            trail = AuditTrail.from_keys(db, keys, config.audit, data_dir=settings.data_dir)
+        except BaseException:  # e.g. an unusable witness: do not leak the connection
+            db.close()
+            raise
         return cls(
             settings=settings,
             db=db,
             keys=keys,
             dossiers=DossierStore(db, cipher),
             evidence=EvidenceStore(db, cipher),
-            trail=AuditTrail.from_keys(db, keys, config.audit),
+            trail=trail,
             holds=LegalHolds(db),
         )
 

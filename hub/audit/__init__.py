@@ -13,12 +13,21 @@
 
 Errors (tree in :mod:`hub.audit.errors`): :class:`AuditError`,
 :class:`TamperDetected`, :class:`CheckpointError`, :class:`EntryNotFound`,
-:class:`RetentionError`.
+:class:`RetentionError`, :class:`WitnessError`.
+* Witnesses (:class:`FileWitness`, :class:`HttpWitness`) keep signed checkpoints
+  outside the database, so a rollback of the logs is detectable.
 """
 
 from .canonical import canonical_json
 from .checkpoint import Checkpoint, load_public_key, verify_checkpoint
-from .errors import AuditError, CheckpointError, EntryNotFound, RetentionError, TamperDetected
+from .errors import (
+    AuditError,
+    CheckpointError,
+    EntryNotFound,
+    RetentionError,
+    TamperDetected,
+    WitnessError,
+)
 from .log import InclusionProof, LogEntry, MerkleLog
 from .merkle import verify_consistency, verify_inclusion
 from .prov import dossier_to_prov
@@ -40,6 +49,7 @@ from .search import search
 from .settings import AuditSettings, RetentionSettings
 from .trail import AuditTrail
 from .verify import Finding, VerifyReport
+from .witness import FileWitness, HttpWitness, Witness
 
 __all__ = [
     "ACCESS_LOG",
@@ -55,7 +65,9 @@ __all__ = [
     "DeletionReceipt",
     "DisclosureRecord",
     "EntryNotFound",
+    "FileWitness",
     "Finding",
+    "HttpWitness",
     "InclusionProof",
     "LegalHold",
     "LegalHolds",
@@ -72,6 +84,8 @@ __all__ = [
     "SubjectReport",
     "TamperDetected",
     "VerifyReport",
+    "Witness",
+    "WitnessError",
     "canonical_json",
     "dossier_to_prov",
     "load_public_key",

@@ -6,12 +6,15 @@
 
 :meth:`AuditTrail.record` writes records of any of them in one transaction (one
 durable commit for e.g. a query's processing lines and BRP protocol lines together).
+Every checkpoint it signs also goes to its witnesses (:mod:`hub.audit.witness`), and
+:meth:`AuditTrail.verify` holds the logs against what they witnessed.
 """
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -29,6 +32,7 @@ from .pseudonym import Pseudonymiser
 from .records import ACCESS_LOG, BRP_LOG, LOG_NAMES, PROCESSING_LOG, Record
 from .settings import AuditSettings, RetentionSettings
 from .verify import VerifyReport, verify_log
+from .witness import Witness, witnessed_by_log, witnesses_for
 
 __all__ = ["AuditTrail", "derive_mac_key"]
 
@@ -50,8 +54,10 @@ class AuditTrail:
         pseudonymiser: Pseudonymiser,
         trusted_keys: Sequence[Ed25519PublicKey] = (),
         retention: RetentionSettings | None = None,
+        witnesses: Sequence[Witness] = (),
     ) -> None:
         self.db = db
+        self.witnesses = list(witnesses)
         self.pseudonymiser = pseudonymiser
         self.retention = retention or RetentionSettings()
         mac_key = None if signing_key is None else derive_mac_key(signing_key)
@@ -63,14 +69,24 @@ class AuditTrail:
         }
 
     @classmethod
-    def from_keys(cls, db: Database, keys: Keys, settings: AuditSettings) -> AuditTrail:
-        """The trail as the hub runs it: keys from :func:`hub.store.load_keys`."""
+    def from_keys(
+        cls, db: Database, keys: Keys, settings: AuditSettings, *, data_dir: Path
+    ) -> AuditTrail:
+        """The trail as the hub runs it: keys from :func:`hub.store.load_keys`, the
+        witnesses of ``settings`` (raises :class:`WitnessError` when one is unusable)."""
+        witnesses = witnesses_for(
+            settings.witness_dir,
+            settings.witness_url,
+            default_dir=data_dir.expanduser() / "witness",
+            timeout_s=settings.witness_timeout_s,
+        )
         return cls(
             db,
             signing_key=keys.signing,
             pseudonymiser=Pseudonymiser(keys.pseudonym),
             trusted_keys=[load_public_key(k) for k in settings.trusted_public_keys],
             retention=settings.retention,
+            witnesses=witnesses,
         )
 
     @property
@@ -97,13 +113,32 @@ class AuditTrail:
         return entries
 
     def checkpoint(self) -> dict[str, Checkpoint]:
-        """Sign the head of every log."""
-        return {name: log.checkpoint() for name, log in self.logs.items()}
+        """Sign the head of every log, store it, then hand it to every witness.
+
+        Stored first: a witnessed checkpoint the database lacks then always means the
+        database lost it. Raises :class:`WitnessError` when a witness fails (the
+        checkpoints are stored; the next checkpoint tries the witness again).
+        """
+        heads = {name: log.checkpoint() for name, log in self.logs.items()}
+        for witness in self.witnesses:
+            witness.publish(list(heads.values()))
+        return heads
+
+    def witnessed(self) -> dict[str, list[Checkpoint]]:
+        """What the witnesses hold of each log (under a trusted key)."""
+        trusted = next(iter(self.logs.values())).trusted_keys
+        return witnessed_by_log(self.witnesses, self.logs, trusted)
 
     def verify(self, *, external_checkpoints: Sequence[Checkpoint] = ()) -> list[VerifyReport]:
-        """Verify every log; raises :class:`TamperDetected` (with all reports) on a change."""
+        """Verify every log against its checkpoints and what the witnesses hold; raises
+        :class:`TamperDetected` (with all reports) on a change, :class:`WitnessError`
+        when a witness cannot be read."""
+        witnessed = self.witnessed()
         reports = [
-            verify_log(log, external_checkpoints=external_checkpoints) for log in self.logs.values()
+            verify_log(
+                log, external_checkpoints=external_checkpoints, witnessed=witnessed[name]
+            )
+            for name, log in self.logs.items()
         ]
         if not all(r.ok for r in reports):
             raise TamperDetected(reports)

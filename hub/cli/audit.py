@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import click
 
-from ..audit import AuditError, Retention
+from ..audit import AuditError, Retention, WitnessError
 from ..service import LOGS, Forbidden, HubService, UnknownDossier
 from .common import State, fail, pass_state
 
@@ -48,7 +48,12 @@ def audit_group() -> None:
 def audit_checkpoint(state: State) -> None:
     """Sign the current tree head of every log."""
     with _auditor_service(state) as service:
-        heads = service.checkpoint_logs(state.actor)
+        try:
+            heads = service.checkpoint_logs(state.actor)
+        except WitnessError as exc:
+            fail(f"checkpoint niet bij de getuige afgegeven: {exc}")
+        except AuditError as exc:  # the head was changed outside the hub
+            fail(f"checkpoint geweigerd: {exc}", 1)
     for name, cp in heads.items():
         click.echo(
             f"{name:<14} size {cp.size:>8}  root {cp.root_hash.hex()}  "
@@ -59,9 +64,12 @@ def audit_checkpoint(state: State) -> None:
 @audit_group.command("verify")
 @pass_state
 def audit_verify(state: State) -> None:
-    """Recompute every log and check every checkpoint; exit 1 on any change."""
+    """Recompute every log, check every checkpoint and hold each log against the newest
+    checkpoint its witnesses kept; exit 1 on any change (2: a witness is unusable)."""
     with _auditor_service(state) as service:
         outcome = service.verify_logs(state.actor)
+    if outcome.error is not None:
+        fail(f"verificatie niet mogelijk: {outcome.error}")
     for report in outcome.reports:
         click.echo(("OK    " if report.ok else "FOUT  ") + report.summary())
     if not outcome.ok:

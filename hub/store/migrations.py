@@ -233,10 +233,17 @@ CREATE TABLE web_oidc_logins (
 )
 """
 
+# Issue 9: the tree head of each log gets a MAC (see hub.audit.log.head_mac), so
+# cutting a log's tail and recomputing its head needs the key.
+_HEAD_MAC = """
+ALTER TABLE audit_logs ADD COLUMN head_mac {blob}
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _INITIAL),
     Migration(2, "forwarding outbox and feedback", _OUTBOX),
     Migration(3, "web accounts, sessions, api tokens, login throttling", _WEB),
+    Migration(4, "MAC over each log's tree head", _HEAD_MAC),
 )
 
 

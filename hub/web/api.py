@@ -694,8 +694,11 @@ def api_audit_verify(request: Request, actor: ActorDep) -> VerifyOut:
 
 @router.post("/audit/checkpoint", response_model=dict[str, CheckpointOut], tags=["auditor"])
 def api_audit_checkpoint(request: Request, actor: ActorDep) -> dict[str, CheckpointOut]:
-    """Sign the current tree head of every log."""
-    heads = web_state(request).service.checkpoint_logs(actor)
+    """Sign the current tree head of every log (and hand it to the witnesses)."""
+    try:
+        heads = web_state(request).service.checkpoint_logs(actor)
+    except AuditError as exc:
+        raise ApiError(503, [(None, f"checkpoint mislukt: {exc}")]) from None
     return {name: CheckpointOut(**cp.to_json()) for name, cp in heads.items()}
 
 
