@@ -21,6 +21,7 @@ from .audit import (
     ProcessingRecord,
     Record,
 )
+from .audit.witness import witnesses_for
 from .config import Config
 from .dossier import Dossier, OutcomeStatus
 from .engine import EnrichmentRun, RecordedCall
@@ -60,23 +61,22 @@ class Storage:
         """Open (and migrate) the store; raises KeyMissing/KeyInvalid/StoreError, or
         WitnessError when a configured witness is unusable."""
         settings = config.resolved_storage()
+        if config.audit.witness_dir is None:
+            settings.ensure_data_dir()  # the default witness lives there
+        # First: an unusable witness refuses the start before anything is written.
+        witnesses = witnesses_for(config.audit, settings.data_dir)
         keys = load_keys(settings, config.audit)
         if settings.is_sqlite:
             settings.ensure_data_dir()
         db = Database.from_settings(settings)
         cipher = keys.cipher()
-        try:
-            trail = AuditTrail.from_keys(db, keys, config.audit, data_dir=settings.data_dir)
-        except BaseException:  # e.g. an unusable witness: do not leak the connection
-            db.close()
-            raise
         return cls(
             settings=settings,
             db=db,
             keys=keys,
             dossiers=DossierStore(db, cipher),
             evidence=EvidenceStore(db, cipher),
-            trail=trail,
+            trail=AuditTrail.from_keys(db, keys, config.audit, witnesses),
             holds=LegalHolds(db),
         )
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -32,7 +31,7 @@ from .pseudonym import Pseudonymiser
 from .records import ACCESS_LOG, BRP_LOG, LOG_NAMES, PROCESSING_LOG, Record
 from .settings import AuditSettings, RetentionSettings
 from .verify import VerifyReport, verify_log
-from .witness import Witness, witnessed_by_log, witnesses_for
+from .witness import Witness, witnessed_by_log
 
 __all__ = ["AuditTrail", "derive_mac_key"]
 
@@ -70,16 +69,10 @@ class AuditTrail:
 
     @classmethod
     def from_keys(
-        cls, db: Database, keys: Keys, settings: AuditSettings, *, data_dir: Path
+        cls, db: Database, keys: Keys, settings: AuditSettings, witnesses: Sequence[Witness]
     ) -> AuditTrail:
         """The trail as the hub runs it: keys from :func:`hub.store.load_keys`, the
-        witnesses of ``settings`` (raises :class:`WitnessError` when one is unusable)."""
-        witnesses = witnesses_for(
-            settings.witness_dir,
-            settings.witness_url,
-            default_dir=data_dir.expanduser() / "witness",
-            timeout_s=settings.witness_timeout_s,
-        )
+        witnesses from :func:`hub.audit.witness.witnesses_for`."""
         return cls(
             db,
             signing_key=keys.signing,
@@ -135,9 +128,7 @@ class AuditTrail:
         when a witness cannot be read."""
         witnessed = self.witnessed()
         reports = [
-            verify_log(
-                log, external_checkpoints=external_checkpoints, witnessed=witnessed[name]
-            )
+            verify_log(log, external_checkpoints=external_checkpoints, witnessed=witnessed[name])
             for name, log in self.logs.items()
         ]
         if not all(r.ok for r in reports):

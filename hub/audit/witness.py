@@ -23,12 +23,15 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
 from .checkpoint import Checkpoint
 from .errors import WitnessError
+
+if TYPE_CHECKING:
+    from .settings import AuditSettings
 
 __all__ = [
     "WITNESS_FILE",
@@ -193,22 +196,21 @@ class HttpWitness:
 
 
 def witnesses_for(
-    witness_dir: Path | None,
-    witness_url: str | None,
-    *,
-    default_dir: Path,
-    timeout_s: float = 5.0,
-    transport: httpx.BaseTransport | None = None,
+    settings: AuditSettings, data_dir: Path, *, transport: httpx.BaseTransport | None = None
 ) -> list[Witness]:
-    """The witnesses a configuration names: always a file witness (``witness_dir``,
-    else ``default_dir``, created when missing), plus the HTTP witness when named."""
+    """The witnesses ``[audit]`` names: always a file witness (``witness_dir``, else
+    ``<data_dir>/witness``, created when missing), plus the HTTP witness when named."""
     witnesses: list[Witness] = [
-        FileWitness(witness_dir, create=False)
-        if witness_dir is not None
-        else FileWitness(default_dir, create=True)
+        FileWitness(settings.witness_dir)
+        if settings.witness_dir is not None
+        else FileWitness(data_dir.expanduser() / "witness", create=True)
     ]
-    if witness_url:
-        witnesses.append(HttpWitness(witness_url, timeout_s=timeout_s, transport=transport))
+    if settings.witness_url:
+        witnesses.append(
+            HttpWitness(
+                settings.witness_url, timeout_s=settings.witness_timeout_s, transport=transport
+            )
+        )
     return witnesses
 
 

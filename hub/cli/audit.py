@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
@@ -210,6 +211,48 @@ def audit_public_key(state: State) -> None:
     """Print the log-signing public key, to hand to whoever checks proofs."""
     with _auditor_service(state) as service:
         click.echo(service.public_key(state.actor))
+
+
+@audit_group.group("witness")
+def audit_witness() -> None:
+    """The witness: where signed checkpoints are kept outside the database."""
+
+
+@audit_witness.command("serve")
+@click.option(
+    "--dir",
+    "directory",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="An existing directory for checkpoints.jsonl (not one the hub's database "
+    "administrator can write).",
+)
+@click.option(
+    "--public-key",
+    "public_keys",
+    multiple=True,
+    required=True,
+    help="Base64 Ed25519 key of a hub whose checkpoints are accepted "
+    "(opplus audit public-key); repeat for older keys.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8910, show_default=True, type=click.IntRange(1, 65535))
+def audit_witness_serve(
+    directory: Path, public_keys: tuple[str, ...], host: str, port: int
+) -> None:
+    """Serve a witness: POST /v1/checkpoints, GET /v1/checkpoints/{log} (the newest)."""
+    import uvicorn
+
+    from ..audit.witness_server import create_witness_app
+
+    try:
+        app = create_witness_app(directory, public_keys)
+    except WitnessError as exc:
+        fail(f"--dir: {exc}")
+    except ValueError:
+        fail("--public-key: geen Ed25519-publieke sleutel (base64 van 32 bytes)")
+    click.echo(f"opplus: getuige op http://{host}:{port} bewaart in {directory}", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @click.group("retention")
