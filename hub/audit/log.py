@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from hub.store.db import Database, Tx
 from hub.store.keys import public_key_id
+from hub.store.migrations import HEAD_MAC_MIGRATION, migration_version
 from hub.store.timestamps import format_ts, parse_ts, utc_now
 
 from .canonical import canonical_json
@@ -252,9 +253,19 @@ class MerkleLog:
                 " ON CONFLICT (name) DO NOTHING",
                 (name, b""),
             )
+            if mac_key is not None and migration_version(HEAD_MAC_MIGRATION) in db.migrated_now:
+                self._adopt_head(tx)
 
     def __repr__(self) -> str:
         return f"MerkleLog({self.name!r})"
+
+    def _adopt_head(self, tx: Tx) -> None:
+        """The upgrade that added head MACs ran in this very process: MAC the heads
+        written before it, as they are (trust on first use; that migration runs once)."""
+        size, frontier, mac = self._head_row(tx)
+        if mac is None and self.mac_key is not None:
+            mac = head_mac(self.mac_key, self.name, size, frontier)
+            tx.execute("UPDATE audit_logs SET head_mac = ? WHERE name = ?", (mac, self.name))
 
     # -- writing -------------------------------------------------------------------
 
@@ -271,8 +282,8 @@ class MerkleLog:
         with self.db.transaction() as tx:
             return self._append(tx, payloads)
 
-    def _head(self, tx: Tx) -> tuple[CompactRange, bool]:
-        """The stored head (locked for the transaction) and whether its MAC holds."""
+    def _head_row(self, tx: Tx) -> tuple[int, bytes, bytes | None]:
+        """``(size, frontier, head MAC)`` as stored, locked for the transaction."""
         row = tx.one(
             "SELECT size, frontier, head_mac FROM audit_logs WHERE name = ?"  # noqa: S608
             + tx.dialect.for_update,
@@ -280,8 +291,11 @@ class MerkleLog:
         )
         if row is None:
             raise EntryNotFound(f"log {self.name!r} does not exist")
-        size, frontier = int(row[0]), bytes(row[1])
-        mac = None if row[2] is None else bytes(row[2])
+        return int(row[0]), bytes(row[1]), None if row[2] is None else bytes(row[2])
+
+    def _head(self, tx: Tx) -> tuple[CompactRange, bool]:
+        """The stored head (locked for the transaction) and whether its MAC holds."""
+        size, frontier, mac = self._head_row(tx)
         holds = head_mac_holds(self.mac_key, self.name, size, frontier, mac)
         return CompactRange.from_frontier(size, frontier), holds
 

@@ -160,7 +160,11 @@ class HttpWitness:
     ) -> None:
         self.url = url.rstrip("/")
         self.where = f"getuige {self.url}"
-        self._client = httpx.Client(timeout=timeout_s, transport=transport)
+        self._timeout_s, self._transport = timeout_s, transport
+
+    def _client(self) -> httpx.Client:
+        # a client per use: checkpoints are rare, and nothing is left open between them
+        return httpx.Client(timeout=self._timeout_s, transport=self._transport)
 
     def _fail(
         self, what: str, exc: Exception | None = None, status: int | None = None
@@ -169,29 +173,31 @@ class HttpWitness:
         return WitnessError(f"{self.where}: {what} mislukt ({reason})")
 
     def publish(self, checkpoints: Sequence[Checkpoint]) -> None:
-        for cp in checkpoints:
-            try:
-                response = self._client.post(f"{self.url}/v1/checkpoints", json=cp.to_json())
-            except httpx.HTTPError as exc:
-                raise self._fail("checkpoint afgeven", exc) from None
-            if response.status_code not in (200, 201):
-                raise self._fail("checkpoint afgeven", status=response.status_code)
+        with self._client() as client:
+            for cp in checkpoints:
+                try:
+                    response = client.post(f"{self.url}/v1/checkpoints", json=cp.to_json())
+                except httpx.HTTPError as exc:
+                    raise self._fail("checkpoint afgeven", exc) from None
+                if response.status_code not in (200, 201):
+                    raise self._fail("checkpoint afgeven", status=response.status_code)
 
     def witnessed(self, logs: Iterable[str]) -> list[Checkpoint]:
         found: list[Checkpoint] = []
-        for name in logs:
-            try:
-                response = self._client.get(f"{self.url}/v1/checkpoints/{name}")
-            except httpx.HTTPError as exc:
-                raise self._fail("checkpoint opvragen", exc) from None
-            if response.status_code == 404:
-                continue
-            if response.status_code != 200:
-                raise self._fail("checkpoint opvragen", status=response.status_code)
-            try:
-                found.append(Checkpoint.from_json(response.json()))
-            except (ValueError, KeyError, TypeError):
-                raise WitnessError(f"{self.where}: antwoord is geen checkpoint") from None
+        with self._client() as client:
+            for name in logs:
+                try:
+                    response = client.get(f"{self.url}/v1/checkpoints/{name}")
+                except httpx.HTTPError as exc:
+                    raise self._fail("checkpoint opvragen", exc) from None
+                if response.status_code == 404:
+                    continue
+                if response.status_code != 200:
+                    raise self._fail("checkpoint opvragen", status=response.status_code)
+                try:
+                    found.append(Checkpoint.from_json(response.json()))
+                except (ValueError, KeyError, TypeError):
+                    raise WitnessError(f"{self.where}: antwoord is geen checkpoint") from None
         return found
 
 

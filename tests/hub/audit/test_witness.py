@@ -215,3 +215,31 @@ def test_keys_are_nowhere_in_the_database(
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("test.sqlite3*"))  # with the WAL
     assert seed not in raw and mac_key not in raw
     assert seed.hex().encode() not in raw and mac_key.hex().encode() not in raw
+
+
+def test_heads_written_before_the_upgrade_are_adopted_once(
+    tmp_path: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    """A database from before head MACs: the process that migrates MACs the heads as
+    they are; later a missing head MAC is a finding again."""
+    from hub.store.migrations import HEAD_MAC_MIGRATION, migration_version
+
+    url = f"sqlite:///{tmp_path}/old.sqlite3"
+    pseudonymiser = Pseudonymiser(os.urandom(32))
+    with Database(url) as db:
+        trail = AuditTrail(db, signing_key=signing_key, pseudonymiser=pseudonymiser)
+        trail.processing.append_many([{"kind": "processing", "n": i} for i in range(5)])
+        # back to the schema before the migration
+        db.execute("ALTER TABLE audit_logs DROP COLUMN head_mac")
+        db.execute(
+            "DELETE FROM schema_migrations WHERE version = ?",
+            (migration_version(HEAD_MAC_MIGRATION),),
+        )
+    with Database(url) as db:
+        trail = AuditTrail(db, signing_key=signing_key, pseudonymiser=pseudonymiser)
+        assert trail.verify()
+        db.execute("UPDATE audit_logs SET head_mac = NULL")
+    with Database(url) as db:
+        trail = AuditTrail(db, signing_key=signing_key, pseudonymiser=pseudonymiser)
+        with pytest.raises(TamperDetected):
+            trail.verify()
