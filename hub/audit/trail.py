@@ -112,9 +112,13 @@ class AuditTrail:
         database lost it. Raises :class:`WitnessError` when a witness fails (the
         checkpoints are stored; the next checkpoint tries the witness again).
         """
-        heads = {name: log.checkpoint() for name, log in self.logs.items()}
-        for witness in self.witnesses:
-            witness.publish(list(heads.values()))
+        heads: dict[str, Checkpoint] = {}
+        try:
+            for name, log in self.logs.items():
+                heads[name] = log.checkpoint()
+        finally:  # what was signed is witnessed, even when a later log refused
+            for witness in self.witnesses:
+                witness.publish(list(heads.values()))
         return heads
 
     def witnessed(self) -> dict[str, list[Checkpoint]]:

@@ -186,7 +186,10 @@ def test_unusable_witness_is_refused_with_exit_2(tmp_path: Path) -> None:
     result = run_opplus("--config", str(missing), "audit", "verify", env=env)
     assert result.code == 2 and "Traceback" not in result.err
     assert "getuige" in result.err and "map bestaat niet" in result.err
-    assert not (tmp_path / "home" / "opplus.sqlite3").exists()  # nothing written
+    assert not (tmp_path / "home").exists()  # nothing written: no database, no keys
+    port = str(free_port())
+    serve = run_opplus("--config", str(missing), "serve", "--port", port, env=env, timeout=60)
+    assert serve.code == 2 and "map bestaat niet" in serve.err and "Traceback" not in serve.err
     away = _config(tmp_path, f'witness_url = "http://127.0.0.1:{free_port()}"')
     result = run_opplus("--config", str(away), "audit", "checkpoint", env=env)
     assert result.code == 2 and "niet bij de getuige afgegeven" in result.err

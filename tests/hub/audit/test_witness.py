@@ -243,3 +243,17 @@ def test_heads_written_before_the_upgrade_are_adopted_once(
         trail = AuditTrail(db, signing_key=signing_key, pseudonymiser=pseudonymiser)
         with pytest.raises(TamperDetected):
             trail.verify()
+
+
+def test_logs_signed_before_a_refusal_still_reach_the_witness(
+    db: Database, witnessed_trail: AuditTrail, witness: FileWitness
+) -> None:
+    before = len(witness.path.read_text().splitlines())
+    db.execute("UPDATE audit_logs SET head_mac = NULL WHERE name = ?", (ACCESS_LOG,))
+    with pytest.raises(CheckpointError, match="changed outside the hub"):
+        witnessed_trail.checkpoint()
+    signed = [json.loads(line)["log"] for line in witness.path.read_text().splitlines()]
+    assert (
+        signed[before:]
+        == list(witnessed_trail.logs)[: list(witnessed_trail.logs).index(ACCESS_LOG)]
+    )
