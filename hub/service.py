@@ -319,7 +319,7 @@ class HubService:
             self._audited(actor, action, result="failed", reason=reason)
             raise AuditError(reason)
         try:
-            proof = self.storage.trail.logs[LOGS[log_name]].prove(index)
+            proof = self.storage.trail.prove(LOGS[log_name], index)
         except AuditError as exc:
             self._audited(actor, action, result="failed", reason=str(exc))
             raise

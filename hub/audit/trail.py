@@ -25,8 +25,8 @@ from hub.store.db import Database
 from hub.store.keys import Keys
 
 from .checkpoint import Checkpoint, load_public_key
-from .errors import TamperDetected
-from .log import LogEntry, MerkleLog
+from .errors import EntryNotFound, TamperDetected
+from .log import InclusionProof, LogEntry, MerkleLog
 from .pseudonym import Pseudonymiser
 from .records import ACCESS_LOG, BRP_LOG, LOG_NAMES, PROCESSING_LOG, Record
 from .settings import AuditSettings, RetentionSettings
@@ -120,6 +120,16 @@ class AuditTrail:
             for witness in self.witnesses:
                 witness.publish(list(heads.values()))
         return heads
+
+    def prove(self, name: str, index: int) -> InclusionProof:
+        """An inclusion proof of entry ``index`` of log ``name``; when no checkpoint
+        covers the entry yet, one is signed first — and witnessed, like every other."""
+        log = self.logs[name]
+        if index >= log.size():  # before signing: nothing to prove is no reason to sign
+            raise EntryNotFound(f"log {name!r} has no entry {index}")
+        if not any(c.size > index for c in log.checkpoints()):
+            self.checkpoint()
+        return log.prove(index)
 
     def witnessed(self) -> dict[str, list[Checkpoint]]:
         """What the witnesses hold of each log (under a trusted key)."""

@@ -254,3 +254,13 @@ def test_logs_signed_before_a_refusal_still_reach_the_witness(
         witnessed_trail.checkpoint()
     signed = [json.loads(line)["log"] for line in witness.path.read_text().splitlines()]
     assert signed[before:] == [PROCESSING_LOG]  # signed before the access log refused
+
+
+def test_a_checkpoint_signed_for_a_proof_is_witnessed_too(
+    witnessed_trail: AuditTrail, witness: FileWitness
+) -> None:
+    witnessed_trail.access.append({"kind": "access", "n": 12})
+    proof = witnessed_trail.prove(ACCESS_LOG, 12)
+    assert proof.tree_size == 13
+    newest = newest_per_log(witnessed_trail.witnessed()[ACCESS_LOG])[ACCESS_LOG]
+    assert newest == proof.checkpoint
