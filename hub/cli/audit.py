@@ -74,7 +74,11 @@ def audit_verify(state: State) -> None:
     for report in outcome.reports:
         click.echo(("OK    " if report.ok else "FOUT  ") + report.summary())
     if not outcome.ok:
-        click.echo(f"opplus: de logs zijn gewijzigd — eerste fout: {outcome.where}", err=True)
+        first = next((r.first for r in outcome.reports if r.first is not None), None)
+        detail = f" ({first.detail})" if first is not None else ""
+        click.echo(
+            f"opplus: de logs zijn gewijzigd — eerste fout: {outcome.where}{detail}", err=True
+        )
         raise SystemExit(1)
 
 

@@ -161,6 +161,7 @@ def test_verify_fails_on_a_log_cut_below_the_witnessed_size(tmp_path: Path) -> N
     assert "log processing" in bad.out
     assert f"(size {size}): {size} entries signed, the database log has only 2" in bad.out
     assert "entry 2 of log processing" in bad.err and "Traceback" not in bad.err
+    assert "the database log has only 2" in bad.err
 
 
 def test_verify_with_the_http_witness_alone(tmp_path: Path) -> None:
