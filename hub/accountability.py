@@ -24,6 +24,7 @@ from .audit import (
     StoreLedger,
     adopt_unlogged,
 )
+from .audit.witness import witnesses_for
 from .config import Config
 from .dossier import Dossier, OutcomeStatus
 from .engine import EnrichmentRun, RecordedCall
@@ -68,14 +69,19 @@ class Storage:
 
     @classmethod
     def open(cls, config: Config) -> Storage:
-        """Open (and migrate) the store; raises KeyMissing/KeyInvalid/StoreError."""
+        """Open (and migrate) the store; raises KeyMissing/KeyInvalid/StoreError, or
+        WitnessError when a configured witness is unusable."""
         settings = config.resolved_storage()
+        if config.audit.witness_dir is None:
+            settings.ensure_data_dir()  # the default witness lives there
+        # First: an unusable witness refuses the start before anything is written.
+        witnesses = witnesses_for(config.audit, settings.data_dir)
         keys = load_keys(settings, config.audit)
         if settings.is_sqlite:
             settings.ensure_data_dir()
         db = Database.from_settings(settings)
         cipher = keys.cipher()
-        trail = AuditTrail.from_keys(db, keys, config.audit)
+        trail = AuditTrail.from_keys(db, keys, config.audit, witnesses)
         ledger = StoreLedger(trail.store)
         # once per database: rows from before the store log are logged and resealed
         adopt_unlogged(db, trail.store, cipher)

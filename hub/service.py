@@ -27,6 +27,7 @@ from .audit import (
     SubjectReport,
     TamperDetected,
     VerifyReport,
+    WitnessError,
     dossier_to_prov,
     search,
     subject_report,
@@ -89,6 +90,8 @@ class VerifyOutcome:
     reports: list[VerifyReport]
     where: str | None = None
     checkpoints: dict[str, list[Checkpoint]] = field(default_factory=dict)
+    #: set when verification could not be done at all (e.g. a witness unreadable)
+    error: str | None = None
 
 
 @dataclass
@@ -315,6 +318,11 @@ class HubService:
         checkpoints = {name: log.checkpoints() for name, log in trail.logs.items()}
         try:
             reports = trail.verify()
+        except WitnessError as exc:
+            # Without the witness a rollback cannot be ruled out: not ok, and why.
+            self._audited(actor, action, result="failed", reason=str(exc))
+            where = f"verificatie niet mogelijk: {exc}"
+            return VerifyOutcome(False, [], where, checkpoints, error=str(exc))
         except TamperDetected as exc:
             first = exc.first
             if first and first.log == STORE_REPORT:
@@ -332,7 +340,11 @@ class HubService:
         """Sign the current tree head of every log."""
         action = "audit.checkpoint"
         self.require_role(actor, "auditor", action)
-        heads = self.storage.trail.checkpoint()
+        try:
+            heads = self.storage.trail.checkpoint()
+        except AuditError as exc:  # a forged head, or a witness that failed
+            self._audited(actor, action, result="failed", reason=str(exc))
+            raise
         self._audited(actor, action)
         return heads
 
@@ -346,7 +358,7 @@ class HubService:
             self._audited(actor, action, result="failed", reason=reason)
             raise AuditError(reason)
         try:
-            proof = self.storage.trail.logs[LOGS[log_name]].prove(index)
+            proof = self.storage.trail.prove(LOGS[log_name], index)
         except AuditError as exc:
             self._audited(actor, action, result="failed", reason=str(exc))
             raise

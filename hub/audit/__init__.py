@@ -15,12 +15,21 @@
 
 Errors (tree in :mod:`hub.audit.errors`): :class:`AuditError`,
 :class:`TamperDetected`, :class:`CheckpointError`, :class:`EntryNotFound`,
-:class:`RetentionError`.
+:class:`RetentionError`, :class:`WitnessError`.
+* Witnesses (:class:`FileWitness`, :class:`HttpWitness`) keep signed checkpoints
+  outside the database, so a rollback of the logs is detectable.
 """
 
 from .canonical import canonical_json
 from .checkpoint import Checkpoint, load_public_key, verify_checkpoint
-from .errors import AuditError, CheckpointError, EntryNotFound, RetentionError, TamperDetected
+from .errors import (
+    AuditError,
+    CheckpointError,
+    EntryNotFound,
+    RetentionError,
+    TamperDetected,
+    WitnessError,
+)
 from .log import InclusionProof, LogEntry, MerkleLog
 from .merkle import verify_consistency, verify_inclusion
 from .prov import dossier_to_prov
@@ -45,6 +54,7 @@ from .store_check import STORE_REPORT, StoreReport, check_store
 from .store_log import StoreLedger, adopt_unlogged
 from .trail import AuditTrail
 from .verify import Finding, VerifyReport
+from .witness import FileWitness, HttpWitness, Witness
 
 __all__ = [
     "ACCESS_LOG",
@@ -62,7 +72,9 @@ __all__ = [
     "DeletionReceipt",
     "DisclosureRecord",
     "EntryNotFound",
+    "FileWitness",
     "Finding",
+    "HttpWitness",
     "InclusionProof",
     "LegalHold",
     "LegalHolds",
@@ -82,6 +94,8 @@ __all__ = [
     "TamperDetected",
     "VerifyReport",
     "adopt_unlogged",
+    "Witness",
+    "WitnessError",
     "canonical_json",
     "check_store",
     "dossier_to_prov",

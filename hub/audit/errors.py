@@ -6,7 +6,8 @@ The tree::
     ├── TamperDetected          verification found a change; names the first bad entry
     ├── CheckpointError         a checkpoint cannot be made or used (no signing key...)
     ├── EntryNotFound           no log entry with that index
-    └── RetentionError          a deletion the rules do not allow (e.g. a receipt)
+    ├── RetentionError          a deletion the rules do not allow (e.g. a receipt)
+    └── WitnessError            a witness (checkpoints outside the database) is unusable
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .verify import VerifyReport
 
-__all__ = ["AuditError", "CheckpointError", "EntryNotFound", "RetentionError", "TamperDetected"]
+__all__ = [
+    "AuditError",
+    "CheckpointError",
+    "EntryNotFound",
+    "RetentionError",
+    "TamperDetected",
+    "WitnessError",
+]
 
 
 class AuditError(Exception):
@@ -44,3 +52,8 @@ class EntryNotFound(AuditError):
 
 class RetentionError(AuditError):
     """A deletion that the retention rules do not allow."""
+
+
+class WitnessError(AuditError):
+    """A witness cannot be written or read (missing directory, server unreachable...);
+    the message is Dutch and names the witness."""

@@ -11,7 +11,10 @@ Table layout (see :mod:`hub.store.migrations`): ``audit_logs`` holds each log's 
 and frontier (the compact range, so an append costs O(log n) and never re-reads the
 log), ``audit_entries`` the entries, ``audit_nodes`` the perfect subtree hashes from
 level 8 up (proofs read O(log n) of them plus one block of 256 leaf hashes), and
-``audit_checkpoints`` the signed tree heads. Appends lock the log's head row, so
+``audit_checkpoints`` the signed tree heads. The head row carries a MAC too
+(:func:`head_mac`): without the key nobody can cut the tail and write a matching head,
+and an append or checkpoint refuses to build on a head whose MAC does not hold.
+Appends lock the log's head row, so
 concurrent writers (threads or processes) serialise; :meth:`append_many` commits a
 group in one transaction.
 """
@@ -32,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from hub.store.db import Database, Tx
 from hub.store.keys import public_key_id
+from hub.store.migrations import HEAD_MAC_MIGRATION, migration_version
 from hub.store.timestamps import format_ts, parse_ts, utc_now
 
 from .canonical import canonical_json
@@ -49,7 +53,7 @@ from .merkle import (
 if TYPE_CHECKING:
     from .verify import VerifyReport
 
-__all__ = ["NODE_LEVEL", "InclusionProof", "LogEntry", "MerkleLog", "entry_mac"]
+__all__ = ["NODE_LEVEL", "InclusionProof", "LogEntry", "MerkleLog", "entry_mac", "head_mac"]
 
 #: perfect subtrees from this level up are stored (one row per 2**8 leaves, and up)
 NODE_LEVEL = 8
@@ -75,6 +79,24 @@ def entry_mac(key: bytes, log: str, index: int, leaf: bytes, columns: Sequence[A
     # json.dumps with default settings: unambiguous, and its fast path (verify runs it 1M times)
     message = json.dumps([log, index, leaf.hex(), *columns])
     return hmac.digest(key, message.encode(), "sha256")
+
+
+def head_mac(key: bytes, log: str, size: int, frontier: bytes) -> bytes:
+    """The MAC of a log's tree head (its size and frontier, hence its root)."""
+    # a 4-element list: never equal to an entry's 13-element MAC message
+    message = json.dumps(["opplus log head v1", log, size, frontier.hex()])
+    return hmac.digest(key, message.encode(), "sha256")
+
+
+def head_mac_holds(
+    key: bytes | None, log: str, size: int, frontier: bytes, mac: bytes | None
+) -> bool:
+    """Whether a stored head is the hub's own; an empty new log has no MAC yet."""
+    if key is None:
+        return True
+    if mac is None:
+        return size == 0
+    return hmac.compare_digest(bytes(mac), head_mac(key, log, size, frontier))
 
 
 def _columns(payload: Mapping[str, Any], recorded_at: str) -> tuple[Any, ...]:
@@ -231,9 +253,19 @@ class MerkleLog:
                 " ON CONFLICT (name) DO NOTHING",
                 (name, b""),
             )
+            if mac_key is not None and migration_version(HEAD_MAC_MIGRATION) in db.migrated_now:
+                self._adopt_head(tx)
 
     def __repr__(self) -> str:
         return f"MerkleLog({self.name!r})"
+
+    def _adopt_head(self, tx: Tx) -> None:
+        """The upgrade that added head MACs ran in this very process: MAC the heads
+        written before it, as they are (trust on first use; that migration runs once)."""
+        size, frontier, mac = self._head_row(tx)
+        if mac is None and self.mac_key is not None:
+            mac = head_mac(self.mac_key, self.name, size, frontier)
+            tx.execute("UPDATE audit_logs SET head_mac = ? WHERE name = ?", (mac, self.name))
 
     # -- writing -------------------------------------------------------------------
 
@@ -250,17 +282,25 @@ class MerkleLog:
         with self.db.transaction() as tx:
             return self._append(tx, payloads)
 
-    def _head(self, tx: Tx) -> CompactRange:
+    def _head_row(self, tx: Tx) -> tuple[int, bytes, bytes | None]:
+        """``(size, frontier, head MAC)`` as stored, locked for the transaction."""
         row = tx.one(
-            "SELECT size, frontier FROM audit_logs WHERE name = ?" + tx.dialect.for_update,  # noqa: S608
+            "SELECT size, frontier, head_mac FROM audit_logs WHERE name = ?"  # noqa: S608
+            + tx.dialect.for_update,
             (self.name,),
         )
         if row is None:
             raise EntryNotFound(f"log {self.name!r} does not exist")
-        return CompactRange.from_frontier(int(row[0]), bytes(row[1]))
+        return int(row[0]), bytes(row[1]), None if row[2] is None else bytes(row[2])
+
+    def _head(self, tx: Tx) -> tuple[CompactRange, bool]:
+        """The stored head (locked for the transaction) and whether its MAC holds."""
+        size, frontier, mac = self._head_row(tx)
+        holds = head_mac_holds(self.mac_key, self.name, size, frontier, mac)
+        return CompactRange.from_frontier(size, frontier), holds
 
     def _append(self, tx: Tx, payloads: Sequence[Mapping[str, Any]]) -> list[LogEntry]:
-        tree = self._head(tx)
+        tree, holds = self._head(tx)
         recorded_at = format_ts(utc_now())
         nodes: list[tuple[str, int, int, bytes]] = []
 
@@ -293,9 +333,16 @@ class MerkleLog:
             rows,
         )
         tx.executemany("INSERT INTO audit_nodes (log, level, idx, hash) VALUES (?, ?, ?, ?)", nodes)
+        # A head that was not the hub's stays unMACed, so verify keeps reporting it
+        # instead of the next append laundering it.
+        mac = (
+            head_mac(self.mac_key, self.name, tree.size, tree.frontier)
+            if self.mac_key is not None and holds
+            else None
+        )
         tx.execute(
-            "UPDATE audit_logs SET size = ?, frontier = ? WHERE name = ?",
-            (tree.size, tree.frontier, self.name),
+            "UPDATE audit_logs SET size = ?, frontier = ?, head_mac = ? WHERE name = ?",
+            (tree.size, tree.frontier, mac, self.name),
         )
         return entries
 
@@ -305,7 +352,12 @@ class MerkleLog:
             raise CheckpointError(f"log {self.name!r}: no signing key to make a checkpoint")
         key = self._signing_key
         with self.db.transaction() as t:
-            tree = self._head(t)
+            tree, holds = self._head(t)
+            if not holds:
+                raise CheckpointError(
+                    f"log {self.name!r}: the stored tree head was changed outside the hub "
+                    "(its MAC does not hold); run opplus audit verify"
+                )
             cp = Checkpoint.sign(key, self.name, tree.size, tree.root(), format_ts(utc_now()))
             t.execute(
                 "INSERT INTO audit_checkpoints (log, size, signed_at, root_hash, key_id, signature)"
@@ -372,7 +424,7 @@ class MerkleLog:
     def head(self) -> tuple[int, bytes]:
         """``(size, root hash)`` of the log now, from the stored frontier."""
         with self.db.transaction() as tx:
-            tree = self._head(tx)
+            tree, _ = self._head(tx)
         return tree.size, tree.root()
 
     def size(self) -> int:

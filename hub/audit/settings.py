@@ -36,7 +36,8 @@ class AuditSettings(BaseModel):
     """Keys of the logs and retention.
 
     ``trusted_public_keys``: base64 Ed25519 public keys of earlier signing keys, so
-    checkpoints signed before a key change still verify.
+    checkpoints signed before a key change still verify. ``witness_*``: see
+    :mod:`hub.audit.witness`.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -46,6 +47,12 @@ class AuditSettings(BaseModel):
     pseudonym_key_env: str | None = None
     pseudonym_key_file: Path | None = None
     trusted_public_keys: list[str] = Field(default_factory=list)
+    #: where signed checkpoints are also kept, outside the database: a directory that
+    #: must exist (default: ``<data_dir>/witness``, created; production: another
+    #: machine or user); and optionally a witness server (``opplus audit witness serve``)
+    witness_dir: Path | None = None
+    witness_url: str | None = Field(None, pattern=r"^https?://")
+    witness_timeout_s: float = Field(5.0, gt=0, le=60)
     #: ``opplus serve`` signs the heads of grown logs this often (0: only on demand)
     checkpoint_interval_minutes: float = Field(60.0, ge=0, le=24 * 60)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)

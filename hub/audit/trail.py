@@ -9,6 +9,8 @@
 
 :meth:`AuditTrail.record` writes records of any of them in one transaction (one
 durable commit for e.g. a query's processing lines and BRP protocol lines together).
+Every checkpoint it signs also goes to its witnesses (:mod:`hub.audit.witness`), and
+:meth:`AuditTrail.verify` holds the logs against what they witnessed.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from hub.store.db import Database
 from hub.store.keys import Keys
 
 from .checkpoint import Checkpoint, load_public_key
-from .errors import TamperDetected
-from .log import LogEntry, MerkleLog
+from .errors import EntryNotFound, TamperDetected
+from .log import InclusionProof, LogEntry, MerkleLog
 from .pseudonym import Pseudonymiser
 from .records import ACCESS_LOG, BRP_LOG, LOG_NAMES, PROCESSING_LOG, STORE_LOG, Record
 from .settings import AuditSettings, RetentionSettings
 from .store_check import check_store
 from .verify import VerifyReport, verify_log
+from .witness import Witness, witnessed_by_log
 
 __all__ = ["AuditTrail", "derive_mac_key"]
 
@@ -54,8 +57,10 @@ class AuditTrail:
         pseudonymiser: Pseudonymiser,
         trusted_keys: Sequence[Ed25519PublicKey] = (),
         retention: RetentionSettings | None = None,
+        witnesses: Sequence[Witness] = (),
     ) -> None:
         self.db = db
+        self.witnesses = list(witnesses)
         self.pseudonymiser = pseudonymiser
         self.retention = retention or RetentionSettings()
         mac_key = None if signing_key is None else derive_mac_key(signing_key)
@@ -67,14 +72,18 @@ class AuditTrail:
         }
 
     @classmethod
-    def from_keys(cls, db: Database, keys: Keys, settings: AuditSettings) -> AuditTrail:
-        """The trail as the hub runs it: keys from :func:`hub.store.load_keys`."""
+    def from_keys(
+        cls, db: Database, keys: Keys, settings: AuditSettings, witnesses: Sequence[Witness]
+    ) -> AuditTrail:
+        """The trail as the hub runs it: keys from :func:`hub.store.load_keys`, the
+        witnesses from :func:`hub.audit.witness.witnesses_for`."""
         return cls(
             db,
             signing_key=keys.signing,
             pseudonymiser=Pseudonymiser(keys.pseudonym),
             trusted_keys=[load_public_key(k) for k in settings.trusted_public_keys],
             retention=settings.retention,
+            witnesses=witnesses,
         )
 
     @property
@@ -105,14 +114,44 @@ class AuditTrail:
         return entries
 
     def checkpoint(self) -> dict[str, Checkpoint]:
-        """Sign the head of every log."""
-        return {name: log.checkpoint() for name, log in self.logs.items()}
+        """Sign the head of every log, store it, then hand it to every witness.
+
+        Stored first: a witnessed checkpoint the database lacks then always means the
+        database lost it. Raises :class:`WitnessError` when a witness fails (the
+        checkpoints are stored; the next checkpoint tries the witness again).
+        """
+        heads: dict[str, Checkpoint] = {}
+        try:
+            for name, log in self.logs.items():
+                heads[name] = log.checkpoint()
+        finally:  # what was signed is witnessed, even when a later log refused
+            for witness in self.witnesses:
+                witness.publish(list(heads.values()))
+        return heads
+
+    def prove(self, name: str, index: int) -> InclusionProof:
+        """An inclusion proof of entry ``index`` of log ``name``; when no checkpoint
+        covers the entry yet, one is signed first — and witnessed, like every other."""
+        log = self.logs[name]
+        if index >= log.size():  # before signing: nothing to prove is no reason to sign
+            raise EntryNotFound(f"log {name!r} has no entry {index}")
+        if not any(c.size > index for c in log.checkpoints()):
+            self.checkpoint()
+        return log.prove(index)
+
+    def witnessed(self) -> dict[str, list[Checkpoint]]:
+        """What the witnesses hold of each log (under a trusted key)."""
+        trusted = next(iter(self.logs.values())).trusted_keys
+        return witnessed_by_log(self.witnesses, self.logs, trusted)
 
     def verify(self, *, external_checkpoints: Sequence[Checkpoint] = ()) -> list[VerifyReport]:
-        """Verify every log, and the encrypted tables against the store log; raises
-        :class:`TamperDetected` (with all reports) on a change."""
+        """Verify every log against its checkpoints and what the witnesses hold, and the
+        encrypted tables against the store log; raises :class:`TamperDetected` (with all
+        reports) on a change, :class:`WitnessError` when a witness cannot be read."""
+        witnessed = self.witnessed()
         reports = [
-            verify_log(log, external_checkpoints=external_checkpoints) for log in self.logs.values()
+            verify_log(log, external_checkpoints=external_checkpoints, witnessed=witnessed[name])
+            for name, log in self.logs.items()
         ]
         reports.append(check_store(self.store))
         if not all(r.ok for r in reports):

@@ -11,11 +11,16 @@ One streaming pass over the entries, in index order, on a consistent snapshot:
    gives the root at every checkpoint's size and the subtree hashes the consistency
    proofs need (collected on the fly, so memory stays O(log n) per checkpoint).
 
-Then: the stored tree head equals the recomputed one; every checkpoint (stored, and
-any kept elsewhere) has a valid signature, its root equals the recomputed root at its
-size, and an RFC 9162 consistency proof from it to the current head verifies; the
-stored subtree hashes (used to serve proofs) are right; and every deleted payload is
-covered by a deletion receipt in the same log.
+Then: the stored tree head equals the recomputed one and its MAC holds; every
+checkpoint (stored, and any kept elsewhere) has a valid signature, its root equals the
+recomputed root at its size, and an RFC 9162 consistency proof from it to the current
+head verifies; the stored subtree hashes (used to serve proofs) are right; and every
+deleted payload is covered by a deletion receipt in the same log.
+
+With ``witnessed`` (the checkpoints a witness kept outside the database, see
+:mod:`hub.audit.witness`), the newest of them is checked like the stored ones — so a
+log cut below it, or rewritten, fails even when the database's own checkpoints were
+dropped with it — and each of them must still be among the stored checkpoints.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .checkpoint import Checkpoint
-from .log import COLUMNS, NODE_LEVEL, entry_mac
+from .log import COLUMNS, NODE_LEVEL, entry_mac, head_mac_holds
 from .merkle import EMPTY_ROOT, CompactRange, consistency_proof, verify_consistency
 
 if TYPE_CHECKING:
@@ -48,7 +53,7 @@ class Finding:
     ``problem`` is one of: ``missing``, ``inserted``, ``payload_altered``,
     ``entry_altered``, ``truncated``, ``beyond_head``, ``head_altered``,
     ``checkpoint_signature``, ``checkpoint_root``, ``checkpoint_inconsistent``,
-    ``node_altered``, ``redaction_unreceipted``.
+    ``checkpoint_dropped``, ``node_altered``, ``redaction_unreceipted``.
     """
 
     log: str
@@ -235,7 +240,9 @@ class _Scan:
             runs.append([index, index + 1, by])
 
 
-def _check_head(found: _Findings, scan: _Scan, head_size: int, head_frontier: bytes) -> None:
+def _check_head(
+    found: _Findings, scan: _Scan, head_size: int, head_frontier: bytes, holds: bool
+) -> None:
     n = scan.tree.size
     if n < head_size:
         found.add("truncated", n, f"the tree head says {head_size} entries; {n} are there")
@@ -243,21 +250,39 @@ def _check_head(found: _Findings, scan: _Scan, head_size: int, head_frontier: by
         found.add("beyond_head", head_size, f"{n - head_size} entries beyond the tree head")
     elif scan.tree.frontier != head_frontier:
         found.add("head_altered", None, "the stored tree head does not match the entries")
+    if not holds:
+        found.add(
+            "head_altered",
+            None,
+            f"the stored tree head (size {head_size}) was not written by the hub "
+            "(its MAC does not hold): entries may have been cut from the end",
+        )
 
 
 def _check_checkpoints(
-    found: _Findings, log: MerkleLog, checkpoints: list[Checkpoint], scan: _Scan, head_size: int
+    found: _Findings,
+    log: MerkleLog,
+    checkpoints: list[Checkpoint],
+    scan: _Scan,
+    head_size: int,
+    witnessed: frozenset[Checkpoint],
 ) -> None:
     n, root = scan.tree.size, scan.tree.root()
     good = 0  # every entry below this is covered by a checkpoint that holds
     for cp in checkpoints:
-        when = f"checkpoint of {cp.timestamp} (size {cp.size})"
+        kind = "witnessed checkpoint" if cp in witnessed else "checkpoint"
+        when = f"{kind} of {cp.timestamp} (size {cp.size})"
         if not cp.verify(log.trusted_keys):
             found.add(
                 "checkpoint_signature", None, f"{when}: signature invalid or unknown key", cp.size
             )
         elif cp.size > n:
-            found.add("truncated", n, f"{when}: the log has only {n} entries", cp.size)
+            found.add(
+                "truncated",
+                n,
+                f"{when}: {cp.size} entries signed, the database log has only {n}",
+                cp.size,
+            )
         elif scan.roots.get(cp.size) != cp.root_hash:
             found.add(
                 "checkpoint_root",
@@ -309,23 +334,60 @@ def _check_redactions(found: _Findings, scan: _Scan) -> None:
             )
 
 
-def verify_log(log: MerkleLog, *, external_checkpoints: Sequence[Checkpoint] = ()) -> VerifyReport:
-    """Verify ``log`` completely; the report lists what is wrong (empty when all is well)."""
+def _check_witnessed_stored(
+    found: _Findings, stored: set[Checkpoint], witnessed: Sequence[Checkpoint]
+) -> None:
+    """A checkpoint is stored before it is witnessed: a witnessed one the database
+    lacks was deleted or changed there."""
+    for cp in witnessed:
+        if cp not in stored:
+            found.add(
+                "checkpoint_dropped",
+                None,
+                f"witnessed checkpoint of {cp.timestamp} (size {cp.size}) is missing or "
+                "changed in the database",
+                cp.size,
+            )
+
+
+def verify_log(
+    log: MerkleLog,
+    *,
+    external_checkpoints: Sequence[Checkpoint] = (),
+    witnessed: Sequence[Checkpoint] = (),
+) -> VerifyReport:
+    """Verify ``log`` completely; the report lists what is wrong (empty when all is well).
+
+    ``external_checkpoints``: copies from elsewhere, checked like the stored ones;
+    ``witnessed``: what a witness kept of this log (see the module docstring).
+    """
     started = time.perf_counter()
     name = log.name
     found = _Findings(name)
+    mine = [c for c in witnessed if c.log == name]
+    newest = max(mine, key=lambda c: (c.size, c.timestamp), default=None)
     with log.db.snapshot() as r:
-        head = r.one("SELECT size, frontier FROM audit_logs WHERE name = ?", (name,))
+        head = r.one("SELECT size, frontier, head_mac FROM audit_logs WHERE name = ?", (name,))
         head_size, head_frontier = (int(head[0]), bytes(head[1])) if head else (0, b"")
-        checkpoints = [
+        holds = head_mac_holds(
+            log.mac_key,
+            name,
+            head_size,
+            head_frontier,
+            None if head is None or head[2] is None else bytes(head[2]),
+        )
+        stored = {
             Checkpoint(row[0], int(row[1]), bytes(row[2]), row[3], row[4], bytes(row[5]))
             for row in r.query(
                 "SELECT log, size, root_hash, signed_at, key_id, signature"
                 " FROM audit_checkpoints WHERE log = ?",
                 (name,),
             )
-        ]
-        checkpoints += [c for c in external_checkpoints if c.log == name]
+        }
+        _check_witnessed_stored(found, stored, mine)
+        checkpoints = [*stored, *(c for c in external_checkpoints if c.log == name)]
+        if newest is not None and newest not in stored:
+            checkpoints.append(newest)
         checkpoints.sort(key=lambda c: (c.size, c.timestamp))
         scan = _Scan(log, found, {c.size for c in checkpoints}, head_size)
         scan.run(
@@ -335,8 +397,8 @@ def verify_log(log: MerkleLog, *, external_checkpoints: Sequence[Checkpoint] = (
                 (name,),
             )
         )
-        _check_head(found, scan, head_size, head_frontier)
-        _check_checkpoints(found, log, checkpoints, scan, head_size)
+        _check_head(found, scan, head_size, head_frontier, holds)
+        _check_checkpoints(found, log, checkpoints, scan, head_size, frozenset(mine))
         _check_nodes(
             found,
             r.stream(

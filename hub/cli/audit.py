@@ -10,10 +10,11 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
-from ..audit import AuditError, Retention
+from ..audit import AuditError, Retention, WitnessError
 from ..service import LOGS, DamagedDossier, Forbidden, HubService, UnknownDossier
 from .common import EXIT_TAMPERED, State, fail, pass_state
 
@@ -48,7 +49,12 @@ def audit_group() -> None:
 def audit_checkpoint(state: State) -> None:
     """Sign the current tree head of every log."""
     with _auditor_service(state) as service:
-        heads = service.checkpoint_logs(state.actor)
+        try:
+            heads = service.checkpoint_logs(state.actor)
+        except WitnessError as exc:
+            fail(f"checkpoint niet bij de getuige afgegeven: {exc}")
+        except AuditError as exc:  # the head was changed outside the hub
+            fail(f"checkpoint geweigerd: {exc}", 1)
     for name, cp in heads.items():
         click.echo(
             f"{name:<14} size {cp.size:>8}  root {cp.root_hash.hex()}  "
@@ -59,13 +65,20 @@ def audit_checkpoint(state: State) -> None:
 @audit_group.command("verify")
 @pass_state
 def audit_verify(state: State) -> None:
-    """Recompute every log and check every checkpoint; exit 1 on any change."""
+    """Recompute every log, check every checkpoint and hold each log against the newest
+    checkpoint its witnesses kept; exit 1 on any change (2: a witness is unusable)."""
     with _auditor_service(state) as service:
         outcome = service.verify_logs(state.actor)
+    if outcome.error is not None:
+        fail(f"verificatie niet mogelijk: {outcome.error}")
     for report in outcome.reports:
         click.echo(("OK    " if report.ok else "FOUT  ") + report.summary())
     if not outcome.ok:
-        click.echo(f"opplus: de logs zijn gewijzigd — eerste fout: {outcome.where}", err=True)
+        first = next((r.first for r in outcome.reports if r.first is not None), None)
+        detail = f" ({first.detail})" if first is not None else ""
+        click.echo(
+            f"opplus: de logs zijn gewijzigd — eerste fout: {outcome.where}{detail}", err=True
+        )
         raise SystemExit(1)
 
 
@@ -204,6 +217,48 @@ def audit_public_key(state: State) -> None:
     """Print the log-signing public key, to hand to whoever checks proofs."""
     with _auditor_service(state) as service:
         click.echo(service.public_key(state.actor))
+
+
+@audit_group.group("witness")
+def audit_witness() -> None:
+    """The witness: where signed checkpoints are kept outside the database."""
+
+
+@audit_witness.command("serve")
+@click.option(
+    "--dir",
+    "directory",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="An existing directory for checkpoints.jsonl (not one the hub's database "
+    "administrator can write).",
+)
+@click.option(
+    "--public-key",
+    "public_keys",
+    multiple=True,
+    required=True,
+    help="Base64 Ed25519 key of a hub whose checkpoints are accepted "
+    "(opplus audit public-key); repeat for older keys.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8910, show_default=True, type=click.IntRange(1, 65535))
+def audit_witness_serve(
+    directory: Path, public_keys: tuple[str, ...], host: str, port: int
+) -> None:
+    """Serve a witness: POST /v1/checkpoints, GET /v1/checkpoints/{log} (the newest)."""
+    import uvicorn
+
+    from ..audit.witness_server import create_witness_app
+
+    try:
+        app = create_witness_app(directory, public_keys)
+    except WitnessError as exc:
+        fail(f"--dir: {exc}")
+    except ValueError:
+        fail("--public-key: geen Ed25519-publieke sleutel (base64 van 32 bytes)")
+    click.echo(f"opplus: getuige op http://{host}:{port} bewaart in {directory}", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @click.group("retention")

@@ -21,6 +21,7 @@ import click
 from plugins import PluginLoadError
 
 from ..accountability import Actor, Storage
+from ..audit import WitnessError
 from ..config import Config, ConfigError, load_config
 from ..runtime import Runtime
 from ..service import HubService
@@ -66,6 +67,8 @@ class State:
             storage = Storage.open(self.config)
         except StoreError as exc:
             fail(f"opslag niet te openen: {exc}")
+        except WitnessError as exc:
+            fail(f"getuige van de logboeken onbruikbaar: {exc}")
         notice = storage.keys.notice()
         if notice:
             click.echo(f"opplus: {notice}", err=True)

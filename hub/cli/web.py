@@ -15,6 +15,7 @@ import click
 
 from plugins import PluginLoadError
 
+from ..audit import WitnessError
 from ..config import ConfigError
 from ..service import Forbidden
 from ..store import StoreError
@@ -56,6 +57,8 @@ def serve(state: State, host: str, port: int, forwarded_allow_ips: str) -> None:
         fail(f"configuratie onbruikbaar:\n{exc}")
     except StoreError as exc:
         fail(f"opslag niet te openen: {exc}")
+    except WitnessError as exc:
+        fail(f"getuige van de logboeken onbruikbaar: {exc}")
     except ValueError as exc:
         fail(f"configuratie onbruikbaar: {exc}")
     web = app.state.web

@@ -143,7 +143,8 @@ class Database:
             raise StoreError(f"unsupported database URL scheme {scheme!r} (sqlite or postgresql)")
         self._conn: Any = self._connect(create=True)
         try:
-            apply_migrations(self, allow=migrate)
+            #: the migrations this open applied (a one-time upgrade step may key on it)
+            self.migrated_now: tuple[int, ...] = tuple(apply_migrations(self, allow=migrate))
         except BaseException:
             self.close()
             raise

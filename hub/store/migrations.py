@@ -21,7 +21,7 @@ from .timestamps import format_ts, utc_now
 if TYPE_CHECKING:
     from .db import Database, Tx
 
-__all__ = ["MIGRATIONS", "Migration", "apply_migrations", "schema_version"]
+__all__ = ["MIGRATIONS", "Migration", "apply_migrations", "migration_version", "schema_version"]
 
 # Any number; PostgreSQL serialises concurrent migrators on it.
 _ADVISORY_LOCK = 7_240_113
@@ -233,10 +233,18 @@ CREATE TABLE web_oidc_logins (
 )
 """
 
+# Issue 9: the tree head of each log gets a MAC (see hub.audit.log.head_mac), so
+# cutting a log's tail and recomputing its head needs the key.
+HEAD_MAC_MIGRATION = "MAC over each log's tree head"
+_HEAD_MAC = """
+ALTER TABLE audit_logs ADD COLUMN head_mac {blob}
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _INITIAL),
     Migration(2, "forwarding outbox and feedback", _OUTBOX),
     Migration(3, "web accounts, sessions, api tokens, login throttling", _WEB),
+    Migration(4, HEAD_MAC_MIGRATION, _HEAD_MAC),
 )
 
 
@@ -299,3 +307,9 @@ def schema_version(db: Database) -> int:
     """The highest applied migration (0 for an empty database)."""
     rows = db.query("SELECT MAX(version) FROM schema_migrations")
     return int(rows[0][0] or 0)
+
+
+def migration_version(name: str) -> int:
+    """The number of the migration called ``name`` (numbers may change when branches
+    merge; names do not)."""
+    return next(m.version for m in MIGRATIONS if m.name == name)

@@ -67,6 +67,7 @@ def _errors(*extra: int) -> dict[int | str, dict[str, Any]]:
         404: "Niet gevonden.",
         409: "Bestaat al, of kan in deze toestand niet.",
         429: "Te veel tegelijk; probeer het later opnieuw.",
+        503: "Een getuige van de logboeken is niet bereikbaar, of een logboek is gewijzigd.",
     }
     out = dict(_ERRORS)
     for status in extra:
@@ -693,10 +694,18 @@ def api_audit_verify(request: Request, actor: ActorDep) -> VerifyOut:
     )
 
 
-@router.post("/audit/checkpoint", response_model=dict[str, CheckpointOut], tags=["auditor"])
+@router.post(
+    "/audit/checkpoint",
+    response_model=dict[str, CheckpointOut],
+    responses=_errors(503),
+    tags=["auditor"],
+)
 def api_audit_checkpoint(request: Request, actor: ActorDep) -> dict[str, CheckpointOut]:
-    """Sign the current tree head of every log."""
-    heads = web_state(request).service.checkpoint_logs(actor)
+    """Sign the current tree head of every log (and hand it to the witnesses)."""
+    try:
+        heads = web_state(request).service.checkpoint_logs(actor)
+    except AuditError as exc:
+        raise ApiError(503, [(None, f"checkpoint mislukt: {exc}")]) from None
     return {name: CheckpointOut(**cp.to_json()) for name, cp in heads.items()}
 
 

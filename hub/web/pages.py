@@ -21,7 +21,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from ..accountability import Actor
-from ..service import LOGS, Forbidden
+from ..audit import AuditError
+from ..service import LOGS, Forbidden, VerifyOutcome
 from ..signal import FORM_LABELS
 from .api import PROGRESS_LABELS, config_out, job_out
 from .auth import (
@@ -505,7 +506,11 @@ def page_verify_run(request: Request, actor: ActorDep, form: FormDep) -> Respons
 
 @router.post("/audit/checkpoint", name="page_checkpoint")
 def page_checkpoint(request: Request, actor: ActorDep, form: FormDep) -> Response:
-    heads = web_state(request).service.checkpoint_logs(actor)
+    try:
+        heads = web_state(request).service.checkpoint_logs(actor)
+    except AuditError as exc:  # shown as a failed outcome: the auditor must see why
+        failed = VerifyOutcome(False, [], f"checkpoint mislukt: {exc}", error=str(exc))
+        return render(request, "audit_verify.html", {"outcome": failed, "heads": None})
     return render(request, "audit_verify.html", {"outcome": None, "heads": heads})
 
 

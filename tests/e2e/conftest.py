@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,11 +62,13 @@ def run_opplus(
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
-@pytest.fixture(scope="session")
-def fakes_url() -> Iterator[str]:
+@contextmanager
+def opplus_server(*args: str, probe: str, ready: int = 200) -> Iterator[str]:
+    """``opplus <args> --port P`` as a subprocess on loopback, once GET ``probe``
+    answers ``ready``; yields its base URL and stops it afterwards."""
     port = free_port()
     proc = subprocess.Popen(
-        [*OPPLUS, "fakes", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-mail"],
+        [*OPPLUS, *args, "--port", str(port)],
         env=clean_env(),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -75,17 +78,27 @@ def fakes_url() -> Iterator[str]:
     deadline = time.monotonic() + 30
     while True:
         try:
-            if httpx.get(f"{url}/_fakes", timeout=1).status_code == 200:
+            if httpx.get(f"{url}{probe}", timeout=1).status_code == ready:
                 break
         except httpx.TransportError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"fakes server did not start: {proc.stderr.read().decode()}")
+            raise RuntimeError(f"{args[0]} server did not start: {proc.stderr.read().decode()}")
         time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def fakes_url() -> Iterator[str]:
+    with opplus_server(
+        "fakes", "serve", "--host", "127.0.0.1", "--no-mail", probe="/_fakes"
+    ) as url:
+        yield url
 
 
 class _Misbehaving(http.server.BaseHTTPRequestHandler):

@@ -342,7 +342,10 @@ def test_external_checkpoint_catches_a_full_rewrite(
     db.execute("DELETE FROM audit_entries WHERE log = ?", (sealed.name,))
     db.execute("DELETE FROM audit_nodes WHERE log = ?", (sealed.name,))
     db.execute("DELETE FROM audit_checkpoints WHERE log = ?", (sealed.name,))
-    db.execute("UPDATE audit_logs SET size = 0, frontier = ? WHERE name = ?", (b"", sealed.name))
+    db.execute(
+        "UPDATE audit_logs SET size = 0, frontier = ?, head_mac = NULL WHERE name = ?",
+        (b"", sealed.name),
+    )
     sealed.append_many([payload(i) for i in range(N) if i != K])
     sealed.checkpoint()
     assert sealed.verify().ok  # consistent with itself...
