@@ -26,7 +26,7 @@ from .dossier import Dossier, OutcomeStatus
 from .engine import EnrichmentRun, RecordedCall
 from .store import Database, DossierStore, EvidenceStore, Keys, StorageSettings, load_keys
 
-__all__ = ["Actor", "ProcessingRecorder", "Storage"]
+__all__ = ["Actor", "ProcessingRecorder", "Storage", "bsns_in"]
 
 
 @dataclass(frozen=True)
@@ -154,17 +154,18 @@ def access_record(
     )
 
 
-def _bsns_in(value: Any) -> Iterator[str]:
-    """BSNs that an answer carries (e.g. the residents of an address)."""
+def bsns_in(value: Any) -> Iterator[str]:
+    """BSNs that a value carries (e.g. the residents of an address): each is a data
+    subject of whatever processes or passes on that value."""
     if isinstance(value, dict):
         for key, item in value.items():
             if key == "burgerservicenummer" and isinstance(item, str) and is_valid_bsn(item):
                 yield item
             else:
-                yield from _bsns_in(item)
+                yield from bsns_in(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _bsns_in(item)
+            yield from bsns_in(item)
 
 
 class ProcessingRecorder:
@@ -184,7 +185,7 @@ class ProcessingRecorder:
         confidential = bool((purpose and purpose.withhold_from_subject) or "bibob" in classes)
         ok = call.outcome.status in (OutcomeStatus.OK, OutcomeStatus.EMPTY)
         operation = ",".join(sorted({e.operation for e in call.evidence})) or "enrich"
-        returned = {bsn for fact in call.facts for bsn in _bsns_in(fact.value)}
+        returned = {bsn for fact in call.facts for bsn in bsns_in(fact.value)}
         subjects: list[Subject] = [query.subject]
         subjects += [
             PersonRef(b)
