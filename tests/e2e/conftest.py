@@ -3,6 +3,7 @@ run as a user runs it (a subprocess)."""
 
 from __future__ import annotations
 
+import base64
 import http.server
 import os
 import socket
@@ -11,11 +12,13 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,3 +159,47 @@ def config_with(
     path = tmp_path / f"{connector}.toml"
     path.write_text(text)
     return path
+
+
+# -- PostgreSQL --------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[tuple[str, str]]:
+    """``(dsn, schema)``: a fresh schema on the test server, dropped afterwards."""
+    dsn = os.environ.get("OPPLUS_TEST_POSTGRES_DSN")
+    if not dsn:
+        pytest.skip("no PostgreSQL server (OPPLUS_TEST_POSTGRES_DSN)")
+    schema = f"e2e_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield dsn, schema
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def pg_config(path: Path, dsn: str, schema: str, *, audit: str = "") -> Path:
+    """The embedded default on ``schema``, its keys from the variables :func:`pg_keys`
+    fills; ``audit`` adds lines to the ``[audit]`` table."""
+    text = (ROOT / "config" / "default.toml").read_text()
+    url = f"{dsn}?options=-csearch_path%3D{schema}"
+    text += f"""
+[storage]
+url = "{url}"
+encryption_key_env = "OPPLUS_TEST_ENC_KEY"
+
+[audit]
+signing_key_env = "OPPLUS_TEST_SIGNING_KEY"
+pseudonym_key_env = "OPPLUS_TEST_PSEUDONYM_KEY"
+{audit}
+"""
+    path.write_text(text)
+    return path
+
+
+def pg_keys() -> dict[str, str]:
+    """Fresh keys for :func:`pg_config`, as environment variables."""
+    return {
+        name: base64.b64encode(os.urandom(32)).decode()
+        for name in ("OPPLUS_TEST_ENC_KEY", "OPPLUS_TEST_SIGNING_KEY", "OPPLUS_TEST_PSEUDONYM_KEY")
+    }

@@ -6,9 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import sqlite3
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -21,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from hub.audit.merkle import verify_inclusion
 
-from .conftest import ROOT, clean_env, run_opplus
+from .conftest import ROOT, clean_env, pg_config, pg_keys, run_opplus
 
 pytestmark = pytest.mark.e2e
 
@@ -234,41 +232,10 @@ def test_retention_commands(home):
 # -- PostgreSQL --------------------------------------------------------------------
 
 
-def _pg_config(tmp_path: Path, dsn: str, schema: str) -> Path:
-    text = (ROOT / "config" / "default.toml").read_text()
-    url = f"{dsn}?options=-csearch_path%3D{schema}"
-    text += f"""
-[storage]
-url = "{url}"
-encryption_key_env = "OPPLUS_TEST_ENC_KEY"
-
-[audit]
-signing_key_env = "OPPLUS_TEST_SIGNING_KEY"
-pseudonym_key_env = "OPPLUS_TEST_PSEUDONYM_KEY"
-"""
-    path = tmp_path / "pg.toml"
-    path.write_text(text)
-    return path
-
-
 @pytest.fixture
-def pg(tmp_path):
-    dsn = os.environ.get("OPPLUS_TEST_POSTGRES_DSN")
-    if not dsn:
-        pytest.skip("no PostgreSQL server (OPPLUS_TEST_POSTGRES_DSN)")
-    schema = f"e2e_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield dsn, schema, _pg_config(tmp_path, dsn, schema)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
-def _keys() -> dict[str, str]:
-    return {
-        name: base64.b64encode(os.urandom(32)).decode()
-        for name in ("OPPLUS_TEST_ENC_KEY", "OPPLUS_TEST_SIGNING_KEY", "OPPLUS_TEST_PSEUDONYM_KEY")
-    }
+def pg(tmp_path, pg_schema):
+    dsn, schema = pg_schema
+    return dsn, schema, pg_config(tmp_path / "pg.toml", dsn, schema)
 
 
 def test_postgres_without_keys_is_a_clear_startup_error(pg, home):
@@ -280,7 +247,7 @@ def test_postgres_without_keys_is_a_clear_startup_error(pg, home):
 
 def test_postgres_enrich_verify_and_tamper(pg, home):
     dsn, schema, config = pg
-    env = {**home, **_keys()}
+    env = {**home, **pg_keys()}
     result = run_opplus(
         "--config", str(config), "enrich", str(EXAMPLE_1), "--format", "json", env=env
     )
