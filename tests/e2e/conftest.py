@@ -64,31 +64,38 @@ def run_opplus(
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
-@pytest.fixture(scope="session")
-def fakes_url() -> Iterator[str]:
-    port = free_port()
+def start_fakes(
+    port: int, *options: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """`opplus fakes serve` on ``port``, once it answers (stderr piped, as text)."""
     proc = subprocess.Popen(
-        [*OPPLUS, "fakes", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-mail"],
-        env=clean_env(),
+        [*OPPLUS, "fakes", "serve", "--host", "127.0.0.1", "--port", str(port), *options],
+        env=env or clean_env(),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        text=True,
     )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
-            if httpx.get(f"{url}/_fakes", timeout=1).status_code == 200:
-                break
+            if httpx.get(f"http://127.0.0.1:{port}/_fakes", timeout=1).status_code == 200:
+                return proc
         except httpx.TransportError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"fakes server did not start: {proc.stderr.read().decode()}")
+            raise RuntimeError(f"fakes server did not start: {proc.communicate()[1]}")
         time.sleep(0.1)
-    yield url
+
+
+@pytest.fixture(scope="session")
+def fakes_url() -> Iterator[str]:
+    port = free_port()
+    proc = start_fakes(port, "--no-mail")
+    yield f"http://127.0.0.1:{port}"
     proc.terminate()
-    proc.wait(timeout=10)
+    proc.communicate(timeout=10)
 
 
 class _Misbehaving(http.server.BaseHTTPRequestHandler):
