@@ -38,7 +38,7 @@ from .store import (
     load_keys,
 )
 
-__all__ = ["Actor", "ProcessingRecorder", "Storage"]
+__all__ = ["Actor", "ProcessingRecorder", "Storage", "bsns_in"]
 
 
 @dataclass(frozen=True)
@@ -181,17 +181,18 @@ def access_record(
     )
 
 
-def _bsns_in(value: Any) -> Iterator[str]:
-    """BSNs that an answer carries (e.g. the residents of an address)."""
+def bsns_in(value: Any) -> Iterator[str]:
+    """BSNs that a value carries (e.g. the residents of an address): each is a data
+    subject of whatever processes or passes on that value."""
     if isinstance(value, dict):
         for key, item in value.items():
             if key == "burgerservicenummer" and isinstance(item, str) and is_valid_bsn(item):
                 yield item
             else:
-                yield from _bsns_in(item)
+                yield from bsns_in(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _bsns_in(item)
+            yield from bsns_in(item)
 
 
 class ProcessingRecorder:
@@ -211,7 +212,7 @@ class ProcessingRecorder:
         confidential = bool((purpose and purpose.withhold_from_subject) or "bibob" in classes)
         ok = call.outcome.status in (OutcomeStatus.OK, OutcomeStatus.EMPTY)
         operation = ",".join(sorted({e.operation for e in call.evidence})) or "enrich"
-        returned = {bsn for fact in call.facts for bsn in _bsns_in(fact.value)}
+        returned = {bsn for fact in call.facts for bsn in bsns_in(fact.value)}
         subjects: list[Subject] = [query.subject]
         subjects += [
             PersonRef(b)

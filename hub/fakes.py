@@ -20,9 +20,21 @@ from starlette.routing import Route
 
 from plugins import FakeSpec
 
-__all__ = ["FakesTransport", "build_fakes_app", "fakes_test_env", "serve_other_fakes"]
+__all__ = [
+    "FAKES_HTTP_PORT",
+    "FakePortError",
+    "FakesTransport",
+    "build_fakes_app",
+    "fakes_test_env",
+    "other_fake_port",
+    "serve_other_fakes",
+]
 
 log = structlog.get_logger(__name__)
+
+#: the port ``opplus fakes serve`` gives the HTTP fakes by default; a fake that does not
+#: speak HTTP has its conventional port beside it (``FakeSpec.port``)
+FAKES_HTTP_PORT = 8900
 
 
 def build_fakes_app(
@@ -105,26 +117,54 @@ def _create(spec: FakeSpec, options: Mapping[str, Any]) -> Any:
     return spec.app_factory(**accepted)
 
 
+class FakePortError(Exception):
+    """A fake that does not speak HTTP cannot listen on the port it must use (Dutch)."""
+
+
+def other_fake_port(spec: FakeSpec, http_port: int) -> int:
+    """The port of ``spec`` (a fake that does not speak HTTP) beside HTTP fakes on
+    ``http_port``: its conventional port, moved as far as the HTTP port moved from
+    :data:`FAKES_HTTP_PORT`; 0 (a free port) when ``http_port`` is 0 or it has none."""
+    if http_port == 0 or spec.port is None:
+        return 0
+    port = spec.port - FAKES_HTTP_PORT + http_port
+    if not 0 < port < 65536:
+        raise FakePortError(
+            f"de nep-server {spec.name} zou op poort {port} moeten luisteren (poort "
+            f"{spec.port} schuift mee met --port {http_port}); kies een andere --port"
+        )
+    return port
+
+
 @asynccontextmanager
 async def serve_other_fakes(
-    fakes: Mapping[str, FakeSpec], data_dir: Path
-) -> AsyncIterator[list[str]]:
-    """Run the fakes that do not speak HTTP (e.g. the mail server) while entered.
+    fakes: Mapping[str, FakeSpec], data_dir: Path, *, http_port: int = 0
+) -> AsyncIterator[dict[str, int]]:
+    """Run the fakes that do not speak HTTP (e.g. the mail server) while entered,
+    yielding the port each listens on, by fake name.
 
-    A port already in use (another ``opplus fakes serve`` runs it) is reported, not fatal.
+    ``http_port`` 0 (the in-process fakes): each on a free port, so runs never meet;
+    else beside the HTTP fakes on that port (:func:`other_fake_port`). A port in use
+    is a :class:`FakePortError`: whatever listens there would answer in the fake's
+    place (a mail server with another certificate, say), so it is never ignored.
     """
-    started: list[str] = []
+    ports: dict[str, int] = {}
     async with AsyncExitStack() as stack:
         for spec in fakes.values():
             if spec.server_factory is None:
                 continue
+            port = other_fake_port(spec, http_port)
             try:
-                await stack.enter_async_context(spec.server_factory(data_dir))
+                server = spec.server_factory(data_dir, port)
+                ports[spec.name] = await stack.enter_async_context(server)
             except OSError as exc:
-                log.warning("fake_not_started", fake=spec.name, port=spec.port, error=str(exc))
-                continue
-            started.append(f"{spec.name} 127.0.0.1:{spec.port}")
-        yield started
+                raise FakePortError(
+                    f"poort {port} voor de nep-server {spec.name} is al in gebruik "
+                    f"({exc.strerror or exc}); kies een andere --port (poort {port} schuift "
+                    "mee), of stop het programma dat die poort gebruikt"
+                ) from None
+            log.info("fake_started", fake=spec.name, port=ports[spec.name])
+        yield ports
 
 
 def fakes_test_env(fakes: Mapping[str, FakeSpec]) -> dict[str, str]:

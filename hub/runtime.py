@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from pydantic import ValidationError
 
 from plugins import ConnectorContext, Health, Plugins, TableTransport, make_plugins
@@ -14,12 +16,21 @@ from plugins import ConnectorContext, Health, Plugins, TableTransport, make_plug
 from .builtin import BUILTIN_PLUGINS
 from .config import Config, ConfigError, FakesMode, connector_settings
 from .engine import CallRecorder, ConnectorHandle, Enricher
-from .fakes import FakesTransport, build_fakes_app, fakes_test_env, serve_other_fakes
+from .fakes import (
+    FakesTransport,
+    build_fakes_app,
+    fakes_test_env,
+    other_fake_port,
+    serve_other_fakes,
+)
 from .resilience import CircuitBreaker
 
 __all__ = ["Runtime", "load_plugins"]
 
 USER_AGENT = "opplus/0.1"
+
+#: a setting that is the port of a fake that does not speak HTTP, e.g. the mail server
+_FAKE_PORT = re.compile(r"\{fakes\.([a-z0-9_-]+)\.port\}")
 
 
 def load_plugins(config: Config) -> Plugins:
@@ -38,6 +49,7 @@ class Runtime:
     context: ConnectorContext = field(default_factory=ConnectorContext)
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack, repr=False)
     _other_fakes_started: bool = False
+    _other_fake_ports: dict[str, int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, config: Config, *, fake_options: dict[str, Any] | None = None) -> Runtime:
@@ -104,7 +116,7 @@ class Runtime:
                 f"{self.config.source}: {where}.transport: unknown transport "
                 f"{kind!r} (known: {', '.join(sorted(specs)) or 'none'})"
             )
-        values = {k: self.expand(v) if isinstance(v, str) else v for k, v in raw.items()}
+        values = {k: self._setting(v, f"{where}.settings.{k}") for k, v in raw.items()}
         try:
             settings = spec.settings_model.model_validate(values)
         except ValidationError as exc:
@@ -113,6 +125,30 @@ class Runtime:
             )
             raise ConfigError(f"{self.config.source}: {where}.settings: {problems}") from None
         return spec.factory(settings, self.context)
+
+    def _setting(self, value: Any, where: str) -> Any:
+        if not isinstance(value, str):
+            return value
+        fake = _FAKE_PORT.fullmatch(value)
+        return self.fake_port(fake.group(1), where) if fake else self.expand(value)
+
+    def fake_port(self, name: str, where: str) -> int:
+        """The port of fake ``name`` that does not speak HTTP (``"{fakes.NAME.port}"``
+        in a setting): where this process runs it (in-process fakes, started first by
+        :meth:`start_other_fakes`), or beside the port of the remote fakes' URL."""
+        spec = self.plugins.fakes().get(name)
+        mode = self.config.fakes.mode
+        if spec is None or spec.server_factory is None:
+            raise ConfigError(f"{self.config.source}: {where}: geen nep-server {name!r}")
+        if mode == FakesMode.IN_PROCESS and name in self._other_fake_ports:
+            return self._other_fake_ports[name]
+        if mode == FakesMode.REMOTE:
+            url = httpx.URL(self.config.fakes.base_url)
+            return other_fake_port(spec, url.port or (443 if url.scheme == "https" else 80))
+        raise ConfigError(
+            f"{self.config.source}: {where}: de nep-server {name} draait niet "
+            f"(fakes.mode = {mode.value})"
+        )
 
     def expand(self, value: str) -> str:
         """``{fakes}`` and ``{data_dir}`` in a setting's value."""
@@ -151,7 +187,9 @@ class Runtime:
             return
         self._other_fakes_started = True
         data_dir = self.config.resolved_storage().data_dir.expanduser()
-        await self._stack.enter_async_context(serve_other_fakes(self.plugins.fakes(), data_dir))
+        self._other_fake_ports = await self._stack.enter_async_context(
+            serve_other_fakes(self.plugins.fakes(), data_dir)
+        )
 
     async def stop_other_fakes(self) -> None:
         """Stop what :meth:`start_other_fakes` started, for a runtime that is not used
@@ -159,10 +197,12 @@ class Runtime:
         await self._stack.aclose()
         self._stack = AsyncExitStack()
         self._other_fakes_started = False
+        self._other_fake_ports = {}
 
     async def __aenter__(self) -> Runtime:
         self._stack = AsyncExitStack()
         self._other_fakes_started = False
+        self._other_fake_ports = {}
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -130,13 +130,15 @@ class FakeSpec:
     ``app_factory`` builds a fresh ASGI app; ``test_env`` maps the environment
     variables a connector reads its secrets from to the fake's public test credentials.
     A fake that does not speak HTTP (a mail server) gives ``app_factory=None`` and a
-    ``server_factory(data_dir)`` returning an async context manager that serves on
-    ``port`` while entered.
+    ``server_factory(data_dir, port)`` returning an async context manager that serves
+    on ``port`` (0: a free port the system picks) while entered and yields the port it
+    listens on. ``port`` is its conventional port beside HTTP fakes on port 8900;
+    ``opplus fakes serve --port`` shifts it by as much as the HTTP port moved.
     """
 
     name: str
     mount: str
     app_factory: Callable[..., Any] | None
     test_env: Mapping[str, str] = field(default_factory=dict)
-    server_factory: Callable[[Path], AbstractAsyncContextManager[Any]] | None = None
+    server_factory: Callable[[Path, int], AbstractAsyncContextManager[int]] | None = None
     port: int | None = None

@@ -185,6 +185,12 @@ def audit_subject_report(state: State, bsn: str, fmt: str) -> None:
         click.echo(
             f"  {line.time}  {line.source} — {line.purpose}; gegevens: {', '.join(line.fields)}"
         )
+    click.echo(f"\nVerstrekkingen aan tafels ({len(report.disclosures)}):")
+    for line in report.disclosures:
+        click.echo(
+            f"  {line.time}  {line.organisation} aan {line.recipient} — {line.purpose} "
+            f"({line.legal_ground}); gegevens: {', '.join(line.fields)}"
+        )
     notice = report.notice
     if notice:
         click.echo(f"\n{notice}")

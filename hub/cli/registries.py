@@ -13,6 +13,7 @@ import click
 from plugins import PluginLoadError
 
 from ..config import ConfigError, connector_settings
+from ..fakes import FAKES_HTTP_PORT, FakePortError
 from ..runtime import load_plugins
 from .common import State, fail, pass_state
 
@@ -99,7 +100,13 @@ def fakes_group() -> None:
 
 @fakes_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8900, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=FAKES_HTTP_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port of the HTTP fakes; the other fakes' ports move along (0: free ports).",
+)
 @click.option(
     "--latency",
     "latency_s",
@@ -111,7 +118,7 @@ def fakes_group() -> None:
     "--mail/--no-mail",
     default=True,
     show_default=True,
-    help="Also run the local STARTTLS mail server (port 8925).",
+    help="Also run the local STARTTLS mail server (port 8925 beside --port 8900).",
 )
 @pass_state
 def fakes_serve(state: State, host: str, port: int, latency_s: float, mail: bool) -> None:
@@ -134,12 +141,16 @@ def fakes_serve(state: State, host: str, port: int, latency_s: float, mail: bool
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
 
     async def run() -> None:
-        async with serve_other_fakes(fakes if mail else {}, data_dir) as others:
-            for line in others:
-                click.echo(f"fake {line}", err=True)
+        others = fakes if mail else {}
+        async with serve_other_fakes(others, data_dir, http_port=port) as ports:
+            for name, bound in sorted(ports.items()):
+                click.echo(f"fake {name:<11} {host}:{bound}", err=True)
             await server.serve()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except FakePortError as exc:
+        fail(str(exc))
 
 
 @click.command()

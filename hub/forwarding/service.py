@@ -16,7 +16,7 @@ import structlog
 
 from plugins import Delivery, DeliveryFailed, Officer, PersonRef, Purpose, TraceContext
 
-from ..accountability import Actor, Storage
+from ..accountability import Actor, Storage, bsns_in
 from ..audit import DisclosureRecord
 from ..config import Config
 from ..dossier import Dossier
@@ -251,53 +251,63 @@ class ForwardingService:
         return await asyncio.to_thread(finish)
 
     def _disclosures(self, delivery: Delivery, row: DeliveryRow) -> list[DisclosureRecord]:
+        """One record per data subject whose data is in the payload: its subjects, and
+        every person a sent value names (e.g. the co-residents of an address)."""
         purpose = self.config.purpose(delivery.purpose.id)
+        withhold = bool(purpose and purpose.withhold_from_subject)
         table = self.config.tables.get(row.table_name)
-        facts = delivery.payload.get("facts", [])
-        subjects = delivery.payload.get("subjects", [])
         pseudonymiser = self.storage.trail.pseudonymiser
-        records = []
-        for subject in subjects:
-            fields = sorted({f["attribute"] for f in facts if f["subject"] == subject["key"]})
+        facts = delivery.payload.get("facts", [])
+        # (id_type, pseudonym) -> (attributes sent about them, any of them Bibob)
+        disclosed: dict[tuple[str, str], tuple[set[str], bool]] = {}
+
+        def add(who: tuple[str, str], attributes: list[str], bibob: bool) -> None:
+            fields, was_bibob = disclosed.setdefault(who, (set(), False))
+            fields.update(attributes)
+            disclosed[who] = (fields, was_bibob or bibob)
+
+        for subject in delivery.payload.get("subjects", []):
+            own = [f for f in facts if f["subject"] == subject["key"]]
             if subject["kind"] == "person":
-                ref = PersonRef(subject["identifiers"]["burgerservicenummer"])
-                id_type, pseudonym = pseudonymiser.subject(ref)
+                who = pseudonymiser.subject(
+                    PersonRef(subject["identifiers"]["burgerservicenummer"])
+                )
             else:
                 id_type = {"address": "adres", "business": "KvK"}[subject["kind"]]
-                pseudonym = pseudonymiser.pseudonymise(subject["key"], id_type)
-            records.append(
-                DisclosureRecord(
-                    trace_id=delivery.trace.trace_id,
-                    span_id=delivery.trace.span_id,
-                    time=utc_now(),
-                    recipient=row.table_name,
-                    recipient_label=table.label if table else row.table_name,
-                    transport=table.transport if table else "?",
-                    delivery_id=row.id,
-                    dossier_id=row.dossier_id,
-                    signal_id=row.signal_id,
-                    municipality=row.municipality,
-                    payload_sha256=row.payload_sha256,
-                    receipt_reference=row.receipt_reference,
-                    fields=tuple(fields),
-                    data_subject_id=pseudonym,
-                    data_subject_id_type=id_type,
-                    pseudonym_key_id=pseudonymiser.key_id,
-                    processing_activity_id=delivery.purpose.id,
-                    processing_activity_name=delivery.purpose.name,
-                    legal_ground=delivery.purpose.legal_ground,
-                    retention_days=purpose.retention_days if purpose else 1,
-                    confidential=bool(
-                        (purpose and purpose.withhold_from_subject)
-                        or any(
-                            f["classification"] == "bibob"
-                            for f in facts
-                            if f["subject"] == subject["key"]
-                        )
-                    ),
-                )
+                who = (id_type, pseudonymiser.pseudonymise(subject["key"], id_type))
+            add(
+                who, [f["attribute"] for f in own], any(f["classification"] == "bibob" for f in own)
             )
-        return records
+        for fact in facts:
+            for bsn in sorted(set(bsns_in(fact["value"]))):
+                who = pseudonymiser.subject(PersonRef(bsn))
+                add(who, [fact["attribute"]], fact["classification"] == "bibob")
+        return [
+            DisclosureRecord(
+                trace_id=delivery.trace.trace_id,
+                span_id=delivery.trace.span_id,
+                time=utc_now(),
+                recipient=row.table_name,
+                recipient_label=table.label if table else row.table_name,
+                transport=table.transport if table else "?",
+                delivery_id=row.id,
+                dossier_id=row.dossier_id,
+                signal_id=row.signal_id,
+                municipality=row.municipality,
+                payload_sha256=row.payload_sha256,
+                receipt_reference=row.receipt_reference,
+                fields=tuple(sorted(fields)),
+                data_subject_id=pseudonym,
+                data_subject_id_type=id_type,
+                pseudonym_key_id=pseudonymiser.key_id,
+                processing_activity_id=delivery.purpose.id,
+                processing_activity_name=delivery.purpose.name,
+                legal_ground=delivery.purpose.legal_ground,
+                retention_days=purpose.retention_days if purpose else 1,
+                confidential=withhold or bibob,
+            )
+            for (id_type, pseudonym), (fields, bibob) in disclosed.items()
+        ]
 
     # -- feedback (step 7) ------------------------------------------------------------
 

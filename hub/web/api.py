@@ -227,12 +227,14 @@ class ReportLineOut(BaseModel):
     legal_ground: str
     fields: list[str]
     status: str | None = None
+    recipient: str | None = None
 
 
 class SubjectReportOut(BaseModel):
     generated_at: str
     processing: list[ReportLineOut]
     brp_supplies: list[ReportLineOut]
+    disclosures: list[ReportLineOut]
     omitted_confidential: bool
     notice: str | None
 

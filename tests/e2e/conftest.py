@@ -3,6 +3,7 @@ run as a user runs it (a subprocess)."""
 
 from __future__ import annotations
 
+import base64
 import http.server
 import os
 import socket
@@ -11,12 +12,14 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,35 +65,50 @@ def run_opplus(
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+def _serve(argv: list[str], probe_url: str, *, env: dict[str, str] | None = None, ready: int = 200):
+    """``opplus <argv>`` as a subprocess, returned once GET ``probe_url`` answers ``ready``
+    (stderr piped, as text)."""
+    proc = subprocess.Popen(
+        [*OPPLUS, *argv],
+        env=env or clean_env(),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(probe_url, timeout=1).status_code == ready:
+                return proc
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"{argv[0]} server did not start: {proc.communicate()[1]}")
+        time.sleep(0.1)
+
+
 @contextmanager
 def opplus_server(*args: str, probe: str, ready: int = 200) -> Iterator[str]:
     """``opplus <args> --port P`` as a subprocess on loopback, once GET ``probe``
     answers ``ready``; yields its base URL and stops it afterwards."""
     port = free_port()
-    proc = subprocess.Popen(
-        [*OPPLUS, *args, "--port", str(port)],
-        env=clean_env(),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}{probe}", timeout=1).status_code == ready:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"{args[0]} server did not start: {proc.stderr.read().decode()}")
-        time.sleep(0.1)
+    proc = _serve([*args, "--port", str(port)], f"{url}{probe}", ready=ready)
     try:
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.communicate(timeout=10)
+
+
+def start_fakes(
+    port: int, *options: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """`opplus fakes serve` on ``port``, once it answers (stderr piped, as text)."""
+    argv = ["fakes", "serve", "--host", "127.0.0.1", "--port", str(port), *options]
+    return _serve(argv, f"http://127.0.0.1:{port}/_fakes", env=env)
 
 
 @pytest.fixture(scope="session")
@@ -169,3 +187,47 @@ def config_with(
     path = tmp_path / f"{connector}.toml"
     path.write_text(text)
     return path
+
+
+# -- PostgreSQL --------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[tuple[str, str]]:
+    """``(dsn, schema)``: a fresh schema on the test server, dropped afterwards."""
+    dsn = os.environ.get("OPPLUS_TEST_POSTGRES_DSN")
+    if not dsn:
+        pytest.skip("no PostgreSQL server (OPPLUS_TEST_POSTGRES_DSN)")
+    schema = f"e2e_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield dsn, schema
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def pg_config(path: Path, dsn: str, schema: str, *, audit: str = "") -> Path:
+    """The embedded default on ``schema``, its keys from the variables :func:`pg_keys`
+    fills; ``audit`` adds lines to the ``[audit]`` table."""
+    text = (ROOT / "config" / "default.toml").read_text()
+    url = f"{dsn}?options=-csearch_path%3D{schema}"
+    text += f"""
+[storage]
+url = "{url}"
+encryption_key_env = "OPPLUS_TEST_ENC_KEY"
+
+[audit]
+signing_key_env = "OPPLUS_TEST_SIGNING_KEY"
+pseudonym_key_env = "OPPLUS_TEST_PSEUDONYM_KEY"
+{audit}
+"""
+    path.write_text(text)
+    return path
+
+
+def pg_keys() -> dict[str, str]:
+    """Fresh keys for :func:`pg_config`, as environment variables."""
+    return {
+        name: base64.b64encode(os.urandom(32)).decode()
+        for name in ("OPPLUS_TEST_ENC_KEY", "OPPLUS_TEST_SIGNING_KEY", "OPPLUS_TEST_PSEUDONYM_KEY")
+    }

@@ -4,19 +4,22 @@ access and BRP-protocol logs, tamper evidence and proofs — on SQLite and Postg
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
-import os
 import sqlite3
-import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 
 from hub.audit.merkle import verify_inclusion
 
-from .conftest import ROOT, clean_env, run_opplus
+from .conftest import ROOT, clean_env, pg_config, pg_keys, run_opplus
 
 pytestmark = pytest.mark.e2e
 
@@ -109,19 +112,41 @@ def test_subject_report_and_prov_export(home):
     assert "Katarzyna" not in prov.out  # values are left out
 
 
+def _checkpoint_message(cp: dict) -> bytes:
+    """The signed bytes, rebuilt from the documented format alone (hub/audit/checkpoint.py):
+    a prefix line, then the RFC 8785 JSON of log, root_hash, size and timestamp — for
+    these plain keys, sorted keys without spaces and with UTF-8 as it is."""
+    body = {k: cp[k] for k in ("log", "root_hash", "size", "timestamp")}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return b"opplus checkpoint v1\n" + canonical.encode("utf-8")
+
+
 def test_inclusion_proof_checks_out_for_a_third_party(home):
     enrich(home)
     result = run_opplus("audit", "prove", "2", env=home)
     assert result.code == 0, result.err
     proof = json.loads(result.out)
     leaf = bytes.fromhex(proof["leaf_hash"])
+    assert hashlib.sha256(b"\x00" + proof["leaf"].encode()).digest() == leaf
     path = [bytes.fromhex(h) for h in proof["path"]]
     cp = proof["checkpoint"]
     root = bytes.fromhex(cp["root_hash"])
     assert verify_inclusion(leaf, proof["index"], cp["size"], path, root)
     assert not verify_inclusion(leaf, proof["index"] + 1, cp["size"], path, root)
-    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(proof["public_key"]))
-    assert key is not None
+    # The key comes from the operator, not from the proof: a proof that carries its
+    # own key could carry any key. The signature must hold under the published one.
+    published = run_opplus("audit", "public-key", env=home)
+    assert published.code == 0, published.err
+    assert published.out.strip() == proof["public_key"]
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(published.out.strip()))
+    key.verify(base64.b64decode(cp["signature"]), _checkpoint_message(cp))
+    # ... and it covers the tree head: a head moved by one entry is refused
+    for forged in (dict(cp, size=cp["size"] + 1), dict(cp, root_hash="00" * 32)):
+        with pytest.raises(InvalidSignature):
+            key.verify(base64.b64decode(cp["signature"]), _checkpoint_message(forged))
+    other = Ed25519PrivateKey.generate().public_key()
+    with pytest.raises(InvalidSignature):
+        other.verify(base64.b64decode(cp["signature"]), _checkpoint_message(cp))
 
 
 def test_verify_detects_an_altered_entry_and_names_it(home):
@@ -178,57 +203,39 @@ def test_auditor_commands_are_logged_and_refused_without_the_role(home, tmp_path
 
 
 def test_retention_commands(home):
-    dossier = enrich(home)
+    held = enrich(home)
+    gone = enrich(home, EXAMPLE_3)
     assert (
-        run_opplus("retention", "hold", dossier["signal_id"], "--reason", "OM-zaak", env=home).code
+        run_opplus("retention", "hold", held["signal_id"], "--reason", "OM-zaak", env=home).code
         == 0
     )
+    # Both dossiers and their raw responses are made old enough to be due (the clock is
+    # the only thing a test cannot wait for); only the hold may keep one of them.
+    db = sqlite3.connect(Path(home["OPPLUS_HOME"]) / "opplus.sqlite3")
+    db.execute("UPDATE dossiers SET updated_at = '2001-01-01T00:00:00.000000Z'")
+    db.execute("UPDATE evidence SET stored_at = '2001-01-01T00:00:00.000000Z'")
+    db.commit()
+    db.close()
     result = run_opplus("retention", "run", env=home)
     assert result.code == 0, result.err
-    assert "verwijderd" in result.out
+    deleted = {line.split()[0]: int(line.split()[1]) for line in result.out.splitlines()}
+    assert deleted["dossier"] == 1 and deleted["raw_responses"] > 0
+    kept = run_opplus("dossier", "show", held["id"], "--format", "json", env=home)
+    assert kept.code == 0, kept.err
+    assert json.loads(kept.out)["id"] == held["id"]
+    assert run_opplus("dossier", "show", gone["id"], env=home).code != 0
     assert run_opplus("audit", "verify", env=home).code == 0
-    assert run_opplus("retention", "release", dossier["signal_id"], env=home).code == 0
-    assert run_opplus("retention", "release", dossier["signal_id"], env=home).code == 2
+    assert run_opplus("retention", "release", held["signal_id"], env=home).code == 0
+    assert run_opplus("retention", "release", held["signal_id"], env=home).code == 2
 
 
 # -- PostgreSQL --------------------------------------------------------------------
 
 
-def _pg_config(tmp_path: Path, dsn: str, schema: str) -> Path:
-    text = (ROOT / "config" / "default.toml").read_text()
-    url = f"{dsn}?options=-csearch_path%3D{schema}"
-    text += f"""
-[storage]
-url = "{url}"
-encryption_key_env = "OPPLUS_TEST_ENC_KEY"
-
-[audit]
-signing_key_env = "OPPLUS_TEST_SIGNING_KEY"
-pseudonym_key_env = "OPPLUS_TEST_PSEUDONYM_KEY"
-"""
-    path = tmp_path / "pg.toml"
-    path.write_text(text)
-    return path
-
-
 @pytest.fixture
-def pg(tmp_path):
-    dsn = os.environ.get("OPPLUS_TEST_POSTGRES_DSN")
-    if not dsn:
-        pytest.skip("no PostgreSQL server (OPPLUS_TEST_POSTGRES_DSN)")
-    schema = f"e2e_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield dsn, schema, _pg_config(tmp_path, dsn, schema)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
-def _keys() -> dict[str, str]:
-    return {
-        name: base64.b64encode(os.urandom(32)).decode()
-        for name in ("OPPLUS_TEST_ENC_KEY", "OPPLUS_TEST_SIGNING_KEY", "OPPLUS_TEST_PSEUDONYM_KEY")
-    }
+def pg(tmp_path, pg_schema):
+    dsn, schema = pg_schema
+    return dsn, schema, pg_config(tmp_path / "pg.toml", dsn, schema)
 
 
 def test_postgres_without_keys_is_a_clear_startup_error(pg, home):
@@ -240,7 +247,7 @@ def test_postgres_without_keys_is_a_clear_startup_error(pg, home):
 
 def test_postgres_enrich_verify_and_tamper(pg, home):
     dsn, schema, config = pg
-    env = {**home, **_keys()}
+    env = {**home, **pg_keys()}
     result = run_opplus(
         "--config", str(config), "enrich", str(EXAMPLE_1), "--format", "json", env=env
     )

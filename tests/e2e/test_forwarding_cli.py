@@ -202,3 +202,31 @@ def test_email_table_and_reporter_notice_on_the_embedded_default(home):
     assert "Terugkoppeling op uw melding" in notice
     for secret in ("999970057", "Kleine Noord", "controle gepland", "Katarzyna"):
         assert secret not in notice
+
+
+def test_subject_report_lists_what_was_forwarded_about_subjects_and_co_residents(home):
+    """The signal's own person (example 3) and a co-resident found through BRP Bewoning
+    at the signal's address (example 2): after a delivery to RIEC, both subject reports
+    list that disclosure (and the report does not crash on its shape)."""
+    for example, bsn, attribute in (
+        (ROOT / "examples" / "3-criminele-uitbuiting-medemblik.json", "999970173", "leeftijd"),
+        (EXAMPLE_2, "999970124", "bewoners"),
+    ):
+        result = run_opplus("enrich", str(example), "--format", "json", env=home)
+        assert result.code == 0, result.err
+        dossier = json.loads(result.out)
+        sent = run_opplus(
+            "forward", dossier["id"], "--table", "riec", "--yes", "--deliver", env=home
+        )
+        assert sent.code == 0, sent.err
+        report = run_opplus("audit", "subject-report", bsn, "--format", "json", env=home)
+        assert report.code == 0, report.err
+        [line] = json.loads(report.out)["disclosures"]
+        assert line["recipient"] == "RIEC Noord-Holland — informatieplein"
+        assert attribute in line["fields"] and line["purpose_id"] == "VA-MH-01"
+        text = run_opplus("audit", "subject-report", bsn, env=home)
+        assert text.code == 0, text.err
+        assert "Verstrekkingen aan tafels (1)" in text.out
+        assert "aan RIEC Noord-Holland — informatieplein" in text.out
+    hits = run_opplus("audit", "search", "--bsn", "999970124", env=home)
+    assert "999970124" not in hits.out  # pseudonymised like every other disclosure

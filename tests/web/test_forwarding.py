@@ -292,3 +292,25 @@ async def test_the_worker_in_the_app_delivers(home: Path):
 
 async def test_the_worker_can_be_switched_off(hub: Hub):
     assert hub.web.delivery_worker is None
+
+
+async def test_subject_report_after_a_forward_lists_the_co_residents_disclosure(hub: Hub):
+    """A co-resident of the signal's address (found through BRP Bewoning) whose data went
+    to RIEC sees that disclosure, through the API and on the page."""
+    dossier_id = await hub.enrich("af-enkhuizen", example(ENKHUIZEN))
+    await forward(hub, "af-enkhuizen", dossier_id, "riec")
+    [row] = await deliver(hub)
+    assert row.state in ("delivered", "acknowledged")
+    async with hub.as_user("auditor") as client:
+        api = await client.post("/api/v1/audit/subject-report", json={"bsn": "999970124"})
+        assert api.status_code == 200, api.text
+        [line] = api.json()["disclosures"]
+        assert line["recipient"] == "RIEC Noord-Holland — informatieplein"
+        assert line["fields"] == ["bewoners"]
+        page = await client.post(
+            "/audit/betrokkene", data={"csrf_token": client.csrf, "bsn": "999970124"}
+        )
+        assert page.status_code == 200, page.text
+        assert_accessible(page.text)
+        assert "Verstrekkingen aan tafels (1)" in page.text
+        assert "RIEC Noord-Holland — informatieplein" in page.text

@@ -45,12 +45,13 @@ class _Inbox(list[ReceivedMessage]):
 
 
 @asynccontextmanager
-async def serve_demo_mail(data_dir: Path, port: int = DEMO_PORT) -> AsyncIterator[None]:
-    """Serve on 127.0.0.1:``port`` while entered; messages land in the inbox folder."""
+async def serve_demo_mail(data_dir: Path, port: int = DEMO_PORT) -> AsyncIterator[int]:
+    """Serve on 127.0.0.1:``port`` (0: a free one) while entered, yielding the port it
+    listens on; messages land in the inbox folder. A taken port raises OSError."""
     pki = demo_pki(data_dir)
     inbox = data_dir / "fake-smtp" / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
     server = FakeSmtpServer(host="127.0.0.1", port=port, tls=pki.server_context())
     server.messages = _Inbox(inbox)
     async with server:
-        yield
+        yield server.port
