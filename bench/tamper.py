@@ -10,9 +10,14 @@ then changes the database with plain SQL and recomputes everything that needs no
 (leaf hashes, subtree hashes, the tree head), using the public algorithm. Detection
 is :meth:`hub.audit.AuditTrail.verify` as the auditor runs it, with the witness.
 
-``ATTACKS`` is a list of ``Attack(name, function)``: more attacks (e.g. on the dossier
-store) are appended there; ``tests/hub/audit/test_tamper_matrix.py`` runs the same
-list and asserts that every one is detected and the control is not.
+The scene also holds two encrypted dossiers with a stored registry response each, written
+through the store log; the dossier-store attacks of
+:data:`hub.store.testing.STORE_ATTACKS` (moving a dossier to another municipality,
+deleting evidence, damaging an envelope, ...) run on it like the log attacks.
+
+``ATTACKS`` is a list of ``Attack(name, function)``;
+``tests/hub/audit/test_tamper_matrix.py`` runs the same list and asserts that every one
+is detected and the control is not.
 """
 
 from __future__ import annotations
@@ -30,13 +35,18 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hub.audit import AuditTrail, FileWitness, Pseudonymiser, TamperDetected
+from hub.audit import AuditTrail, FileWitness, Pseudonymiser, StoreLedger, TamperDetected
 from hub.audit.checkpoint import Checkpoint
 from hub.audit.log import NODE_LEVEL
 from hub.audit.merkle import CompactRange, leaf_hash
 from hub.audit.records import ACCESS_LOG, BRP_LOG, PROCESSING_LOG
-from hub.store import Database
-from hub.store.testing import POSTGRES_DSN_ENV, temporary_database
+from hub.store import Cipher, Database, DossierStore, EvidenceStore
+from hub.store.testing import (
+    POSTGRES_DSN_ENV,
+    STORE_ATTACKS,
+    sample_response,
+    temporary_database,
+)
 
 #: the audit tables a rollback restores
 AUDIT_TABLES = ("audit_logs", "audit_entries", "audit_nodes", "audit_checkpoints")
@@ -90,8 +100,19 @@ def _payload(log: str, i: int) -> dict[str, Any]:
 
 
 def _append(trail: AuditTrail, start: int, count: int) -> None:
-    for name, log in trail.logs.items():
-        log.append_many([_payload(name, i) for i in range(start, start + count)])
+    for name in (PROCESSING_LOG, ACCESS_LOG, BRP_LOG):
+        trail.logs[name].append_many([_payload(name, i) for i in range(start, start + count)])
+
+
+def _store_dossiers(trail: AuditTrail) -> None:
+    """Two dossiers (Enkhuizen, Hoorn) with a stored response each, through the store log."""
+    cipher = Cipher(os.urandom(32))
+    ledger = StoreLedger(trail.store)
+    dossiers = DossierStore(trail.db, cipher, ledger=ledger)
+    evidence = EvidenceStore(trail.db, cipher, ledger=ledger)
+    for n, municipality in enumerate(("0388", "0405")):
+        dossiers.save(f"d-{n}", f"sig-{n}", municipality, "af-1", {"n": n})
+        evidence.save(sample_response(n), f"d-{n}", "a" * 32, signal_id=f"sig-{n}")
 
 
 def _keep_old(scene: Scene, sqlite_path: Path | None, tmp: Path) -> None:
@@ -118,6 +139,7 @@ def scene(backend: str, tmp: Path) -> Iterator[Scene]:
         s.witness_dir.mkdir()
         trail = s.trail()
         _append(trail, 0, BEFORE_COPY)
+        _store_dossiers(trail)
         trail.checkpoint()
         _keep_old(s, tmp / "test.sqlite3" if backend == "sqlite" else None, tmp)
         _append(trail, BEFORE_COPY, BEFORE_CHECKPOINT)
@@ -276,6 +298,10 @@ ATTACKS: list[Attack] = [
     Attack("drop the newest checkpoint row", _drop_newest_checkpoint_row),
     Attack("empty every log", _empty_every_log),
     Attack("roll the whole database back to an older copy", _roll_back_database),
+    *(
+        Attack(name, lambda s, attack=attack: attack(s.db))  # type: ignore[misc]
+        for name, attack in STORE_ATTACKS
+    ),
 ]
 
 

@@ -7,7 +7,7 @@
 
 ``STORE_ATTACKS``: what someone with write access to the database (and no keys) can do
 to the encrypted tables, as ``(name, attack(db))``; each changes the first dossier or
-stored response. The tests and the tamper matrix (``bench/tamper_store.py``) run them.
+stored response. The tests and the tamper matrix (``bench/tamper.py``) run them.
 """
 
 from __future__ import annotations
