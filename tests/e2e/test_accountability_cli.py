@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -17,7 +18,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from hub.accountability import Storage
+from hub.audit import Retention
 from hub.audit.merkle import verify_inclusion
+from hub.config import load_config
+from hub.store.timestamps import utc_now
 
 from .conftest import ROOT, clean_env, pg_config, pg_keys, run_opplus
 
@@ -202,24 +207,27 @@ def test_auditor_commands_are_logged_and_refused_without_the_role(home, tmp_path
     } <= actions
 
 
-def test_retention_commands(home):
+def test_retention_commands(home, monkeypatch):
     held = enrich(home)
     gone = enrich(home, EXAMPLE_3)
     assert (
         run_opplus("retention", "hold", held["signal_id"], "--reason", "OM-zaak", env=home).code
         == 0
     )
-    # Both dossiers and their raw responses are made old enough to be due (the clock is
-    # the only thing a test cannot wait for); only the hold may keep one of them.
-    db = sqlite3.connect(Path(home["OPPLUS_HOME"]) / "opplus.sqlite3")
-    db.execute("UPDATE dossiers SET updated_at = '2001-01-01T00:00:00.000000Z'")
-    db.execute("UPDATE evidence SET stored_at = '2001-01-01T00:00:00.000000Z'")
-    db.commit()
-    db.close()
-    result = run_opplus("retention", "run", env=home)
-    assert result.code == 0, result.err
-    deleted = {line.split()[0]: int(line.split()[1]) for line in result.out.splitlines()}
-    assert deleted["dossier"] == 1 and deleted["raw_responses"] > 0
+    nothing_due = run_opplus("retention", "run", env=home)
+    assert nothing_due.code == 0, nothing_due.err
+    counts = {line.split()[0]: int(line.split()[1]) for line in nothing_due.out.splitlines()}
+    assert counts.get("dossier", 0) == 0
+    # The clock is the only thing a test cannot wait for, and backdating the rows by hand
+    # is tampering (the dates are bound to the envelopes): the same retention run as the
+    # command's, three years on, in-process on the same data directory.
+    monkeypatch.setenv("OPPLUS_HOME", home["OPPLUS_HOME"])
+    storage = Storage.open(load_config())
+    try:
+        report = Retention(storage.trail).run(now=utc_now() + timedelta(days=3 * 366))
+    finally:
+        storage.close()
+    assert report.deleted["dossier"] == 1 and report.deleted["raw_responses"] > 0
     kept = run_opplus("dossier", "show", held["id"], "--format", "json", env=home)
     assert kept.code == 0, kept.err
     assert json.loads(kept.out)["id"] == held["id"]
