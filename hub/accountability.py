@@ -121,15 +121,9 @@ class Storage:
         """Store the dossier and its raw responses, and log the enrichment, atomically."""
         dossier = run.dossier
         with self.db.transaction():
-            self.dossiers.save(
-                dossier.id,
-                dossier.signal_id,
-                dossier.signal["municipality"],
-                dossier.officer.id,
-                dossier.model_dump(mode="json"),
-            )
-            for trace_id, evidence in run.evidence:
-                self.evidence.save(evidence, dossier.id, trace_id, signal_id=dossier.signal_id)
+            # The access line first: every transaction takes the log heads in name order
+            # (access < brp_protocol < processing < store, see AuditTrail.record), so two
+            # PostgreSQL writers can never wait on each other's heads crosswise.
             self.trail.record(
                 [
                     access_record(
@@ -148,6 +142,15 @@ class Storage:
                     )
                 ]
             )
+            self.dossiers.save(
+                dossier.id,
+                dossier.signal_id,
+                dossier.signal["municipality"],
+                dossier.officer.id,
+                dossier.model_dump(mode="json"),
+            )
+            for trace_id, evidence in run.evidence:
+                self.evidence.save(evidence, dossier.id, trace_id, signal_id=dossier.signal_id)
 
     def load_dossier(self, dossier_id: str) -> Dossier:
         return Dossier.model_validate(self.dossiers.load(dossier_id))

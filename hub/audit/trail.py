@@ -103,14 +103,19 @@ class AuditTrail:
         return self.logs[STORE_LOG]
 
     def record(self, records: Iterable[Record]) -> list[LogEntry]:
-        """Append records to their logs in one transaction (group commit)."""
+        """Append records to their logs in one transaction (group commit).
+
+        An append locks its log's head row until the transaction ends. A transaction that
+        writes several logs takes them in name order (here, and in the callers that write
+        more than one: ``Storage.save_run``, retention), so concurrent writers on
+        PostgreSQL never hold one head while waiting for another crosswise (a deadlock)."""
         grouped: dict[str, list[Mapping[str, object]]] = {}
         for rec in records:
             grouped.setdefault(rec.LOG, []).append(rec.to_payload())
         entries: list[LogEntry] = []
         with self.db.transaction():
-            for name, payloads in grouped.items():
-                entries += self.logs[name].append_many(payloads)
+            for name in sorted(grouped):
+                entries += self.logs[name].append_many(grouped[name])
         return entries
 
     def checkpoint(self) -> dict[str, Checkpoint]:
