@@ -97,10 +97,18 @@ def check_store(log: MerkleLog) -> StoreReport:
         ):
             if payload is None:
                 continue
-            p = json.loads(payload)
-            latest[(str(p["record"]), str(p["record_id"]))] = _Latest(
-                int(index), str(p["action"]), p.get("envelope_sha256"), str(p["columns_sha256"])
-            )
+            try:
+                p = json.loads(payload)
+                key = (str(p["record"]), str(p["record_id"]))
+                entry = _Latest(
+                    int(index), str(p["action"]), p.get("envelope_sha256"), str(p["columns_sha256"])
+                )
+            except (ValueError, TypeError, KeyError):
+                # only the hub can write entries (their MACs hold), but verify reports
+                # rather than crashes on anything it cannot read
+                add("malformed", f"store log entry {index}: not a store record")
+                continue
+            latest[key] = entry
         for record, (table, columns) in TABLES.items():
             for row in r.stream(
                 f"SELECT id, {', '.join(columns)}, envelope FROM {table} ORDER BY id"  # noqa: S608

@@ -154,6 +154,7 @@ def test_verify_fails_on_a_log_cut_below_the_witnessed_size(tmp_path: Path) -> N
         "processing",
         "access",
         "brp_protocol",
+        "store",
     }
     size = _cut_processing_and_drop_checkpoints(home, 2)
     bad = run_opplus("audit", "verify", env=env)

@@ -39,7 +39,12 @@ def _empty_access_log(hub) -> None:
 async def test_regular_checkpoints_go_to_the_witness(hub, home):
     CheckpointSigner(hub.web.service.storage.trail, interval_s=60).sign_if_grown()
     lines = (home / "witness" / "checkpoints.jsonl").read_text().splitlines()
-    assert {json.loads(line)["log"] for line in lines} == {"processing", "access", "brp_protocol"}
+    assert {json.loads(line)["log"] for line in lines} == {
+        "processing",
+        "access",
+        "brp_protocol",
+        "store",
+    }
 
 
 async def test_api_and_page_verify_hold_the_logs_against_the_witness(hub):

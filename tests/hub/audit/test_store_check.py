@@ -90,6 +90,15 @@ def test_a_changed_municipality_is_named(
     assert first.detail.startswith("dossier d-1: column(s) municipality changed")
 
 
+def test_an_unreadable_store_entry_is_a_finding_not_a_crash(
+    trail: AuditTrail, store: SimpleNamespace
+) -> None:
+    trail.store.append({"kind": "store", "n": 1})  # a store entry without its fields
+    first = store_report(trail).first  # type: ignore[attr-defined]
+    assert first.problem == "malformed"
+    assert "not a store record" in first.detail
+
+
 def test_a_retention_delete_is_not_a_silent_delete(
     trail: AuditTrail, store: SimpleNamespace
 ) -> None:
