@@ -43,7 +43,15 @@ from ._http import (
 )
 from ._manager import ENTRY_POINT_GROUP, PluginLoadError, Plugins, make_plugins
 from ._query import Officer, Purpose, Query, TraceContext
-from ._signature import SIGNATURE_HEADER, SIGNATURE_TOLERANCE_S, sign_body, verify_signature
+from ._signature import (
+    SIGNATURE_HEADER,
+    SIGNATURE_TOLERANCE_S,
+    SignatureCheck,
+    check_request_signature,
+    sign_body,
+    sign_request,
+    verify_signature,
+)
 from ._subjects import (
     AddressRef,
     BusinessRef,
@@ -91,12 +99,14 @@ __all__ = [
     "Refused",
     "RegistryTimeout",
     "RegistryUnavailable",
+    "SignatureCheck",
     "Subject",
     "SubjectKind",
     "TableSettings",
     "TableSpec",
     "TableTransport",
     "TraceContext",
+    "check_request_signature",
     "hookimpl",
     "hookspec",
     "is_valid_bsn",
@@ -109,5 +119,6 @@ __all__ = [
     "registry_client",
     "send",
     "sign_body",
+    "sign_request",
     "verify_signature",
 ]

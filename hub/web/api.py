@@ -819,7 +819,7 @@ def _set_disabled(request: Request, login: str, actor: Actor, disabled: bool) ->
     "/users/{login}/disable", response_model=UserOut, responses=_errors(404), tags=["admin"]
 )
 def api_disable_user(request: Request, login: Id, actor: ActorDep) -> UserOut:
-    """Disable an account: its sessions end, its tokens stop working."""
+    """Disable an account: its sessions end, its tokens are revoked."""
     return _set_disabled(request, login, actor, True)
 
 
@@ -827,7 +827,7 @@ def api_disable_user(request: Request, login: Id, actor: ActorDep) -> UserOut:
     "/users/{login}/enable", response_model=UserOut, responses=_errors(404), tags=["admin"]
 )
 def api_enable_user(request: Request, login: Id, actor: ActorDep) -> UserOut:
-    """Enable a disabled account."""
+    """Enable a disabled account (its old sessions and tokens stay dead)."""
     return _set_disabled(request, login, actor, False)
 
 
@@ -863,7 +863,9 @@ def api_tokens(request: Request, actor: ActorDep) -> list[TokenOut]:
 def api_create_token(
     request: Request, login: Id, body: TokenIn, actor: ActorDep
 ) -> TokenCreatedOut:
-    """A new API token acting as ``login`` (the secret is shown once, stored hashed)."""
+    """A new API token acting as ``login`` (the secret is shown once, stored hashed):
+    a logged-in user's own (``login`` is the caller), or an administrator's for a
+    system account. A token cannot make tokens."""
     try:
         token, secret = web_state(request).users.create_token(actor, login, body.label)
     except AccountError as exc:
@@ -875,7 +877,7 @@ def api_create_token(
     "/tokens/{token_id}", response_model=TokenOut, responses=_errors(404), tags=["admin"]
 )
 def api_revoke_token(request: Request, token_id: Id, actor: ActorDep) -> TokenOut:
-    """Revoke an API token."""
+    """Revoke an API token (an administrator any, a holder its own)."""
     try:
         return token_out(web_state(request).users.revoke_token(actor, token_id))
     except AccountError as exc:

@@ -191,10 +191,10 @@ def page_login_submit(request: Request, form: FormDep) -> Response:
     if wait is not None:
         record_refusal(request, who, "te veel mislukte inlogpogingen", action="login")
         web.metrics.inc("opplus_logins_total", {"result": "throttled", "via": "password"})
-        minutes = max(1, (wait + 59) // 60)
+        later = f"{wait} seconden" if wait < 60 else f"{(wait + 59) // 60} minuten"
         return _login_failed(
             request,
-            f"Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw.",
+            f"Te veel mislukte pogingen. Probeer het over {later} opnieuw.",
             429,
             next_path,
             login,
@@ -207,7 +207,7 @@ def page_login_submit(request: Request, form: FormDep) -> Response:
         return _login_failed(
             request, "Gebruikersnaam of wachtwoord klopt niet.", 401, next_path, login
         )
-    web.throttle.succeeded(login)
+    web.throttle.succeeded(login, address)
     return _start_session(request, user.login, "password", next_path)
 
 

@@ -24,7 +24,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from ..accountability import Actor
-from ..service import HubService
+from ..service import Forbidden, HubService
 from ..store import Database, format_ts, utc_now
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "AccountError",
     "Accounts",
     "ApiToken",
+    "TokenUse",
     "User",
     "UserAdmin",
     "UserSource",
@@ -116,8 +117,10 @@ class User:
     created_at: str
     updated_at: str
 
-    def actor(self, client: str) -> Actor:
-        return Actor(self.login, self.name, self.roles, self.municipalities, client=client)
+    def actor(self, client: str, token: str | None = None) -> Actor:
+        return Actor(
+            self.login, self.name, self.roles, self.municipalities, client=client, token=token
+        )
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,16 @@ class ApiToken:
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class TokenUse:
+    """A presented token that is valid: its user, the token, and whether it is the
+    token's first use this minute (when its use gets its own access-log line)."""
+
+    user: User
+    token: ApiToken
+    first_in_minute: bool
 
 
 _USER_COLUMNS = (
@@ -284,16 +297,21 @@ class Accounts:
         return self.require(login)
 
     def set_disabled(self, login: str, disabled: bool) -> User:
-        """Disable (ending every session) or enable a user; their tokens stop working
-        while disabled."""
+        """Disable or enable a user. Either way every session ends and every API token
+        is revoked: an enabled account starts without credentials from before, so
+        re-enabling never revives a token (or session) someone may still hold."""
         self.require(login)
+        now = format_ts(utc_now())
         with self.db.transaction() as tx:
             tx.execute(
                 "UPDATE web_users SET disabled = ?, updated_at = ? WHERE login = ?",
-                (int(disabled), format_ts(utc_now()), login),
+                (int(disabled), now, login),
             )
-            if disabled:
-                tx.execute("DELETE FROM web_sessions WHERE login = ?", (login,))
+            tx.execute("DELETE FROM web_sessions WHERE login = ?", (login,))
+            tx.execute(
+                "UPDATE web_api_tokens SET revoked_at = ? WHERE login = ? AND revoked_at IS NULL",
+                (now, login),
+            )
         return self.require(login)
 
     def set_password(self, login: str, password: str) -> None:
@@ -379,7 +397,7 @@ class Accounts:
         assert token is not None
         return token
 
-    def token_user(self, text: str) -> tuple[User, ApiToken] | None:
+    def token_user(self, text: str) -> TokenUse | None:
         """The user a presented token acts as, when it is valid, not revoked and its
         user not disabled; else None."""
         match = _TOKEN.match(text)
@@ -399,14 +417,15 @@ class Accounts:
             return None
         now = utc_now()
         last = rows[0][3]
-        if last is None or str(last) < format_ts(now)[:16]:  # at most once a minute
+        first_in_minute = last is None or str(last) < format_ts(now)[:16]
+        if first_in_minute:
             self.db.execute(
                 "UPDATE web_api_tokens SET last_used_at = ? WHERE id = ?",
                 (format_ts(now), token_id),
             )
         token = self.token(token_id)
         assert token is not None
-        return user, token
+        return TokenUse(user, token, first_in_minute)
 
 
 class UserAdmin:
@@ -417,7 +436,9 @@ class UserAdmin:
         self.accounts = accounts
 
     def _log(self, actor: Actor, action: str, result: str = "allowed", **details: Any) -> None:
-        self.service.storage.record_access(actor, action, role="admin", result=result, **details)
+        # a holder acting on its own tokens acts in its own role, not as administrator
+        role = "admin" if "admin" in actor.roles else None
+        self.service.storage.record_access(actor, action, role=role, result=result, **details)
 
     def _attempt(self, actor: Actor, action: str) -> None:
         self.service.require_role(actor, "admin", action)
@@ -494,9 +515,30 @@ class UserAdmin:
         self._log(actor, action, detail={"user": login})
         return password
 
+    def _refused(self, actor: Actor, action: str, target: str, reason: str) -> Forbidden:
+        self._log(actor, action, result="refused", reason=reason, detail={"user": target})
+        return Forbidden(reason, "login")
+
     def create_token(self, actor: Actor, login: str, label: str) -> tuple[ApiToken, str]:
+        """A token acting as ``login``. Only the account holder makes its own tokens
+        (logged in, not through another token); an administrator only for a system
+        account — else an administrator could act as an officer and read dossiers."""
         action = "tokens.create"
-        self._attempt(actor, action)
+        if actor.token is not None:
+            raise self._refused(
+                actor, action, login, "een API-token kan geen API-tokens maken; log in"
+            )
+        if login != actor.id:
+            self._attempt(actor, action)
+            target = self.accounts.get(login)
+            if target is not None and target.source != "system":
+                raise self._refused(
+                    actor,
+                    action,
+                    login,
+                    f"alleen {login} zelf kan een API-token voor dit account maken; een "
+                    "beheerder alleen voor systeemaccounts",
+                )
         try:
             token, text = self.accounts.create_token(login, label, actor.id)
         except AccountError as exc:
@@ -505,8 +547,11 @@ class UserAdmin:
         return token, text
 
     def revoke_token(self, actor: Actor, token_id: str) -> ApiToken:
+        """Revoke a token: the administrator any, a holder its own."""
         action = "tokens.revoke"
-        self._attempt(actor, action)
+        own = self.accounts.token(token_id)
+        if own is None or own.login != actor.id:
+            self._attempt(actor, action)
         try:
             token = self.accounts.revoke_token(token_id)
         except AccountError as exc:

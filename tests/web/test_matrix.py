@@ -28,6 +28,8 @@ CALLERS = ("anon", "hoorn", "enkhuizen", "auditor", "admin", "token")
 
 # Shorthands for a row: who gets what.
 LOGIN = 303  # a page for logged-in users sends a visitor to the login page
+#: another municipality's dossier or delivery: the answer to an unknown id (refusal logged)
+NOT_YOURS = 404
 
 
 def officer_page(ok: int = 200, other_municipality: int | None = None) -> dict[str, int]:
@@ -77,16 +79,19 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/jobs/{job_id}"): {**officer_api(200, 403), "token": 403},  # not its job
     ("GET", "/api/v1/jobs/{job_id}/events"): {**officer_api(200, 403), "token": 403},
     ("GET", "/api/v1/dossiers"): officer_api(),
-    ("GET", "/api/v1/dossiers/{dossier_id}"): officer_api(200, other_municipality=403),
-    ("POST", "/api/v1/dossiers/{dossier_id}/rerun"): officer_api(202, other_municipality=403),
+    ("GET", "/api/v1/dossiers/{dossier_id}"): officer_api(200, other_municipality=NOT_YOURS),
+    ("POST", "/api/v1/dossiers/{dossier_id}/rerun"): officer_api(202, NOT_YOURS),
     # API: forwarding
-    ("GET", "/api/v1/dossiers/{dossier_id}/forwarding"): officer_api(200, 403),
-    ("GET", "/api/v1/dossiers/{dossier_id}/forwarding/{table}"): officer_api(200, 403),
+    ("GET", "/api/v1/dossiers/{dossier_id}/forwarding"): officer_api(200, NOT_YOURS),
+    ("GET", "/api/v1/dossiers/{dossier_id}/forwarding/{table}"): officer_api(200, NOT_YOURS),
     # the token's account forwards what af-hoorn already forwarded: refused as a repeat
-    ("POST", "/api/v1/dossiers/{dossier_id}/forward"): {**officer_api(201, 403), "token": 409},
+    ("POST", "/api/v1/dossiers/{dossier_id}/forward"): {
+        **officer_api(201, NOT_YOURS),
+        "token": 409,
+    },
     ("GET", "/api/v1/deliveries"): officer_api(),
-    ("POST", "/api/v1/deliveries/{delivery_id}/requeue"): officer_api(200, 403),
-    ("POST", "/api/v1/deliveries/{delivery_id}/feedback"): officer_api(201, 403),
+    ("POST", "/api/v1/deliveries/{delivery_id}/requeue"): officer_api(200, NOT_YOURS),
+    ("POST", "/api/v1/deliveries/{delivery_id}/feedback"): officer_api(201, NOT_YOURS),
     # API: auditor
     ("POST", "/api/v1/audit/search"): only("auditor", api=True),
     ("POST", "/api/v1/audit/verify"): only("auditor", api=True),
@@ -104,6 +109,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/users/{login}/enable"): only("admin", api=True),
     ("POST", "/api/v1/users/{login}/password"): only("admin", api=True),
     ("GET", "/api/v1/tokens"): only("admin", api=True),
+    # {login} is a system account here: an administrator may make its tokens, nobody
+    # else (a person's tokens are only its own: see test_roles.py)
     ("POST", "/api/v1/users/{login}/tokens"): only("admin", 201, api=True),
     ("DELETE", "/api/v1/tokens/{token_id}"): only("admin", api=True),
     # pages: logging in and out (the login page is for everyone; logged in: home)
@@ -119,14 +126,14 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/signalen/nieuw"): officer_page(),
     ("POST", "/signalen/nieuw"): officer_page(303, other_municipality=403),
     ("GET", "/taken/{job_id}"): officer_page(200, other_municipality=403),
-    ("GET", "/dossiers/{dossier_id}"): officer_page(200, other_municipality=403),
-    ("POST", "/dossiers/{dossier_id}/opnieuw"): officer_page(303, other_municipality=403),
-    ("GET", "/dossiers/{dossier_id}/doorsturen"): officer_page(200, 403),
-    ("GET", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(200, 403),
-    ("POST", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(303, 403),
+    ("GET", "/dossiers/{dossier_id}"): officer_page(200, other_municipality=NOT_YOURS),
+    ("POST", "/dossiers/{dossier_id}/opnieuw"): officer_page(303, NOT_YOURS),
+    ("GET", "/dossiers/{dossier_id}/doorsturen"): officer_page(200, NOT_YOURS),
+    ("GET", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(200, NOT_YOURS),
+    ("POST", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(303, NOT_YOURS),
     ("GET", "/leveringen"): officer_page(),
-    ("POST", "/leveringen/{delivery_id}/opnieuw"): officer_page(303, 403),
-    ("POST", "/leveringen/{delivery_id}/terugkoppeling"): officer_page(303, 403),
+    ("POST", "/leveringen/{delivery_id}/opnieuw"): officer_page(303, NOT_YOURS),
+    ("POST", "/leveringen/{delivery_id}/terugkoppeling"): officer_page(303, NOT_YOURS),
     # pages: auditor
     ("GET", "/audit"): only("auditor", api=False),
     ("POST", "/audit"): only("auditor", api=False),
@@ -184,6 +191,7 @@ class World:
         self.dossier_id = dossier_id
         self.job_id = job_id
         hub.add_user("slachtoffer", ("auditor",))
+        hub.add_user("koppeling-x", ("officer",), ("0405",), password=None, source="system")
         # a delivery to the PCT that arrived (feedback may be given on it)
         officer = hub.users["af-hoorn"].actor("test")
         forwarding = hub.web.forwarding
@@ -218,6 +226,8 @@ class World:
         }
         if path.endswith(("/requeue", "/opnieuw")):
             values["delivery_id"] = self.fresh_failed_delivery_id()
+        if path.endswith("/tokens"):
+            values["login"] = "koppeling-x"
         if "{token_id}" in path:
             values["token_id"] = self.fresh_token_id()
         if path == "/static":
@@ -291,6 +301,8 @@ async def test_authorisation_matrix(hub: Hub):
     job_id = next(iter(hub.web.jobs._jobs))  # the job that made it (af-hoorn's)
     hub.add_user("inlogger", ("auditor",))
     world = World(hub, dossier_id, job_id)
+    # every refusal gets its own line here (a flood is summarised: see test_roles.py)
+    hub.web.refusals.per_minute = 1_000_000
     failures = []
     for (method, path), expected in sorted(MATRIX.items()):
         for caller in CALLERS:
@@ -305,8 +317,10 @@ async def test_authorisation_matrix(hub: Hub):
             if got != want:
                 failures.append(f"{method} {path} as {caller}: {got}, expected {want}")
                 continue
-            refused = got in (401, 403) or (
-                got == 303 and response.headers["location"].startswith("/inloggen")
+            refused = (
+                got in (401, 403)
+                or (got == 303 and response.headers["location"].startswith("/inloggen"))
+                or (got == NOT_YOURS and caller == "enkhuizen" and expected["hoorn"] != got)
             )
             if refused and _refused_count(hub) <= before:
                 failures.append(f"{method} {path} as {caller}: refused but not in the log")
@@ -316,13 +330,13 @@ async def test_authorisation_matrix(hub: Hub):
 async def test_refusals_name_the_route_and_the_caller(hub: Hub):
     dossier_id = await hub.enrich("af-hoorn", example(HOORN))
     async with hub.as_user("af-enkhuizen") as client:
-        assert (await client.get(f"/dossiers/{dossier_id}")).status_code == 403
+        assert (await client.get(f"/dossiers/{dossier_id}")).status_code == NOT_YOURS
     async with hub.anonymous() as client:
         assert (await client.get(f"/api/v1/dossiers/{dossier_id}")).status_code == 401
     refused = [a for a in hub.access_log() if a.get("result") == "refused"]
     enkhuizen, anonymous = refused[-2], refused[-1]
     assert enkhuizen["user_id"] == "af-enkhuizen" and enkhuizen["dossier_id"] == dossier_id
-    assert "0405" in enkhuizen["reason"]
+    assert "0405" in enkhuizen["reason"] and enkhuizen["municipality"] == "0405"
     assert anonymous["user_id"] == "anoniem" and anonymous["client"] == "api"
     assert anonymous["detail"]["route"] == "GET /api/v1/dossiers/{dossier_id}"
 
@@ -340,5 +354,38 @@ async def test_an_officer_of_hoorn_never_sees_enkhuizen(hub: Hub, which: str):
         else:
             listed = {d["id"] for d in (await client.get("/api/v1/dossiers")).json()}
             assert hoorn_dossier in listed and enkhuizen_dossier not in listed
-        assert (await client.get(f"/api/v1/dossiers/{enkhuizen_dossier}")).status_code == 403
-        assert (await client.get(f"/dossiers/{enkhuizen_dossier}")).status_code == 403
+        assert (await client.get(f"/api/v1/dossiers/{enkhuizen_dossier}")).status_code == 404
+        assert (await client.get(f"/dossiers/{enkhuizen_dossier}")).status_code == 404
+
+
+def _without(text: str, *ids: str) -> str:
+    for value in ids:
+        text = text.replace(value, "<id>")
+    return text
+
+
+@pytest.mark.parametrize("where", ["api", "page", "delivery-api"])
+async def test_another_municipalitys_object_looks_exactly_like_an_unknown_id(hub: Hub, where: str):
+    """Same status and body for Hoorn's dossier (or delivery) and for an id that does
+    not exist, to an officer of Enkhuizen: nothing says it exists or whose it is."""
+    dossier_id = await hub.enrich("af-hoorn", example(HOORN))
+    unknown = str(uuid.uuid4())
+    target = dossier_id
+    if where == "delivery-api":
+        officer = hub.users["af-hoorn"].actor("test")
+        target = hub.web.forwarding.forward(dossier_id, "pct", officer).id
+    url = {
+        "api": "/api/v1/dossiers/{}",
+        "page": "/dossiers/{}",
+        "delivery-api": "/api/v1/deliveries/{}/requeue",
+    }[where]
+    method = "POST" if where == "delivery-api" else "GET"
+    async with hub.as_user("af-enkhuizen") as client:
+        theirs = await client.request(method, url.format(target))
+        missing = await client.request(method, url.format(unknown))
+    assert theirs.status_code == missing.status_code == 404
+    assert _without(theirs.text, target) == _without(missing.text, unknown)
+    assert "0405" not in theirs.text and "Hoorn" not in theirs.text
+    # the detail is in the access log, for the auditor
+    refusal = [a for a in hub.access_log() if a.get("result") == "refused"][-1]
+    assert refusal["user_id"] == "af-enkhuizen" and refusal["municipality"] == "0405"
