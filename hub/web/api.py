@@ -25,6 +25,7 @@ from ..dossier import Dossier
 from ..render import STATUS_LABELS
 from ..signal import Signal, SignalError, parse_signal
 from ..store import DossierSummary
+from .approvals import MunicipalityChange
 from .auth import api_actor, identify, web_state
 from .errors import ApiError, ErrorOut
 from .jobs import Job, TooManyJobs
@@ -342,6 +343,25 @@ class TokenCreatedOut(BaseModel):
     secret: Annotated[str, Field(description="the token to send as Bearer; shown once")]
 
 
+class MunicipalitiesIn(_In):
+    municipalities: Annotated[list[Annotated[Text, Field(max_length=4)]], Field(max_length=50)]
+
+
+class MunicipalityChangeOut(BaseModel):
+    id: str
+    login: str
+    before: list[str]
+    after: list[str]
+    requested_by: str
+    requested_at: str
+    state: Annotated[
+        Literal["pending", "applied", "approved", "rejected", "superseded"],
+        Field(description="pending: a widening that waits for a second administrator"),
+    ]
+    decided_by: str | None
+    decided_at: str | None
+
+
 class HealthzOut(BaseModel):
     status: Literal["ok"]
 
@@ -418,6 +438,20 @@ def user_out(u: User) -> UserOut:
         disabled=u.disabled,
         has_password=u.has_password,
         created_at=u.created_at,
+    )
+
+
+def change_out(c: MunicipalityChange) -> MunicipalityChangeOut:
+    return MunicipalityChangeOut(
+        id=c.id,
+        login=c.login,
+        before=list(c.before),
+        after=list(c.after),
+        requested_by=c.requested_by,
+        requested_at=c.requested_at,
+        state=c.state,
+        decided_by=c.decided_by,
+        decided_at=c.decided_at,
     )
 
 
@@ -844,6 +878,61 @@ def api_reset_password(request: Request, login: Id, actor: ActorDep) -> Password
     except AccountError as exc:
         raise _account_error(exc) from None
     return PasswordOut(login=login, password=password)
+
+
+@router.post(
+    "/users/{login}/municipalities",
+    response_model=MunicipalityChangeOut,
+    responses=_errors(404),
+    tags=["admin"],
+)
+def api_change_municipalities(
+    request: Request, login: Id, body: MunicipalitiesIn, actor: ActorDep
+) -> MunicipalityChangeOut:
+    """New municipalities for an account: fewer take effect at once (``applied``); an
+    added one waits for a second administrator (``pending``). Logged with before/after."""
+    try:
+        _, change = web_state(request).users.change_municipalities(
+            actor, login, body.municipalities
+        )
+    except AccountError as exc:
+        raise _account_error(exc) from None
+    return change_out(change)
+
+
+@router.get("/municipality-changes", response_model=list[MunicipalityChangeOut], tags=["admin"])
+def api_municipality_changes(request: Request, actor: ActorDep) -> list[MunicipalityChangeOut]:
+    """Changes of accounts' municipalities: pending first, then the newest."""
+    return [change_out(c) for c in web_state(request).users.list_changes(actor)]
+
+
+def _decide(request: Request, change_id: str, actor: Actor, approve: bool) -> MunicipalityChangeOut:
+    try:
+        return change_out(web_state(request).users.decide_change(actor, change_id, approve))
+    except AccountError as exc:
+        raise _account_error(exc) from None
+
+
+@router.post(
+    "/municipality-changes/{change_id}/approve",
+    response_model=MunicipalityChangeOut,
+    responses=_errors(404),
+    tags=["admin"],
+)
+def api_approve_change(request: Request, change_id: Id, actor: ActorDep) -> MunicipalityChangeOut:
+    """Approve a pending widening: by another administrator than the one who asked."""
+    return _decide(request, change_id, actor, True)
+
+
+@router.post(
+    "/municipality-changes/{change_id}/reject",
+    response_model=MunicipalityChangeOut,
+    responses=_errors(404),
+    tags=["admin"],
+)
+def api_reject_change(request: Request, change_id: Id, actor: ActorDep) -> MunicipalityChangeOut:
+    """Reject (or, as its requester, withdraw) a pending widening."""
+    return _decide(request, change_id, actor, False)
 
 
 @router.get("/tokens", response_model=list[TokenOut], tags=["admin"])

@@ -43,6 +43,15 @@ from .views import dossier_view, entry_summary, prov_view
 
 __all__ = ["home_for", "render", "router"]
 
+#: the states of a change of municipalities, as the administrator reads them
+CHANGE_LABELS = {
+    "pending": "wacht op tweede beheerder",
+    "applied": "direct doorgevoerd",
+    "approved": "goedgekeurd",
+    "rejected": "afgewezen",
+    "superseded": "vervangen door een nieuwer verzoek",
+}
+
 router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(page_actor)]
 FormDep = Annotated[FormData, Depends(verified_form)]
@@ -596,6 +605,8 @@ def _users_page(
         {
             "users": users,
             "tokens": tokens,
+            "changes": web.users.changes.recent(),
+            "change_labels": CHANGE_LABELS,
             "notice": notice,
             "errors": errors or {},
             "values": values or {},
@@ -640,12 +651,16 @@ def page_user_add(request: Request, actor: ActorDep, form: FormDep) -> Response:
     return _users_page(request, actor, notice=notice)
 
 
+def _account_failed(request: Request, actor: Actor, exc: AccountError) -> Response:
+    status = 404 if isinstance(exc, LookupError) else 422
+    return _users_page(request, actor, errors={"actie": exc.message}, status=status)
+
+
 def _user_action(request: Request, actor: Actor, run: Callable[[], object], title: str) -> Response:
     try:
         secret = run()
     except AccountError as exc:
-        status = 404 if isinstance(exc, LookupError) else 422
-        return _users_page(request, actor, errors={"actie": exc.message}, status=status)
+        return _account_failed(request, actor, exc)
     notice = {"title": title}
     if isinstance(secret, tuple):
         notice["shown"] = secret[1]
@@ -698,6 +713,47 @@ def page_token_create(request: Request, login: Id, actor: ActorDep, form: FormDe
         actor,
         lambda: users.create_token(actor, login, label),
         f"API-token voor {login} aangemaakt",
+    )
+
+
+@router.post("/beheer/gebruikers/{login}/gemeenten", name="page_user_municipalities")
+def page_user_municipalities(
+    request: Request, login: Id, actor: ActorDep, form: FormDep
+) -> Response:
+    users = web_state(request).users
+    codes = [m for m in form.getlist("municipalities") if isinstance(m, str)][:50]
+    try:
+        _, change = users.change_municipalities(actor, login, codes)
+    except AccountError as exc:
+        return _account_failed(request, actor, exc)
+    if change.state == "pending":
+        title = f"De extra gemeente voor {login} wacht op goedkeuring door een tweede beheerder"
+    else:
+        title = f"Gemeenten van {login} gewijzigd"
+    return _users_page(request, actor, notice={"title": title})
+
+
+@router.post("/beheer/gemeentewijzigingen/{change_id}/goedkeuren", name="page_change_approve")
+def page_change_approve(
+    request: Request, change_id: Id, actor: ActorDep, form: FormDep
+) -> Response:
+    users = web_state(request).users
+    return _user_action(
+        request,
+        actor,
+        lambda: users.decide_change(actor, change_id, True),
+        f"Wijziging {change_id} goedgekeurd",
+    )
+
+
+@router.post("/beheer/gemeentewijzigingen/{change_id}/afwijzen", name="page_change_reject")
+def page_change_reject(request: Request, change_id: Id, actor: ActorDep, form: FormDep) -> Response:
+    users = web_state(request).users
+    return _user_action(
+        request,
+        actor,
+        lambda: users.decide_change(actor, change_id, False),
+        f"Wijziging {change_id} afgewezen",
     )
 
 

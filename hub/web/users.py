@@ -26,6 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from ..accountability import Actor
 from ..service import Forbidden, HubService
 from ..store import Database, format_ts, utc_now
+from .approvals import MunicipalityChange, MunicipalityChanges
 
 __all__ = [
     "ROLES",
@@ -314,6 +315,13 @@ class Accounts:
             )
         return self.require(login)
 
+    def set_municipalities(self, login: str, codes: tuple[str, ...]) -> None:
+        """Store checked gemeentecodes (see :class:`UserAdmin` for who may)."""
+        self.db.execute(
+            "UPDATE web_users SET municipalities = ?, updated_at = ? WHERE login = ?",
+            (",".join(codes), format_ts(utc_now()), login),
+        )
+
     def set_password(self, login: str, password: str) -> None:
         """A new password for a local user; every session of theirs ends."""
         user = self.require(login)
@@ -434,6 +442,7 @@ class UserAdmin:
     def __init__(self, service: HubService, accounts: Accounts) -> None:
         self.service = service
         self.accounts = accounts
+        self.changes = MunicipalityChanges(accounts.db)
 
     def _log(self, actor: Actor, action: str, result: str = "allowed", **details: Any) -> None:
         # a holder acting on its own tokens acts in its own role, not as administrator
@@ -515,6 +524,92 @@ class UserAdmin:
         self._log(actor, action, detail={"user": login})
         return password
 
+    def change_municipalities(
+        self, actor: Actor, login: str, municipalities: Iterable[str]
+    ) -> tuple[User, MunicipalityChange]:
+        """New municipalities for a user: fewer take effect at once; any added one waits
+        for a second administrator (:meth:`decide_change`). Logged with before/after."""
+        action = "users.municipalities"
+        self._attempt(actor, action)
+        try:
+            user = self.accounts.require(login)
+            if user.source == "oidc":
+                raise AccountError(
+                    "login", "de gemeenten van dit account komen van de identiteitsprovider"
+                )
+            codes = self.accounts.validate(user.login, user.name, user.roles, municipalities)[3]
+        except AccountError as exc:
+            raise self._failed(actor, action, login, exc) from None
+        widening = bool(set(codes) - set(user.municipalities))
+        with self.accounts.db.transaction():
+            change = self.changes.record(
+                login, user.municipalities, codes, actor.id, pending=widening
+            )
+            if not widening:
+                self.accounts.set_municipalities(login, codes)
+        self._log(
+            actor,
+            f"{action}.request" if widening else action,
+            detail=_change_detail(change),
+        )
+        return self.accounts.require(login), change
+
+    def list_changes(self, actor: Actor) -> list[MunicipalityChange]:
+        """Changes of municipalities: pending first, then the newest."""
+        self._attempt(actor, "users.municipalities.list")
+        return self.changes.recent()
+
+    def decide_change(self, actor: Actor, change_id: str, approve: bool) -> MunicipalityChange:
+        """Approve or reject a pending widening. The approver is another administrator
+        than the one who asked, and not the user it widens; the requester may withdraw
+        (reject) it."""
+        action = "users.municipalities." + ("approve" if approve else "reject")
+        self._attempt(actor, action)
+        change = self.changes.get(change_id)
+        try:
+            if change is None:
+                raise UnknownAccount("change_id", f"onbekende wijziging {change_id!r}")
+            if change.state != "pending":
+                raise AccountError("change_id", f"wijziging {change_id} is al afgehandeld")
+        except AccountError as exc:
+            raise self._failed(actor, action, change.login if change else "-", exc) from None
+        if approve and actor.id in (change.requested_by, change.login):
+            reason = (
+                "vier ogen: een andere beheerder dan de aanvrager keurt een uitbreiding goed"
+                if actor.id == change.requested_by
+                else "u kunt uw eigen gemeenten niet uitbreiden"
+            )
+            raise self._refused(actor, action, change.login, reason)
+        with self.accounts.db.transaction():
+            current = self.accounts.require(change.login).municipalities
+            stale = approve and current != change.before
+            if not self.changes.decide(
+                change_id, "approved" if approve and not stale else "rejected", actor.id
+            ):
+                raise self._failed(
+                    actor,
+                    action,
+                    change.login,
+                    AccountError("change_id", f"wijziging {change_id} is al afgehandeld"),
+                )
+            if approve and not stale:
+                self.accounts.set_municipalities(change.login, change.after)
+        if stale:
+            raise self._failed(
+                actor,
+                action,
+                change.login,
+                AccountError(
+                    "change_id",
+                    "de gemeenten zijn gewijzigd sinds het verzoek; vraag de uitbreiding "
+                    "opnieuw aan",
+                ),
+            )
+        decided = self.changes.get(change_id)
+        assert decided is not None
+        self._log(actor, action, detail=_change_detail(decided))
+        return decided
+
     def _refused(self, actor: Actor, action: str, target: str, reason: str) -> Forbidden:
         self._log(actor, action, result="refused", reason=reason, detail={"user": target})
         return Forbidden(reason, "login")
@@ -558,6 +653,17 @@ class UserAdmin:
             raise self._failed(actor, action, token_id, exc) from None
         self._log(actor, action, detail={"user": token.login, "token": token.id})
         return token
+
+
+def _change_detail(change: MunicipalityChange) -> dict[str, str]:
+    return {
+        "user": change.login,
+        "change": change.id,
+        "before": ",".join(change.before) or "-",
+        "after": ",".join(change.after) or "-",
+        "requested_by": change.requested_by,
+        "state": change.state,
+    }
 
 
 #: the accounts of the embedded default's first start (the officer works for Hoorn)

@@ -3,6 +3,7 @@ at the store level, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -237,7 +238,7 @@ def test_throttle_backs_off_exponentially(db: Database):
         throttle.failed("af-hoorn", "10.0.0.1")
         waits.append(throttle.retry_after("af-hoorn", "10.0.0.1") or 0)
     assert waits[0] == 0 and 1 <= waits[1] <= 3 and waits[2] >= 4 and waits[-1] >= 2**7
-    assert all(later >= earlier for earlier, later in zip(waits, waits[1:], strict=False))
+    assert all(later >= earlier for earlier, later in itertools.pairwise(waits))
 
 
 def test_a_known_address_is_never_locked_for_long(db: Database):

@@ -108,6 +108,11 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/users/{login}/disable"): only("admin", api=True),
     ("POST", "/api/v1/users/{login}/enable"): only("admin", api=True),
     ("POST", "/api/v1/users/{login}/password"): only("admin", api=True),
+    ("POST", "/api/v1/users/{login}/municipalities"): only("admin", api=True),
+    ("GET", "/api/v1/municipality-changes"): only("admin", api=True),
+    # {change_id}: a widening another administrator asked for
+    ("POST", "/api/v1/municipality-changes/{change_id}/approve"): only("admin", api=True),
+    ("POST", "/api/v1/municipality-changes/{change_id}/reject"): only("admin", api=True),
     ("GET", "/api/v1/tokens"): only("admin", api=True),
     # {login} is a system account here: an administrator may make its tokens, nobody
     # else (a person's tokens are only its own: see test_roles.py)
@@ -153,6 +158,9 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/beheer/gebruikers/{login}/wachtwoord"): only("admin", api=False),
     ("POST", "/beheer/gebruikers/{login}/tokens"): only("admin", api=False),
     ("POST", "/beheer/tokens/{token_id}/intrekken"): only("admin", api=False),
+    ("POST", "/beheer/gebruikers/{login}/gemeenten"): only("admin", api=False),
+    ("POST", "/beheer/gemeentewijzigingen/{change_id}/goedkeuren"): only("admin", api=False),
+    ("POST", "/beheer/gemeentewijzigingen/{change_id}/afwijzen"): only("admin", api=False),
 }
 
 
@@ -210,6 +218,17 @@ class World:
         outbox.attempt_failed(row.id, "test", transient=False, retry_after=None, worker="matrix")
         return row.id
 
+    def fresh_change_id(self) -> str:
+        """A pending widening of an officer (Hoorn, + Enkhuizen) by a second admin."""
+        accounts = self.hub.web.accounts
+        if accounts.get("af-wijzig") is None:
+            self.hub.add_user("af-wijzig", ("officer",), ("0405",))
+            self.hub.add_user("beheerder-2", ("admin",))
+        accounts.set_municipalities("af-wijzig", ("0405",))
+        other = self.hub.users["beheerder-2"].actor("test")
+        _, change = self.hub.web.users.change_municipalities(other, "af-wijzig", ["0405", "0388"])
+        return change.id
+
     def fresh_token_id(self) -> str:
         token, _ = self.hub.web.accounts.create_token("slachtoffer", "intrekken", "test")
         return token.id
@@ -228,6 +247,8 @@ class World:
             values["delivery_id"] = self.fresh_failed_delivery_id()
         if path.endswith("/tokens"):
             values["login"] = "koppeling-x"
+        if "{change_id}" in path:
+            values["change_id"] = self.fresh_change_id()
         if "{token_id}" in path:
             values["token_id"] = self.fresh_token_id()
         if path == "/static":
@@ -249,6 +270,7 @@ def body(method: str, path: str, csrf: str) -> dict[str, Any]:
             "roles": ["auditor"],
         },
         "/api/v1/users/{login}/tokens": {"label": "koppeling"},
+        "/api/v1/users/{login}/municipalities": {"municipalities": []},
         "/api/v1/dossiers/{dossier_id}/forward": {"table": "lokaal", "confirm": True},
         "/api/v1/deliveries/{delivery_id}/feedback": {"text": "Besproken aan tafel."},
     }

@@ -230,3 +230,71 @@ async def test_a_flood_of_refusals_is_summarised(hub: Hub):
         for _ in range(per_minute + 5):
             assert (await auditor.get("/api/v1/dossiers")).status_code == 403
     assert len(hub.access_log()) == before + per_minute + 1 + per_minute + 5
+
+
+# -- widening an officer's municipalities: four eyes -----------------------------------------
+
+
+async def test_widening_an_officers_municipalities_needs_a_second_administrator(hub: Hub):
+    from .conftest import ENKHUIZEN
+
+    enkhuizen_dossier = await hub.enrich("af-enkhuizen", example(ENKHUIZEN))
+    hub.add_user("beheerder-2", ("admin",))
+    url = "/api/v1/users/af-hoorn/municipalities"
+    async with hub.as_user("beheerder") as first:
+        asked = await first.post(url, json={"municipalities": ["0405", "0388"]})
+        assert asked.status_code == 200 and asked.json()["state"] == "pending"
+        change_id = asked.json()["id"]
+        # not yet: the officer still cannot read Enkhuizen
+        assert hub.web.accounts.require("af-hoorn").municipalities == ("0405",)
+        own = await first.post(f"/api/v1/municipality-changes/{change_id}/approve")
+        assert own.status_code == 403 and "vier ogen" in own.json()["detail"][0]["message"]
+    async with hub.as_user("af-hoorn") as officer:
+        assert (await officer.get(f"/api/v1/dossiers/{enkhuizen_dossier}")).status_code == 404
+    async with hub.as_user("beheerder-2") as second:
+        approved = await second.post(f"/api/v1/municipality-changes/{change_id}/approve")
+        assert approved.status_code == 200 and approved.json()["state"] == "approved"
+        page = (await second.get("/beheer/gebruikers")).text
+        assert change_id in page and "goedgekeurd" in page
+    async with hub.as_user("af-hoorn") as officer:
+        assert (await officer.get(f"/api/v1/dossiers/{enkhuizen_dossier}")).status_code == 200
+    lines = [a for a in hub.access_log() if a["action"].startswith("users.municipalities")]
+    assert [(a["action"], a["result"]) for a in lines] == [
+        ("users.municipalities.request", "allowed"),
+        ("users.municipalities.approve", "refused"),
+        ("users.municipalities.approve", "allowed"),
+    ]
+    assert lines[-1]["detail"]["before"] == "0405" and lines[-1]["detail"]["after"] == "0388,0405"
+    assert (
+        lines[-1]["user_id"] == "beheerder-2" and lines[-1]["detail"]["requested_by"] == "beheerder"
+    )
+
+
+async def test_narrowing_takes_effect_at_once_and_is_logged(hub: Hub):
+    hub.web.accounts.set_municipalities("af-hoorn", ("0388", "0405"))
+    async with hub.as_user("beheerder") as admin:
+        done = await admin.post(
+            "/api/v1/users/af-hoorn/municipalities", json={"municipalities": ["0405"]}
+        )
+        assert done.json()["state"] == "applied"
+        empty = await admin.post(
+            "/api/v1/users/af-hoorn/municipalities", json={"municipalities": []}
+        )
+        assert empty.status_code == 422 and empty.json()["detail"][0]["field"] == "municipalities"
+    assert hub.web.accounts.require("af-hoorn").municipalities == ("0405",)
+    lines = [a for a in hub.access_log() if a["action"] == "users.municipalities"]
+    assert [a["result"] for a in lines] == ["allowed", "failed"]
+    line = lines[0]
+    assert line["detail"]["before"] == "0388,0405" and line["detail"]["after"] == "0405"
+
+
+async def test_an_administrator_cannot_widen_their_own_municipalities(hub: Hub):
+    hub.add_user("beheer-af", ("officer", "admin"), ("0405",))
+    async with hub.as_user("beheerder") as first:
+        asked = await first.post(
+            "/api/v1/users/beheer-af/municipalities", json={"municipalities": ["0405", "0388"]}
+        )
+    async with hub.as_user("beheer-af") as self_approver:
+        own = await self_approver.post(f"/api/v1/municipality-changes/{asked.json()['id']}/approve")
+    assert own.status_code == 403
+    assert hub.web.accounts.require("beheer-af").municipalities == ("0405",)
