@@ -300,8 +300,10 @@ class Accounts:
     def set_disabled(self, login: str, disabled: bool) -> User:
         """Disable or enable a user. Either way every session ends and every API token
         is revoked: an enabled account starts without credentials from before, so
-        re-enabling never revives a token (or session) someone may still hold."""
-        self.require(login)
+        re-enabling never revives a token (or session) someone may still hold. Asking
+        for the state the account is already in changes nothing."""
+        if self.require(login).disabled == disabled:
+            return self.require(login)
         now = format_ts(utc_now())
         with self.db.transaction() as tx:
             tx.execute(
