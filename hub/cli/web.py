@@ -158,17 +158,24 @@ def users_add(
     municipalities: tuple[str, ...],
     system: bool,
 ) -> None:
-    """Create an account; a person's generated password is printed once."""
+    """Create an account; a person's generated password is printed once. Its
+    municipalities wait for a second administrator (`users approve`)."""
     from ..web.users import AccountError
 
     with _admin(state) as admin:
         try:
-            user, password = admin.add_user(
+            user, password, change = admin.add_user(
                 state.actor, login, name, roles, municipalities, system=system
             )
         except AccountError as exc:
             fail(str(exc))
     click.echo(f"gebruiker {user.login} aangemaakt ({', '.join(user.roles)})", err=True)
+    if change is not None:
+        click.echo(
+            f"wijziging {change.id}: de gemeente(n) {','.join(change.added)} wachten op "
+            f"goedkeuring door een tweede beheerder (`opplus users approve {change.id}`)",
+            err=True,
+        )
     if password:
         click.echo(f"wachtwoord (alleen nu getoond): {password}", err=True)
 

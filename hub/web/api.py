@@ -314,9 +314,32 @@ class UserIn(_In):
     ] = False
 
 
+class MunicipalitiesIn(_In):
+    municipalities: Annotated[list[Annotated[Text, Field(max_length=4)]], Field(max_length=50)]
+
+
+class MunicipalityChangeOut(BaseModel):
+    id: str
+    login: str
+    before: list[str]
+    after: list[str]
+    requested_by: str
+    requested_at: str
+    state: Annotated[
+        Literal["pending", "applied", "approved", "rejected", "superseded"],
+        Field(description="pending: a widening that waits for a second administrator"),
+    ]
+    decided_by: str | None
+    decided_at: str | None
+
+
 class UserCreatedOut(BaseModel):
     user: UserOut
     password: Annotated[str | None, Field(description="shown once; null for a system account")]
+    municipality_change: Annotated[
+        MunicipalityChangeOut | None,
+        Field(description="the municipalities asked for, pending a second administrator"),
+    ] = None
 
 
 class PasswordOut(BaseModel):
@@ -341,25 +364,6 @@ class TokenOut(BaseModel):
 class TokenCreatedOut(BaseModel):
     token: TokenOut
     secret: Annotated[str, Field(description="the token to send as Bearer; shown once")]
-
-
-class MunicipalitiesIn(_In):
-    municipalities: Annotated[list[Annotated[Text, Field(max_length=4)]], Field(max_length=50)]
-
-
-class MunicipalityChangeOut(BaseModel):
-    id: str
-    login: str
-    before: list[str]
-    after: list[str]
-    requested_by: str
-    requested_at: str
-    state: Annotated[
-        Literal["pending", "applied", "approved", "rejected", "superseded"],
-        Field(description="pending: a widening that waits for a second administrator"),
-    ]
-    decided_by: str | None
-    decided_at: str | None
 
 
 class HealthzOut(BaseModel):
@@ -832,14 +836,19 @@ def api_users(request: Request, actor: ActorDep) -> list[UserOut]:
 )
 def api_add_user(request: Request, body: UserIn, actor: ActorDep) -> UserCreatedOut:
     """Create an account; a person gets a generated password (shown once), a system
-    account none (it acts through API tokens)."""
+    account none (it acts through API tokens). It starts without municipalities: the
+    ones asked for wait for a second administrator (``municipality_change``)."""
     try:
-        user, password = web_state(request).users.add_user(
+        user, password, change = web_state(request).users.add_user(
             actor, body.login, body.name, body.roles, body.municipalities, system=body.system
         )
     except AccountError as exc:
         raise _account_error(exc) from None
-    return UserCreatedOut(user=user_out(user), password=password)
+    return UserCreatedOut(
+        user=user_out(user),
+        password=password,
+        municipality_change=change_out(change) if change else None,
+    )
 
 
 def _set_disabled(request: Request, login: str, actor: Actor, disabled: bool) -> UserOut:

@@ -632,7 +632,7 @@ def page_user_add(request: Request, actor: ActorDep, form: FormDep) -> Response:
         "system": form.get("system") == "ja",
     }
     try:
-        user, password = web.users.add_user(
+        user, password, change = web.users.add_user(
             actor,
             values["login"],
             values["name"],
@@ -645,6 +645,8 @@ def page_user_add(request: Request, actor: ActorDep, form: FormDep) -> Response:
             request, actor, errors={exc.field: exc.message}, values=values, status=422
         )
     notice = {"title": f"Gebruiker {user.login} aangemaakt"}
+    if change is not None:
+        notice["title"] += "; de gemeenten wachten op goedkeuring door een tweede beheerder"
     if password:
         notice["shown"] = password
         notice["shown_label"] = "Wachtwoord (wordt maar één keer getoond)"

@@ -213,8 +213,10 @@ class Accounts:
         municipalities: Iterable[str],
         *,
         provider: bool = False,
+        awaiting_approval: bool = False,
     ) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
-        """The cleaned values, or AccountError naming the first bad field."""
+        """The cleaned values, or AccountError naming the first bad field.
+        ``awaiting_approval``: an officer may have none yet (a change is pending)."""
         login = login.strip()
         if not (_PROVIDER_LOGIN if provider else _LOGIN).match(login):
             raise AccountError(
@@ -238,7 +240,7 @@ class Accounts:
                 "municipalities",
                 f"gemeentecode {', '.join(not_served)} wordt door deze installatie niet bediend",
             )
-        if "officer" in role_set and not codes:
+        if "officer" in role_set and not codes and not awaiting_approval:
             raise AccountError(
                 "municipalities", "een aandachtsfunctionaris werkt voor minstens één gemeente"
             )
@@ -255,9 +257,12 @@ class Accounts:
         *,
         source: UserSource = "local",
         password: str | None = None,
+        awaiting_approval: bool = False,
     ) -> User:
         """Create a user; AccountError when a field is bad or the login is taken."""
-        login, name, role_t, codes = self.validate(login, name, roles, municipalities)
+        login, name, role_t, codes = self.validate(
+            login, name, roles, municipalities, awaiting_approval=awaiting_approval
+        )
         now = format_ts(utc_now())
         hashed = hash_password(password) if password is not None else None
         with self.db.transaction() as tx:
@@ -473,20 +478,27 @@ class UserAdmin:
         municipalities: Iterable[str],
         *,
         system: bool = False,
-    ) -> tuple[User, str | None]:
+    ) -> tuple[User, str | None, MunicipalityChange | None]:
         """A new local user with a generated password (returned once), or a system
-        account (no password: it acts through API tokens)."""
+        account (no password: it acts through API tokens).
+
+        The account starts without municipalities: the ones asked for are a pending
+        change that a second administrator approves — else one administrator could
+        make an officer (or a system account, and its token) for any municipality and
+        read its dossiers."""
         action = "users.add"
         self._attempt(actor, action)
         password = None if system else generate_password()
         try:
+            codes = self.accounts.validate(login, name, roles, municipalities)[3]
             user = self.accounts.add(
                 login,
                 name,
                 roles,
-                municipalities,
+                (),
                 source="system" if system else "local",
                 password=password,
+                awaiting_approval=True,
             )
         except AccountError as exc:
             raise self._failed(actor, action, login, exc) from None
@@ -496,11 +508,15 @@ class UserAdmin:
             detail={
                 "user": user.login,
                 "roles": ",".join(user.roles),
-                "municipalities": ",".join(user.municipalities),
+                "municipalities": ",".join(codes),
                 "source": user.source,
             },
         )
-        return user, password
+        change = None
+        if codes:
+            change = self.changes.record(user.login, (), codes, actor.id, pending=True)
+            self._log(actor, "users.municipalities.request", detail=_change_detail(change))
+        return user, password, change
 
     def set_disabled(self, actor: Actor, login: str, disabled: bool) -> User:
         action = "users.disable" if disabled else "users.enable"

@@ -298,3 +298,40 @@ async def test_an_administrator_cannot_widen_their_own_municipalities(hub: Hub):
         own = await self_approver.post(f"/api/v1/municipality-changes/{asked.json()['id']}/approve")
     assert own.status_code == 403
     assert hub.web.accounts.require("beheer-af").municipalities == ("0405",)
+
+
+async def test_a_new_accounts_municipalities_wait_for_a_second_administrator(hub: Hub):
+    """Else one administrator makes a system account for Enkhuizen, mints its token and
+    reads Enkhuizen's dossiers."""
+    from .conftest import ENKHUIZEN
+
+    enkhuizen_dossier = await hub.enrich("af-enkhuizen", example(ENKHUIZEN))
+    async with hub.as_user("beheerder") as admin:
+        created = await admin.post(
+            "/api/v1/users",
+            json={
+                "login": "koppeling-e",
+                "name": "Koppeling",
+                "roles": ["officer"],
+                "municipalities": ["0388"],
+                "system": True,
+            },
+        )
+        assert created.status_code == 201
+        assert created.json()["user"]["municipalities"] == []
+        change = created.json()["municipality_change"]
+        assert change["state"] == "pending" and change["after"] == ["0388"]
+        secret = (await admin.post("/api/v1/users/koppeling-e/tokens", json={"label": "x"})).json()[
+            "secret"
+        ]
+    headers = {"Authorization": f"Bearer {secret}"}
+    async with hub.anonymous() as system:
+        read = await system.get(f"/api/v1/dossiers/{enkhuizen_dossier}", headers=headers)
+        assert read.status_code == 404
+    hub.add_user("beheerder-2", ("admin",))
+    async with hub.as_user("beheerder-2") as second:
+        approved = await second.post(f"/api/v1/municipality-changes/{change['id']}/approve")
+        assert approved.json()["state"] == "approved"
+    async with hub.anonymous() as system:
+        read = await system.get(f"/api/v1/dossiers/{enkhuizen_dossier}", headers=headers)
+        assert read.status_code == 200
