@@ -170,6 +170,10 @@ def test_first_start_serve_and_use(server: Server, tmp_path: Path):
         headers=headers,
     )
     assert created.status_code == 201 and created.json()["password"] is None
+    # its municipality waits for a second administrator (here: another CLI operator)
+    change_id = created.json()["municipality_change"]["id"]
+    approved = run(tmp_path / "home", "users", "approve", change_id, config=second_admin(tmp_path))
+    assert approved.returncode == 0, approved.stderr
     secret = admin.request(
         "POST", "/api/v1/users/zaaksysteem/tokens", json={"label": "koppeling"}, headers=headers
     ).json()["secret"]
@@ -204,6 +208,17 @@ def run(home: Path, *args: str, config: Path | None = None) -> subprocess.Comple
         text=True,
         timeout=120,
     )
+
+
+def second_admin(tmp_path: Path) -> Path:
+    """The embedded default, with another operator: a second administrator."""
+    second = tmp_path / "second.toml"
+    second.write_text(
+        (ROOT / "config" / "default.toml")
+        .read_text()
+        .replace('id = "demo-af-westfriesland"', 'id = "tweede-beheerder"')
+    )
+    return second
 
 
 def test_users_commands(tmp_path: Path):
@@ -253,12 +268,7 @@ def test_users_commands(tmp_path: Path):
     assert change_id in run(home, "users", "list").stdout
     own = run(home, "users", "approve", change_id)
     assert own.returncode == 2 and "vier ogen" in own.stderr
-    second = tmp_path / "second.toml"
-    second.write_text(
-        (ROOT / "config" / "default.toml")
-        .read_text()
-        .replace('id = "demo-af-westfriesland"', 'id = "tweede-beheerder"')
-    )
+    second = second_admin(tmp_path)
     assert run(home, "users", "approve", change_id, config=second).returncode == 0
     assert run(home, "users", "approve", "onbekend", config=second).returncode == 2
     assert "0388,0405" in run(home, "users", "list").stdout
