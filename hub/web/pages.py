@@ -295,6 +295,7 @@ async def page_oidc_callback(
     except OidcError as exc:
         return await refuse(str(exc))
     who = Actor(identity.login, identity.name, (), (), client="web")
+    previous = await run_in_threadpool(web.accounts.get, identity.login)
     try:
         user = await run_in_threadpool(
             web.accounts.sync_from_provider,
@@ -305,6 +306,20 @@ async def page_oidc_callback(
         )
     except AccountError as exc:
         return await refuse(exc.message, who)
+    if previous is not None and previous.municipalities != user.municipalities:
+        # the provider decides them, but a change must still be visible to the auditor
+        await run_in_threadpool(
+            web.service.storage.record_access,
+            user.actor("web"),
+            "users.municipalities",
+            detail={
+                "user": user.login,
+                "before": ",".join(previous.municipalities) or "-",
+                "after": ",".join(user.municipalities) or "-",
+                "requested_by": "identiteitsprovider",
+                "state": "applied",
+            },
+        )
     if user.disabled:
         return await refuse("dit account is uitgeschakeld", who)
     return await run_in_threadpool(_start_session, request, user.login, "oidc", None)
