@@ -292,3 +292,44 @@ def test_oidc_login_state_is_single_use_and_bound_to_the_browser(db: Database):
         (format_ts(utc_now() - OIDC_LOGIN_TTL - timedelta(seconds=1)),),
     )
     assert logins.finish(state, "browser-1") is None  # too late
+
+
+# -- the replay store and the refusal counter: shared by processes, on both backends ---------
+
+
+def test_a_signature_is_first_used_once_and_forgotten_after_its_window(db: Database):
+    from hub.web.replays import SignatureReplays
+
+    replays = SignatureReplays(db, tolerance_s=300)
+    now = int(utc_now().timestamp())
+    assert replays.first_use("ab" * 32, now) is True
+    assert replays.first_use("ab" * 32, now) is False  # another process sees it too
+    assert replays.first_use("cd" * 32, now) is True
+    replays.first_use("ef" * 32, now - 400)  # expired at once: purged by the next one
+    replays.first_use("01" * 32, now)
+    assert db.query("SELECT COUNT(*) FROM web_signature_replays")[0][0] == 3
+
+
+class _Store:
+    """What the refusal counter needs of the storage: the database and the access log."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.lines: list[dict[str, object]] = []
+
+    def record_access(self, actor: object, action: str, **details: object) -> None:
+        self.lines.append({"action": action, **details})
+
+
+def test_refusals_are_counted_per_address_and_minute_then_summarised(db: Database):
+    from hub.web.refusals import RefusalCounter
+
+    store = _Store(db)
+    counter = RefusalCounter(store, per_minute=3)  # type: ignore[arg-type]
+    admitted = [counter.admit("203.0.113.9") for _ in range(5)]
+    assert admitted == [True, True, True, False, False]
+    assert counter.admit("198.51.100.1") is True  # another address has its own count
+    assert counter.flush() == 1
+    [summary] = store.lines
+    assert summary["action"] == "refusals.summary" and summary["detail"]["more"] == "2"
+    assert counter.flush() == 0  # claimed once
