@@ -50,6 +50,9 @@ class Actor:
     roles: tuple[str, ...]
     municipalities: tuple[str, ...]
     client: str = "cli"
+    #: the id (never the secret) of the API token the actor acts through, if any: every
+    #: access-log line of the actor names it
+    token: str | None = None
 
     def may_see(self, municipality: str) -> bool:
         return municipality in self.municipalities
@@ -172,6 +175,8 @@ def access_record(
     purpose_id: str | None = None,
     **details: Any,
 ) -> AccessRecord:
+    if actor.token is not None:
+        details["detail"] = {**details.get("detail", {}), "token": actor.token}
     return AccessRecord(
         action=action,
         user_id=actor.id,

@@ -179,13 +179,17 @@ class HubService:
             )
             raise UnknownDossier(dossier_id) from None
         if not actor.may_see(summary.municipality):
-            raise self._refuse(
+            # Answered exactly like an unknown id, so a caller cannot learn that the
+            # dossier exists or whose it is; the municipality is for the access log only.
+            self.storage.record_access(
                 actor,
                 action,
-                f"dossier hoort bij gemeente {summary.municipality}",
+                result="refused",
+                reason=f"dossier hoort bij gemeente {summary.municipality}",
                 dossier_id=dossier_id,
                 municipality=summary.municipality,
             )
+            raise UnknownDossier(dossier_id)
         try:
             summary, dossier = self.storage.open_dossier(dossier_id)
         except DossierNotFound:
@@ -196,9 +200,15 @@ class HubService:
             )
             raise DamagedDossier(dossier_id) from None
         if not actor.may_see(summary.municipality):  # changed since the first read
-            raise self._refuse(
-                actor, action, "dossier hoort niet bij uw gemeente", dossier_id=dossier_id
+            self.storage.record_access(
+                actor,
+                action,
+                result="refused",
+                reason=f"dossier hoort bij gemeente {summary.municipality}",
+                dossier_id=dossier_id,
+                municipality=summary.municipality,
             )
+            raise UnknownDossier(dossier_id)
         self.storage.record_access(
             actor,
             action,
@@ -237,9 +247,15 @@ class HubService:
         an officer who may see the signal's municipality (the view itself is logged)."""
         municipality = dossier.signal["municipality"]
         if "officer" not in actor.roles or not actor.may_see(municipality):
-            raise self._refuse(
-                actor, "view", f"dossier hoort bij gemeente {municipality}", dossier_id=dossier.id
+            self.storage.record_access(
+                actor,
+                "view",
+                result="refused",
+                reason=f"dossier hoort bij gemeente {municipality}",
+                dossier_id=dossier.id,
+                municipality=municipality,
             )
+            raise UnknownDossier(dossier.id)
         return [
             s
             for s in self.storage.dossiers.list(

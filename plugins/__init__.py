@@ -45,7 +45,15 @@ from ._http import (
 )
 from ._manager import ENTRY_POINT_GROUP, PluginLoadError, Plugins, make_plugins
 from ._query import Officer, Purpose, Query, TraceContext
-from ._signature import SIGNATURE_HEADER, SIGNATURE_TOLERANCE_S, sign_body, verify_signature
+from ._signature import (
+    SIGNATURE_HEADER,
+    SIGNATURE_TOLERANCE_S,
+    SignatureCheck,
+    check_request_signature,
+    sign_body,
+    sign_request,
+    verify_signature,
+)
 from ._subjects import (
     AddressRef,
     BusinessRef,
@@ -95,6 +103,7 @@ __all__ = [
     "Refused",
     "RegistryTimeout",
     "RegistryUnavailable",
+    "SignatureCheck",
     "Subject",
     "SubjectKind",
     "TableSettings",
@@ -102,6 +111,7 @@ __all__ = [
     "TableTransport",
     "TraceContext",
     "hal_items",
+    "check_request_signature",
     "hookimpl",
     "hookspec",
     "is_ascii_digits",
@@ -115,5 +125,6 @@ __all__ = [
     "registry_client",
     "send",
     "sign_body",
+    "sign_request",
     "verify_signature",
 ]

@@ -121,6 +121,7 @@ def users_list(state: State) -> None:
     """Every account and API token (never a password or token)."""
     with _admin(state) as admin:
         users, tokens = admin.list_users(state.actor)
+        changes = admin.list_changes(state.actor)
     for u in users:
         status = "uitgeschakeld" if u.disabled else "actief"
         click.echo(
@@ -130,6 +131,13 @@ def users_list(state: State) -> None:
     for t in tokens:
         status = "actief" if t.active else f"ingetrokken {t.revoked_at}"
         click.echo(f"token {t.id}  {t.login:<24} {status:<13} {t.label}")
+    for c in changes:
+        if c.state == "pending":
+            click.echo(
+                f"wijziging {c.id}  {c.login:<20} gemeenten {','.join(c.before) or '-'} -> "
+                f"{','.join(c.after) or '-'}  wacht op tweede beheerder (gevraagd door "
+                f"{c.requested_by})"
+            )
 
 
 @users_group.command("add")
@@ -153,17 +161,24 @@ def users_add(
     municipalities: tuple[str, ...],
     system: bool,
 ) -> None:
-    """Create an account; a person's generated password is printed once."""
+    """Create an account; a person's generated password is printed once. Its
+    municipalities wait for a second administrator (`users approve`)."""
     from ..web.users import AccountError
 
     with _admin(state) as admin:
         try:
-            user, password = admin.add_user(
+            user, password, change = admin.add_user(
                 state.actor, login, name, roles, municipalities, system=system
             )
         except AccountError as exc:
             fail(str(exc))
     click.echo(f"gebruiker {user.login} aangemaakt ({', '.join(user.roles)})", err=True)
+    if change is not None:
+        click.echo(
+            f"wijziging {change.id}: de gemeente(n) {','.join(change.added)} wachten op "
+            f"goedkeuring door een tweede beheerder (`opplus users approve {change.id}`)",
+            err=True,
+        )
     if password:
         click.echo(f"wachtwoord (alleen nu getoond): {password}", err=True)
 
@@ -192,7 +207,7 @@ def _change(state: State, login: str, what: str) -> None:
 @click.argument("login")
 @pass_state
 def users_disable(state: State, login: str) -> None:
-    """Disable an account: its sessions end and its API tokens stop working."""
+    """Disable an account: its sessions end and its API tokens are revoked."""
     _change(state, login, "disable")
 
 
@@ -200,7 +215,7 @@ def users_disable(state: State, login: str) -> None:
 @click.argument("login")
 @pass_state
 def users_enable(state: State, login: str) -> None:
-    """Enable a disabled account."""
+    """Enable a disabled account (its old sessions and API tokens stay revoked)."""
     _change(state, login, "enable")
 
 
@@ -217,7 +232,8 @@ def users_reset(state: State, login: str) -> None:
 @click.option("--label", required=True, help="What the token is for, e.g. the system.")
 @pass_state
 def users_token(state: State, login: str, label: str) -> None:
-    """Create an API token acting as LOGIN (printed once, stored hashed)."""
+    """Create an API token acting as LOGIN (printed once, stored hashed): your own
+    account's, or, as administrator, a system account's."""
     from ..web.users import AccountError
 
     with _admin(state) as admin:
@@ -227,6 +243,64 @@ def users_token(state: State, login: str, label: str) -> None:
             fail(str(exc))
     click.echo(f"API-token {token.id} voor {login} (alleen nu getoond):", err=True)
     click.echo(secret)
+
+
+@users_group.command("municipalities")
+@click.argument("login")
+@click.option(
+    "--municipality",
+    "municipalities",
+    multiple=True,
+    help="Gemeentecode, e.g. 0405 (repeat; the full new list).",
+)
+@pass_state
+def users_municipalities(state: State, login: str, municipalities: tuple[str, ...]) -> None:
+    """Set LOGIN's municipalities: fewer take effect at once, an added one waits for a
+    second administrator (`users approve`)."""
+    from ..web.users import AccountError
+
+    with _admin(state) as admin:
+        try:
+            _, change = admin.change_municipalities(state.actor, login, municipalities)
+        except AccountError as exc:
+            fail(str(exc))
+    if change.state == "pending":
+        click.echo(
+            f"wijziging {change.id}: de extra gemeente(n) {','.join(change.added)} voor {login} "
+            "wachten op goedkeuring door een tweede beheerder "
+            f"(`opplus users approve {change.id}`)",
+            err=True,
+        )
+    else:
+        click.echo(f"gemeenten van {login}: {','.join(change.after) or '-'}", err=True)
+
+
+def _decide(state: State, change_id: str, approve: bool) -> None:
+    from ..web.users import AccountError
+
+    with _admin(state) as admin:
+        try:
+            change = admin.decide_change(state.actor, change_id, approve)
+        except AccountError as exc:
+            fail(str(exc))
+    word = "goedgekeurd" if approve else "afgewezen"
+    click.echo(f"wijziging {change.id} voor {change.login} {word}", err=True)
+
+
+@users_group.command("approve")
+@click.argument("change_id")
+@pass_state
+def users_approve(state: State, change_id: str) -> None:
+    """Approve a pending widening of municipalities (not your own request)."""
+    _decide(state, change_id, True)
+
+
+@users_group.command("reject")
+@click.argument("change_id")
+@pass_state
+def users_reject(state: State, change_id: str) -> None:
+    """Reject (or withdraw) a pending widening of municipalities."""
+    _decide(state, change_id, False)
 
 
 @users_group.command("revoke-token")

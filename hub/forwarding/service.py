@@ -324,8 +324,6 @@ class ForwardingService:
             row = self.outbox.get(delivery_id)
         except KeyError:
             raise ValueError(f"delivery: onbekende levering {delivery_id}") from None
-        if row.state not in ("delivered", "acknowledged"):
-            raise ValueError(f"delivery: levering {row.id} is nog niet afgeleverd ({row.state})")
         if actor is not None and not actor.may_see(row.municipality):
             self.storage.record_access(
                 actor,
@@ -333,8 +331,12 @@ class ForwardingService:
                 result="refused",
                 dossier_id=row.dossier_id,
                 reason=f"levering hoort bij gemeente {row.municipality}",
+                municipality=row.municipality,
             )
-            raise Forbidden(f"levering hoort bij gemeente {row.municipality}", "delivery")
+            # worded as for an unknown id: whose it is goes to the access log only
+            raise ValueError(f"delivery: onbekende levering {delivery_id}")
+        if row.state not in ("delivered", "acknowledged"):
+            raise ValueError(f"delivery: levering {row.id} is nog niet afgeleverd ({row.state})")
         feedback_id = str(uuid.uuid4())
         now = format_ts(utc_now())
         envelope = self.storage.keys.cipher().encrypt(

@@ -240,11 +240,52 @@ _HEAD_MAC = """
 ALTER TABLE audit_logs ADD COLUMN head_mac {blob}
 """
 
+# Trust in the web service's roles: table signatures already used (replays refused
+# while they could still be valid), the addresses where an account logged in before
+# (never hard-locked there), refusals per address and minute (a flood of them is
+# summarised in the access log, not written line by line), and municipality changes
+# of users that wait for a second administrator.
+_WEB_TRUST = """
+CREATE TABLE web_signature_replays (
+    signature_hash TEXT PRIMARY KEY,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX web_signature_replays_expires ON web_signature_replays (expires_at);
+
+CREATE TABLE web_login_addresses (
+    login TEXT NOT NULL,
+    address TEXT NOT NULL,
+    last_login_at TEXT NOT NULL,
+    PRIMARY KEY (login, address)
+);
+
+CREATE TABLE web_refusal_counts (
+    address TEXT NOT NULL,
+    minute TEXT NOT NULL,
+    refused INTEGER NOT NULL,
+    PRIMARY KEY (address, minute)
+);
+
+CREATE TABLE web_municipality_changes (
+    id TEXT PRIMARY KEY,
+    login TEXT NOT NULL,
+    before_codes TEXT NOT NULL,
+    after_codes TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at TEXT
+);
+CREATE INDEX web_municipality_changes_login ON web_municipality_changes (login)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _INITIAL),
     Migration(2, "forwarding outbox and feedback", _OUTBOX),
     Migration(3, "web accounts, sessions, api tokens, login throttling", _WEB),
     Migration(4, HEAD_MAC_MIGRATION, _HEAD_MAC),
+    Migration(5, "web trust: signature replays, login addresses, refusals, approvals", _WEB_TRUST),
 )
 
 

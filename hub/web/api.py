@@ -25,6 +25,7 @@ from ..dossier import Dossier
 from ..render import STATUS_LABELS
 from ..signal import Signal, SignalError, parse_signal
 from ..store import DossierSummary
+from .approvals import MunicipalityChange
 from .auth import api_actor, identify, web_state
 from .errors import ApiError, ErrorOut
 from .jobs import Job, TooManyJobs
@@ -316,9 +317,32 @@ class UserIn(_In):
     ] = False
 
 
+class MunicipalitiesIn(_In):
+    municipalities: Annotated[list[Annotated[Text, Field(max_length=4)]], Field(max_length=50)]
+
+
+class MunicipalityChangeOut(BaseModel):
+    id: str
+    login: str
+    before: list[str]
+    after: list[str]
+    requested_by: str
+    requested_at: str
+    state: Annotated[
+        Literal["pending", "applied", "approved", "rejected", "superseded"],
+        Field(description="pending: a widening that waits for a second administrator"),
+    ]
+    decided_by: str | None
+    decided_at: str | None
+
+
 class UserCreatedOut(BaseModel):
     user: UserOut
     password: Annotated[str | None, Field(description="shown once; null for a system account")]
+    municipality_change: Annotated[
+        MunicipalityChangeOut | None,
+        Field(description="the municipalities asked for, pending a second administrator"),
+    ] = None
 
 
 class PasswordOut(BaseModel):
@@ -421,6 +445,20 @@ def user_out(u: User) -> UserOut:
         disabled=u.disabled,
         has_password=u.has_password,
         created_at=u.created_at,
+    )
+
+
+def change_out(c: MunicipalityChange) -> MunicipalityChangeOut:
+    return MunicipalityChangeOut(
+        id=c.id,
+        login=c.login,
+        before=list(c.before),
+        after=list(c.after),
+        requested_by=c.requested_by,
+        requested_at=c.requested_at,
+        state=c.state,
+        decided_by=c.decided_by,
+        decided_at=c.decided_at,
     )
 
 
@@ -810,14 +848,19 @@ def api_users(request: Request, actor: ActorDep) -> list[UserOut]:
 )
 def api_add_user(request: Request, body: UserIn, actor: ActorDep) -> UserCreatedOut:
     """Create an account; a person gets a generated password (shown once), a system
-    account none (it acts through API tokens)."""
+    account none (it acts through API tokens). It starts without municipalities: the
+    ones asked for wait for a second administrator (``municipality_change``)."""
     try:
-        user, password = web_state(request).users.add_user(
+        user, password, change = web_state(request).users.add_user(
             actor, body.login, body.name, body.roles, body.municipalities, system=body.system
         )
     except AccountError as exc:
         raise _account_error(exc) from None
-    return UserCreatedOut(user=user_out(user), password=password)
+    return UserCreatedOut(
+        user=user_out(user),
+        password=password,
+        municipality_change=change_out(change) if change else None,
+    )
 
 
 def _set_disabled(request: Request, login: str, actor: Actor, disabled: bool) -> UserOut:
@@ -831,7 +874,7 @@ def _set_disabled(request: Request, login: str, actor: Actor, disabled: bool) ->
     "/users/{login}/disable", response_model=UserOut, responses=_errors(404), tags=["admin"]
 )
 def api_disable_user(request: Request, login: Id, actor: ActorDep) -> UserOut:
-    """Disable an account: its sessions end, its tokens stop working."""
+    """Disable an account: its sessions end, its tokens are revoked."""
     return _set_disabled(request, login, actor, True)
 
 
@@ -839,7 +882,7 @@ def api_disable_user(request: Request, login: Id, actor: ActorDep) -> UserOut:
     "/users/{login}/enable", response_model=UserOut, responses=_errors(404), tags=["admin"]
 )
 def api_enable_user(request: Request, login: Id, actor: ActorDep) -> UserOut:
-    """Enable a disabled account."""
+    """Enable a disabled account (its old sessions and tokens stay dead)."""
     return _set_disabled(request, login, actor, False)
 
 
@@ -856,6 +899,61 @@ def api_reset_password(request: Request, login: Id, actor: ActorDep) -> Password
     except AccountError as exc:
         raise _account_error(exc) from None
     return PasswordOut(login=login, password=password)
+
+
+@router.post(
+    "/users/{login}/municipalities",
+    response_model=MunicipalityChangeOut,
+    responses=_errors(404),
+    tags=["admin"],
+)
+def api_change_municipalities(
+    request: Request, login: Id, body: MunicipalitiesIn, actor: ActorDep
+) -> MunicipalityChangeOut:
+    """New municipalities for an account: fewer take effect at once (``applied``); an
+    added one waits for a second administrator (``pending``). Logged with before/after."""
+    try:
+        _, change = web_state(request).users.change_municipalities(
+            actor, login, body.municipalities
+        )
+    except AccountError as exc:
+        raise _account_error(exc) from None
+    return change_out(change)
+
+
+@router.get("/municipality-changes", response_model=list[MunicipalityChangeOut], tags=["admin"])
+def api_municipality_changes(request: Request, actor: ActorDep) -> list[MunicipalityChangeOut]:
+    """Changes of accounts' municipalities: pending first, then the newest."""
+    return [change_out(c) for c in web_state(request).users.list_changes(actor)]
+
+
+def _decide(request: Request, change_id: str, actor: Actor, approve: bool) -> MunicipalityChangeOut:
+    try:
+        return change_out(web_state(request).users.decide_change(actor, change_id, approve))
+    except AccountError as exc:
+        raise _account_error(exc) from None
+
+
+@router.post(
+    "/municipality-changes/{change_id}/approve",
+    response_model=MunicipalityChangeOut,
+    responses=_errors(404),
+    tags=["admin"],
+)
+def api_approve_change(request: Request, change_id: Id, actor: ActorDep) -> MunicipalityChangeOut:
+    """Approve a pending widening: by another administrator than the one who asked."""
+    return _decide(request, change_id, actor, True)
+
+
+@router.post(
+    "/municipality-changes/{change_id}/reject",
+    response_model=MunicipalityChangeOut,
+    responses=_errors(404),
+    tags=["admin"],
+)
+def api_reject_change(request: Request, change_id: Id, actor: ActorDep) -> MunicipalityChangeOut:
+    """Reject (or, as its requester, withdraw) a pending widening."""
+    return _decide(request, change_id, actor, False)
 
 
 @router.get("/tokens", response_model=list[TokenOut], tags=["admin"])
@@ -875,7 +973,9 @@ def api_tokens(request: Request, actor: ActorDep) -> list[TokenOut]:
 def api_create_token(
     request: Request, login: Id, body: TokenIn, actor: ActorDep
 ) -> TokenCreatedOut:
-    """A new API token acting as ``login`` (the secret is shown once, stored hashed)."""
+    """A new API token acting as ``login`` (the secret is shown once, stored hashed):
+    a logged-in user's own (``login`` is the caller), or an administrator's for a
+    system account. A token cannot make tokens."""
     try:
         token, secret = web_state(request).users.create_token(actor, login, body.label)
     except AccountError as exc:
@@ -887,7 +987,7 @@ def api_create_token(
     "/tokens/{token_id}", response_model=TokenOut, responses=_errors(404), tags=["admin"]
 )
 def api_revoke_token(request: Request, token_id: Id, actor: ActorDep) -> TokenOut:
-    """Revoke an API token."""
+    """Revoke an API token (an administrator any, a holder its own)."""
     try:
         return token_out(web_state(request).users.revoke_token(actor, token_id))
     except AccountError as exc:

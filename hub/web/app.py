@@ -49,6 +49,8 @@ from .metrics import Metrics
 from .oidc import OidcProvider
 from .pages import render
 from .pages import router as pages_router
+from .refusals import RefusalCounter
+from .replays import SignatureReplays
 from .sessions import LoginThrottle, OidcLogins, Sessions
 from .users import Accounts, UserAdmin
 from .views import KIND_NAMES, display_time, subject_key_label
@@ -83,6 +85,10 @@ class WebState:
     accounts: Accounts
     sessions: Sessions
     throttle: LoginThrottle
+    #: refusals of callers without a role, per address and minute
+    refusals: RefusalCounter
+    #: table signatures already accepted (each is accepted once)
+    replays: SignatureReplays
     oidc_logins: OidcLogins
     oidc: OidcProvider | None
     jobs: JobManager
@@ -386,6 +392,8 @@ def create_app(
             per_address=web_config.login_max_failures_per_address,
             window=timedelta(minutes=web_config.login_window_minutes),
         ),
+        refusals=RefusalCounter(storage),
+        replays=SignatureReplays(storage.db),
         oidc_logins=OidcLogins(storage.db),
         oidc=(OidcProvider(web_config.oidc, transport=oidc_transport) if web_config.oidc else None),
         jobs=JobManager(service, metrics, max_per_user=web_config.max_jobs_per_user),
@@ -415,6 +423,7 @@ def create_app(
                 signer.start()
             yield
         finally:
+            state.refusals.flush()  # the summaries of the last minutes
             if signer is not None:
                 await signer.stop()
             if state.delivery_worker is not None:

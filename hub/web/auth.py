@@ -1,7 +1,9 @@
 """Who is asking: the actor of every request, from a session cookie or an API token.
 
 * An API token (``Authorization: Bearer opp_…``) acts as its user, with
-  ``client="api"``; an invalid, revoked or disabled one is refused (401).
+  ``client="api"``; every access-log line it causes names the token's id (``detail.token``)
+  and its first use each minute gets a ``token.use`` line of its own. An invalid,
+  revoked or disabled one is refused (401).
 * A session cookie (``opplus_session``: Secure, HttpOnly, SameSite=Lax) acts as its
   user with ``client="web"``; a form posted with it must carry its CSRF token, and the
   JSON API called with it must send that token as ``X-CSRF-Token`` on unsafe methods.
@@ -107,8 +109,19 @@ def _route(request: Request) -> tuple[str, str]:
 def record_refusal(
     request: Request, actor: Actor | None, reason: str, *, action: str | None = None
 ) -> None:
-    """One access-log line for a request refused before the service was asked."""
+    """One access-log line for a request refused before the service was asked.
+
+    A caller without a role (anonymous, a failed login, a table's bad signature) can
+    send refusals at will: past a number per address and minute they are counted and
+    summarised instead (:mod:`hub.web.refusals`)."""
     name, route = _route(request)
+    web = web_state(request)
+    detail = {"route": route}
+    if actor is None or not actor.roles:
+        address = client_address(request)
+        if not web.refusals.admit(address):
+            return
+        detail["address"] = address
     who = actor or Actor(
         ANONYMOUS.id,
         ANONYMOUS.name,
@@ -116,8 +129,8 @@ def record_refusal(
         (),
         client="api" if request.url.path.startswith("/api/") else "web",
     )
-    web_state(request).service.storage.record_access(
-        who, action or name, result="refused", reason=reason, detail={"route": route}
+    web.service.storage.record_access(
+        who, action or name, result="refused", reason=reason, detail=detail
     )
 
 
@@ -143,8 +156,13 @@ def _identify(request: Request) -> Caller:
         found = web.accounts.token_user(credentials.strip())
         if found is None:
             return Caller(None, problem="ongeldig, ingetrokken of uitgeschakeld API-token")
-        user, _token = found
-        return Caller(user.actor("api"), user, "token")
+        actor = found.user.actor("api", token=found.token.id)
+        if found.first_in_minute:
+            # Every line the actor causes names the token; this line also covers the
+            # routes that log nothing themselves (at most one a minute per token).
+            _, route = _route(request)
+            web.service.storage.record_access(actor, "token.use", detail={"route": route})
+        return Caller(actor, found.user, "token")
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         session = web.sessions.resolve(token)

@@ -6,13 +6,15 @@ The feedback endpoint takes two kinds of caller:
 
 * an officer (session cookie with ``X-CSRF-Token``, or an API token), for feedback that
   reached them outside opplus (e.g. by e-mail);
-* the table itself, without an account: ``X-Opplus-Signature: t=<unix time>,v1=<hex>``
-  where ``v1`` is HMAC-SHA256 over ``"<t>." + raw body`` with the table's feedback
+* the table itself, without an account: ``X-Opplus-Signature: t=<unix time>,v2=<hex>``
+  where ``v2`` is HMAC-SHA256 over ``"<t>.POST.<path>." + raw body`` (the path, e.g.
+  ``/api/v1/deliveries/<id>/feedback``, names the delivery) with the table's feedback
   secret, from the environment variable ``OPPLUS_FEEDBACK_SECRET_<TABLE>`` (the table
-  name upper-cased, other characters ``_``); the timestamp must be within five minutes.
-  It is the scheme the webhook transport signs deliveries with, so a receiver reuses
-  its code; the secret is the table's own, per direction. A signature only vouches
-  for deliveries to its own table.
+  name upper-cased, other characters ``_``); the timestamp must be within five minutes
+  and each signature is accepted once (a second copy is refused: a replay). A ``v1``
+  signature (body only) is refused here. A signature only vouches for deliveries to
+  its own table, and the feedback's ``source`` is that table: a body ``source`` that
+  names anyone else is refused (422).
 
 Every refusal is written to the access log.
 """
@@ -28,7 +30,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
-from plugins import SIGNATURE_HEADER, sign_body, verify_signature
+from plugins import SIGNATURE_HEADER, check_request_signature, sign_request
 
 from ..accountability import Actor
 from ..config import Config
@@ -182,17 +184,23 @@ def owned_delivery(
 ) -> DeliveryRow:
     """The delivery, for an officer of its municipality (refusals logged)."""
     fwd.hub.require_role(actor, "officer", action)
+    unknown = ApiError(404, [("delivery_id", f"geen levering met id {delivery_id}")])
     try:
         row = fwd.outbox.get(delivery_id)
     except KeyError:
         fwd.storage.record_access(actor, action, result="failed", reason="onbekende levering")
-        raise ApiError(404, [("delivery_id", f"geen levering met id {delivery_id}")]) from None
+        raise unknown from None
     if not actor.may_see(row.municipality):
-        reason = f"levering hoort bij gemeente {row.municipality}"
+        # the same answer as an unknown id: whose it is goes to the access log only
         fwd.storage.record_access(
-            actor, action, result="refused", reason=reason, dossier_id=row.dossier_id
+            actor,
+            action,
+            result="refused",
+            reason=f"levering hoort bij gemeente {row.municipality}",
+            dossier_id=row.dossier_id,
+            municipality=row.municipality,
         )
-        raise Forbidden(reason, "delivery")
+        raise unknown
     return row
 
 
@@ -248,22 +256,34 @@ def feedback_secret_env(table: str) -> str:
     return "OPPLUS_FEEDBACK_SECRET_" + re.sub(r"[^A-Z0-9]", "_", table.upper())
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The ``X-Opplus-Signature`` value a table sends with feedback ``body``."""
-    return sign_body(secret, timestamp, body)
+FEEDBACK_PATH = "/api/v1/deliveries/{delivery_id}/feedback"
+
+
+def sign(secret: str, timestamp: int, delivery_id: str, body: bytes) -> str:
+    """The ``X-Opplus-Signature`` value a table sends with feedback ``body`` on
+    delivery ``delivery_id`` (``v2``: over t, method, path and body)."""
+    path = FEEDBACK_PATH.format(delivery_id=delivery_id)
+    return sign_request(secret, timestamp, "POST", path, body)
 
 
 _REASONS = {
     "missing": "handtekening ontbreekt",
-    "malformed": "handtekening zonder t of v1",
+    "malformed": "handtekening zonder t of v2",
+    "v1-only": "alleen een v2-handtekening (over t, methode, pad en body) wordt aanvaard",
     "expired": "tijdstip van de handtekening ligt meer dan vijf minuten van nu",
     "mismatch": "handtekening klopt niet",
 }
+_REPLAYED = "deze handtekening is al gebruikt; elke handtekening geldt één keer"
 
 
-def _signature_problem(secret: str, header: str, body: bytes) -> str | None:
-    why = verify_signature(secret, header, body)
-    return None if why is None else _REASONS[why]
+def _signature_problem(request: Request, secret: str, header: str, body: bytes) -> str | None:
+    check = check_request_signature(secret, header, request.method, request.url.path, body)
+    if check.problem is not None:
+        return _REASONS[check.problem]
+    assert check.signature is not None and check.timestamp is not None
+    if not web_state(request).replays.first_use(check.signature, check.timestamp):
+        return _REPLAYED
+    return None
 
 
 @dataclass(frozen=True)
@@ -279,8 +299,9 @@ async def feedback_caller(
         Header(
             alias=SIGNATURE_HEADER,
             max_length=1000,
-            description="For a table without an account: `t=<unix time>,v1=<HMAC-SHA256 "
-            "hex of '<t>.' + body>` with the secret in `OPPLUS_FEEDBACK_SECRET_<TABLE>`.",
+            description="For a table without an account: `t=<unix time>,v2=<HMAC-SHA256 "
+            "hex of '<t>.POST.<path>.' + body>` with the secret in "
+            "`OPPLUS_FEEDBACK_SECRET_<TABLE>`; each signature is accepted once.",
         ),
     ] = None,
 ) -> FeedbackCaller:
@@ -307,7 +328,7 @@ async def feedback_caller(
                 f"({feedback_secret_env(row.table_name)} is niet gezet)"
             )
         else:
-            problem = _signature_problem(secret, signature, body)
+            problem = await run_in_threadpool(_signature_problem, request, secret, signature, body)
     if problem is not None:
         await run_in_threadpool(record_refusal, request, who, problem, action="feedback")
         raise ApiError(401, [(SIGNATURE_HEADER, problem)], headers={"WWW-Authenticate": "Bearer"})
@@ -616,10 +637,15 @@ def api_feedback(
     """Feedback on a delivery: from the table itself (``X-Opplus-Signature``), or
     recorded by an officer (session or API token). Acknowledges the delivery."""
     fwd = forwarding(request)
-    source = body.source or (
-        table_label(fwd.config, caller.table)
-        if caller.table
-        else f"doorgegeven aan {caller.actor.name if caller.actor else 'opplus'}"
-    )
+    if caller.table is not None:
+        # The key says which table speaks; the body cannot say otherwise.
+        source = table_label(fwd.config, caller.table)
+        if body.source is not None and body.source not in (source, caller.table):
+            reason = f"de afzender is de tafel van de sleutel ({source}); laat source weg"
+            who = Actor(f"table:{caller.table}", caller.table, (), (), client="table")
+            record_refusal(request, who, reason, action="feedback")
+            raise ApiError(422, [("source", reason)])
+    else:
+        source = body.source or f"doorgegeven aan {caller.actor.name if caller.actor else 'opplus'}"
     feedback = record_feedback(fwd, delivery_id, body.text, source, caller.actor)
     return _feedback_out(feedback)

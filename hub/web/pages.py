@@ -44,6 +44,15 @@ from .views import dossier_view, entry_summary, prov_view
 
 __all__ = ["home_for", "render", "router"]
 
+#: the states of a change of municipalities, as the administrator reads them
+CHANGE_LABELS = {
+    "pending": "wacht op tweede beheerder",
+    "applied": "direct doorgevoerd",
+    "approved": "goedgekeurd",
+    "rejected": "afgewezen",
+    "superseded": "vervangen door een nieuwer verzoek",
+}
+
 router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(page_actor)]
 FormDep = Annotated[FormData, Depends(verified_form)]
@@ -192,10 +201,10 @@ def page_login_submit(request: Request, form: FormDep) -> Response:
     if wait is not None:
         record_refusal(request, who, "te veel mislukte inlogpogingen", action="login")
         web.metrics.inc("opplus_logins_total", {"result": "throttled", "via": "password"})
-        minutes = max(1, (wait + 59) // 60)
+        later = f"{wait} seconden" if wait < 60 else f"{(wait + 59) // 60} minuten"
         return _login_failed(
             request,
-            f"Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw.",
+            f"Te veel mislukte pogingen. Probeer het over {later} opnieuw.",
             429,
             next_path,
             login,
@@ -208,7 +217,7 @@ def page_login_submit(request: Request, form: FormDep) -> Response:
         return _login_failed(
             request, "Gebruikersnaam of wachtwoord klopt niet.", 401, next_path, login
         )
-    web.throttle.succeeded(login)
+    web.throttle.succeeded(login, address)
     return _start_session(request, user.login, "password", next_path)
 
 
@@ -287,6 +296,7 @@ async def page_oidc_callback(
     except OidcError as exc:
         return await refuse(str(exc))
     who = Actor(identity.login, identity.name, (), (), client="web")
+    previous = await run_in_threadpool(web.accounts.get, identity.login)
     try:
         user = await run_in_threadpool(
             web.accounts.sync_from_provider,
@@ -297,6 +307,20 @@ async def page_oidc_callback(
         )
     except AccountError as exc:
         return await refuse(exc.message, who)
+    if previous is not None and previous.municipalities != user.municipalities:
+        # the provider decides them, but a change must still be visible to the auditor
+        await run_in_threadpool(
+            web.service.storage.record_access,
+            user.actor("web"),
+            "users.municipalities",
+            detail={
+                "user": user.login,
+                "before": ",".join(previous.municipalities) or "-",
+                "after": ",".join(user.municipalities) or "-",
+                "requested_by": "identiteitsprovider",
+                "state": "applied",
+            },
+        )
     if user.disabled:
         return await refuse("dit account is uitgeschakeld", who)
     return await run_in_threadpool(_start_session, request, user.login, "oidc", None)
@@ -601,6 +625,8 @@ def _users_page(
         {
             "users": users,
             "tokens": tokens,
+            "changes": web.users.changes.recent(),
+            "change_labels": CHANGE_LABELS,
             "notice": notice,
             "errors": errors or {},
             "values": values or {},
@@ -626,7 +652,7 @@ def page_user_add(request: Request, actor: ActorDep, form: FormDep) -> Response:
         "system": form.get("system") == "ja",
     }
     try:
-        user, password = web.users.add_user(
+        user, password, change = web.users.add_user(
             actor,
             values["login"],
             values["name"],
@@ -639,18 +665,24 @@ def page_user_add(request: Request, actor: ActorDep, form: FormDep) -> Response:
             request, actor, errors={exc.field: exc.message}, values=values, status=422
         )
     notice = {"title": f"Gebruiker {user.login} aangemaakt"}
+    if change is not None:
+        notice["title"] += "; de gemeenten wachten op goedkeuring door een tweede beheerder"
     if password:
         notice["shown"] = password
         notice["shown_label"] = "Wachtwoord (wordt maar één keer getoond)"
     return _users_page(request, actor, notice=notice)
 
 
+def _account_failed(request: Request, actor: Actor, exc: AccountError) -> Response:
+    status = 404 if isinstance(exc, LookupError) else 422
+    return _users_page(request, actor, errors={"actie": exc.message}, status=status)
+
+
 def _user_action(request: Request, actor: Actor, run: Callable[[], object], title: str) -> Response:
     try:
         secret = run()
     except AccountError as exc:
-        status = 404 if isinstance(exc, LookupError) else 422
-        return _users_page(request, actor, errors={"actie": exc.message}, status=status)
+        return _account_failed(request, actor, exc)
     notice = {"title": title}
     if isinstance(secret, tuple):
         notice["shown"] = secret[1]
@@ -703,6 +735,47 @@ def page_token_create(request: Request, login: Id, actor: ActorDep, form: FormDe
         actor,
         lambda: users.create_token(actor, login, label),
         f"API-token voor {login} aangemaakt",
+    )
+
+
+@router.post("/beheer/gebruikers/{login}/gemeenten", name="page_user_municipalities")
+def page_user_municipalities(
+    request: Request, login: Id, actor: ActorDep, form: FormDep
+) -> Response:
+    users = web_state(request).users
+    codes = [m for m in form.getlist("municipalities") if isinstance(m, str)][:50]
+    try:
+        _, change = users.change_municipalities(actor, login, codes)
+    except AccountError as exc:
+        return _account_failed(request, actor, exc)
+    if change.state == "pending":
+        title = f"De extra gemeente voor {login} wacht op goedkeuring door een tweede beheerder"
+    else:
+        title = f"Gemeenten van {login} gewijzigd"
+    return _users_page(request, actor, notice={"title": title})
+
+
+@router.post("/beheer/gemeentewijzigingen/{change_id}/goedkeuren", name="page_change_approve")
+def page_change_approve(
+    request: Request, change_id: Id, actor: ActorDep, form: FormDep
+) -> Response:
+    users = web_state(request).users
+    return _user_action(
+        request,
+        actor,
+        lambda: users.decide_change(actor, change_id, True),
+        f"Wijziging {change_id} goedgekeurd",
+    )
+
+
+@router.post("/beheer/gemeentewijzigingen/{change_id}/afwijzen", name="page_change_reject")
+def page_change_reject(request: Request, change_id: Id, actor: ActorDep, form: FormDep) -> Response:
+    users = web_state(request).users
+    return _user_action(
+        request,
+        actor,
+        lambda: users.decide_change(actor, change_id, False),
+        f"Wijziging {change_id} afgewezen",
     )
 
 

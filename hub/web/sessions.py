@@ -5,9 +5,9 @@ so a copy of the database lets nobody log in. A session ends at logout, after
 ``session_hours``, after ``idle_minutes`` without a request, and when the user is
 disabled or gets a new password.
 
-Throttling counts failed logins per account and per client address within a window;
-past the limit a login is refused until the oldest failure leaves the window, even
-with the right password (the refusal is logged like any other).
+Throttling counts failed logins per account and client address, with exponential
+backoff (see :class:`LoginThrottle`); a throttled attempt is refused without looking
+at the password (the refusal is logged like any other).
 """
 
 from __future__ import annotations
@@ -98,38 +98,78 @@ class Sessions:
         )
 
 
+#: at an address where the account logged in before, a wait never exceeds this
+KNOWN_ADDRESS_MAX_WAIT = timedelta(minutes=1)
+#: the first wait after the free failures; each further failure doubles it
+_FIRST_WAIT = timedelta(seconds=2)
+
+
 class LoginThrottle:
-    """Failed logins per account and per client address, within a sliding window."""
+    """Failed logins, with exponential backoff.
+
+    Counted per account *and* address: failures from one address slow down logins to
+    that account from that address only, so nobody can lock the real user out from
+    elsewhere. After ``per_login`` free failures each further one doubles the wait
+    (up to the window). At an address where the account logged in before (a known
+    address) the wait stays under :data:`KNOWN_ADDRESS_MAX_WAIT`: the right password is
+    never locked out there. Elsewhere two more counts apply, each with the same
+    backoff: all failures of the account (from ``4 × per_login`` on, against guessing
+    from many addresses) and all failures from the address (``per_address``, against
+    trying many accounts)."""
 
     def __init__(
         self, db: Database, *, per_login: int, per_address: int, window: timedelta
     ) -> None:
         self.db = db
-        self.limits = {"login": per_login, "address": per_address}
+        self.per_login = per_login
+        self.per_address = per_address
         self.window = window
 
     @staticmethod
-    def _keys(login: str, address: str) -> dict[str, str]:
+    def _login(login: str) -> str:
         # The login as typed, folded: "Af-Hoorn" and "af-hoorn" count together.
-        return {"login": f"login:{login.strip().lower()[:100]}", "address": f"address:{address}"}
+        return login.strip().lower()[:100]
+
+    def _keys(self, login: str, address: str) -> dict[str, str]:
+        folded = self._login(login)
+        return {
+            "pair": f"pair:{folded}|{address}",
+            "login": f"login:{folded}",
+            "address": f"address:{address}",
+        }
+
+    def known_address(self, login: str, address: str) -> bool:
+        rows = self.db.query(
+            "SELECT 1 FROM web_login_addresses WHERE login = ? AND address = ?",
+            (self._login(login), address),
+        )
+        return bool(rows)
+
+    def _wait(self, key: str, free: int, cap: timedelta, now: datetime) -> int | None:
+        rows = self.db.query(
+            "SELECT failed_at FROM web_login_failures WHERE throttle_key = ? AND failed_at > ?"
+            " ORDER BY failed_at",
+            (key, format_ts(now - self.window)),
+        )
+        if len(rows) < free:
+            return None
+        wait = min(cap, _FIRST_WAIT * 2 ** min(len(rows) - free, 30))
+        left = (parse_ts(str(rows[-1][0])) + wait - now).total_seconds()
+        return int(left) + 1 if left > 0 else None
 
     def retry_after(self, login: str, address: str) -> int | None:
         """Seconds until a login may be tried again, or None when it may be tried now."""
         now = utc_now()
-        since = format_ts(now - self.window)
-        waits = []
-        for kind, key in self._keys(login, address).items():
-            rows = self.db.query(
-                "SELECT failed_at FROM web_login_failures WHERE throttle_key = ?"
-                " AND failed_at > ? ORDER BY failed_at",
-                (key, since),
-            )
-            limit = self.limits[kind]
-            if len(rows) >= limit:
-                # Free again when enough failures have left the window.
-                oldest_needed = parse_ts(str(rows[len(rows) - limit][0]))
-                waits.append(int((oldest_needed + self.window - now).total_seconds()) + 1)
-        return max(waits) if waits else None
+        keys = self._keys(login, address)
+        if self.known_address(login, address):
+            return self._wait(keys["pair"], self.per_login, KNOWN_ADDRESS_MAX_WAIT, now)
+        waits = [
+            self._wait(keys["pair"], self.per_login, self.window, now),
+            self._wait(keys["login"], 4 * self.per_login, self.window, now),
+            self._wait(keys["address"], self.per_address, self.window, now),
+        ]
+        found = [w for w in waits if w is not None]
+        return max(found) if found else None
 
     def failed(self, login: str, address: str) -> None:
         now = format_ts(utc_now())
@@ -144,10 +184,18 @@ class LoginThrottle:
                 (format_ts(utc_now() - self.window),),
             )
 
-    def succeeded(self, login: str) -> None:
-        """A good login clears the account's count (not the address's)."""
-        key = self._keys(login, "")["login"]
-        self.db.execute("DELETE FROM web_login_failures WHERE throttle_key = ?", (key,))
+    def succeeded(self, login: str, address: str) -> None:
+        """A good login clears the count of this account at this address (not the
+        others) and makes the address a known one for the account."""
+        keys = self._keys(login, address)
+        now = format_ts(utc_now())
+        with self.db.transaction() as tx:
+            tx.execute("DELETE FROM web_login_failures WHERE throttle_key = ?", (keys["pair"],))
+            tx.execute(
+                "INSERT INTO web_login_addresses (login, address, last_login_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (login, address) DO UPDATE SET last_login_at = ?",
+                (self._login(login), address, now, now),
+            )
 
 
 @dataclass(frozen=True)

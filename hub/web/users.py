@@ -24,8 +24,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from ..accountability import Actor
-from ..service import HubService
+from ..service import Forbidden, HubService
 from ..store import Database, format_ts, utc_now
+from .approvals import MunicipalityChange, MunicipalityChanges
 
 __all__ = [
     "ROLES",
@@ -34,6 +35,7 @@ __all__ = [
     "AccountError",
     "Accounts",
     "ApiToken",
+    "TokenUse",
     "User",
     "UserAdmin",
     "UserSource",
@@ -116,8 +118,10 @@ class User:
     created_at: str
     updated_at: str
 
-    def actor(self, client: str) -> Actor:
-        return Actor(self.login, self.name, self.roles, self.municipalities, client=client)
+    def actor(self, client: str, token: str | None = None) -> Actor:
+        return Actor(
+            self.login, self.name, self.roles, self.municipalities, client=client, token=token
+        )
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,16 @@ class ApiToken:
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class TokenUse:
+    """A presented token that is valid: its user, the token, and whether it is the
+    token's first use this minute (when its use gets its own access-log line)."""
+
+    user: User
+    token: ApiToken
+    first_in_minute: bool
 
 
 _USER_COLUMNS = (
@@ -199,8 +213,10 @@ class Accounts:
         municipalities: Iterable[str],
         *,
         provider: bool = False,
+        awaiting_approval: bool = False,
     ) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
-        """The cleaned values, or AccountError naming the first bad field."""
+        """The cleaned values, or AccountError naming the first bad field.
+        ``awaiting_approval``: an officer may have none yet (a change is pending)."""
         login = login.strip()
         if not (_PROVIDER_LOGIN if provider else _LOGIN).match(login):
             raise AccountError(
@@ -224,7 +240,7 @@ class Accounts:
                 "municipalities",
                 f"gemeentecode {', '.join(not_served)} wordt door deze installatie niet bediend",
             )
-        if "officer" in role_set and not codes:
+        if "officer" in role_set and not codes and not awaiting_approval:
             raise AccountError(
                 "municipalities", "een aandachtsfunctionaris werkt voor minstens één gemeente"
             )
@@ -241,9 +257,12 @@ class Accounts:
         *,
         source: UserSource = "local",
         password: str | None = None,
+        awaiting_approval: bool = False,
     ) -> User:
         """Create a user; AccountError when a field is bad or the login is taken."""
-        login, name, role_t, codes = self.validate(login, name, roles, municipalities)
+        login, name, role_t, codes = self.validate(
+            login, name, roles, municipalities, awaiting_approval=awaiting_approval
+        )
         now = format_ts(utc_now())
         hashed = hash_password(password) if password is not None else None
         with self.db.transaction() as tx:
@@ -284,17 +303,31 @@ class Accounts:
         return self.require(login)
 
     def set_disabled(self, login: str, disabled: bool) -> User:
-        """Disable (ending every session) or enable a user; their tokens stop working
-        while disabled."""
-        self.require(login)
+        """Disable or enable a user. Either way every session ends and every API token
+        is revoked: an enabled account starts without credentials from before, so
+        re-enabling never revives a token (or session) someone may still hold. Asking
+        for the state the account is already in changes nothing."""
+        if self.require(login).disabled == disabled:
+            return self.require(login)
+        now = format_ts(utc_now())
         with self.db.transaction() as tx:
             tx.execute(
                 "UPDATE web_users SET disabled = ?, updated_at = ? WHERE login = ?",
-                (int(disabled), format_ts(utc_now()), login),
+                (int(disabled), now, login),
             )
-            if disabled:
-                tx.execute("DELETE FROM web_sessions WHERE login = ?", (login,))
+            tx.execute("DELETE FROM web_sessions WHERE login = ?", (login,))
+            tx.execute(
+                "UPDATE web_api_tokens SET revoked_at = ? WHERE login = ? AND revoked_at IS NULL",
+                (now, login),
+            )
         return self.require(login)
+
+    def set_municipalities(self, login: str, codes: tuple[str, ...]) -> None:
+        """Store checked gemeentecodes (see :class:`UserAdmin` for who may)."""
+        self.db.execute(
+            "UPDATE web_users SET municipalities = ?, updated_at = ? WHERE login = ?",
+            (",".join(codes), format_ts(utc_now()), login),
+        )
 
     def set_password(self, login: str, password: str) -> None:
         """A new password for a local user; every session of theirs ends."""
@@ -379,7 +412,7 @@ class Accounts:
         assert token is not None
         return token
 
-    def token_user(self, text: str) -> tuple[User, ApiToken] | None:
+    def token_user(self, text: str) -> TokenUse | None:
         """The user a presented token acts as, when it is valid, not revoked and its
         user not disabled; else None."""
         match = _TOKEN.match(text)
@@ -399,14 +432,15 @@ class Accounts:
             return None
         now = utc_now()
         last = rows[0][3]
-        if last is None or str(last) < format_ts(now)[:16]:  # at most once a minute
+        first_in_minute = last is None or str(last) < format_ts(now)[:16]
+        if first_in_minute:
             self.db.execute(
                 "UPDATE web_api_tokens SET last_used_at = ? WHERE id = ?",
                 (format_ts(now), token_id),
             )
         token = self.token(token_id)
         assert token is not None
-        return user, token
+        return TokenUse(user, token, first_in_minute)
 
 
 class UserAdmin:
@@ -415,9 +449,12 @@ class UserAdmin:
     def __init__(self, service: HubService, accounts: Accounts) -> None:
         self.service = service
         self.accounts = accounts
+        self.changes = MunicipalityChanges(accounts.db)
 
     def _log(self, actor: Actor, action: str, result: str = "allowed", **details: Any) -> None:
-        self.service.storage.record_access(actor, action, role="admin", result=result, **details)
+        # a holder acting on its own tokens acts in its own role, not as administrator
+        role = "admin" if "admin" in actor.roles else None
+        self.service.storage.record_access(actor, action, role=role, result=result, **details)
 
     def _attempt(self, actor: Actor, action: str) -> None:
         self.service.require_role(actor, "admin", action)
@@ -441,20 +478,27 @@ class UserAdmin:
         municipalities: Iterable[str],
         *,
         system: bool = False,
-    ) -> tuple[User, str | None]:
+    ) -> tuple[User, str | None, MunicipalityChange | None]:
         """A new local user with a generated password (returned once), or a system
-        account (no password: it acts through API tokens)."""
+        account (no password: it acts through API tokens).
+
+        The account starts without municipalities: the ones asked for are a pending
+        change that a second administrator approves — else one administrator could
+        make an officer (or a system account, and its token) for any municipality and
+        read its dossiers."""
         action = "users.add"
         self._attempt(actor, action)
         password = None if system else generate_password()
         try:
+            codes = self.accounts.validate(login, name, roles, municipalities)[3]
             user = self.accounts.add(
                 login,
                 name,
                 roles,
-                municipalities,
+                (),
                 source="system" if system else "local",
                 password=password,
+                awaiting_approval=True,
             )
         except AccountError as exc:
             raise self._failed(actor, action, login, exc) from None
@@ -464,11 +508,15 @@ class UserAdmin:
             detail={
                 "user": user.login,
                 "roles": ",".join(user.roles),
-                "municipalities": ",".join(user.municipalities),
+                "municipalities": ",".join(codes),
                 "source": user.source,
             },
         )
-        return user, password
+        change = None
+        if codes:
+            change = self.changes.record(user.login, (), codes, actor.id, pending=True)
+            self._log(actor, "users.municipalities.request", detail=_change_detail(change))
+        return user, password, change
 
     def set_disabled(self, actor: Actor, login: str, disabled: bool) -> User:
         action = "users.disable" if disabled else "users.enable"
@@ -494,9 +542,116 @@ class UserAdmin:
         self._log(actor, action, detail={"user": login})
         return password
 
-    def create_token(self, actor: Actor, login: str, label: str) -> tuple[ApiToken, str]:
-        action = "tokens.create"
+    def change_municipalities(
+        self, actor: Actor, login: str, municipalities: Iterable[str]
+    ) -> tuple[User, MunicipalityChange]:
+        """New municipalities for a user: fewer take effect at once; any added one waits
+        for a second administrator (:meth:`decide_change`). Logged with before/after."""
+        action = "users.municipalities"
         self._attempt(actor, action)
+        try:
+            user = self.accounts.require(login)
+            if user.source == "oidc":
+                raise AccountError(
+                    "login", "de gemeenten van dit account komen van de identiteitsprovider"
+                )
+            codes = self.accounts.validate(user.login, user.name, user.roles, municipalities)[3]
+        except AccountError as exc:
+            raise self._failed(actor, action, login, exc) from None
+        widening = bool(set(codes) - set(user.municipalities))
+        with self.accounts.db.transaction():
+            change = self.changes.record(
+                login, user.municipalities, codes, actor.id, pending=widening
+            )
+            if not widening:
+                self.accounts.set_municipalities(login, codes)
+        self._log(
+            actor,
+            f"{action}.request" if widening else action,
+            detail=_change_detail(change),
+        )
+        return self.accounts.require(login), change
+
+    def list_changes(self, actor: Actor) -> list[MunicipalityChange]:
+        """Changes of municipalities: pending first, then the newest."""
+        self._attempt(actor, "users.municipalities.list")
+        return self.changes.recent()
+
+    def decide_change(self, actor: Actor, change_id: str, approve: bool) -> MunicipalityChange:
+        """Approve or reject a pending widening. The approver is another administrator
+        than the one who asked, and not the user it widens; the requester may withdraw
+        (reject) it."""
+        action = "users.municipalities." + ("approve" if approve else "reject")
+        self._attempt(actor, action)
+        change = self.changes.get(change_id)
+        try:
+            if change is None:
+                raise UnknownAccount("change_id", f"onbekende wijziging {change_id!r}")
+            if change.state != "pending":
+                raise AccountError("change_id", f"wijziging {change_id} is al afgehandeld")
+        except AccountError as exc:
+            raise self._failed(actor, action, change.login if change else "-", exc) from None
+        if approve and actor.id in (change.requested_by, change.login):
+            reason = (
+                "vier ogen: een andere beheerder dan de aanvrager keurt een uitbreiding goed"
+                if actor.id == change.requested_by
+                else "u kunt uw eigen gemeenten niet uitbreiden"
+            )
+            raise self._refused(actor, action, change.login, reason)
+        with self.accounts.db.transaction():
+            current = self.accounts.require(change.login).municipalities
+            stale = approve and current != change.before
+            if not self.changes.decide(
+                change_id, "approved" if approve and not stale else "rejected", actor.id
+            ):
+                raise self._failed(
+                    actor,
+                    action,
+                    change.login,
+                    AccountError("change_id", f"wijziging {change_id} is al afgehandeld"),
+                )
+            if approve and not stale:
+                self.accounts.set_municipalities(change.login, change.after)
+        if stale:
+            raise self._failed(
+                actor,
+                action,
+                change.login,
+                AccountError(
+                    "change_id",
+                    "de gemeenten zijn gewijzigd sinds het verzoek; vraag de uitbreiding "
+                    "opnieuw aan",
+                ),
+            )
+        decided = self.changes.get(change_id)
+        assert decided is not None
+        self._log(actor, action, detail=_change_detail(decided))
+        return decided
+
+    def _refused(self, actor: Actor, action: str, target: str, reason: str) -> Forbidden:
+        self._log(actor, action, result="refused", reason=reason, detail={"user": target})
+        return Forbidden(reason, "login")
+
+    def create_token(self, actor: Actor, login: str, label: str) -> tuple[ApiToken, str]:
+        """A token acting as ``login``. Only the account holder makes its own tokens
+        (logged in, not through another token); an administrator only for a system
+        account — else an administrator could act as an officer and read dossiers."""
+        action = "tokens.create"
+        if actor.token is not None:
+            raise self._refused(
+                actor, action, login, "een API-token kan geen API-tokens maken; log in"
+            )
+        if login != actor.id:
+            self._attempt(actor, action)
+            target = self.accounts.get(login)
+            if target is not None and target.source != "system":
+                raise self._refused(
+                    actor,
+                    action,
+                    login,
+                    f"alleen {login} zelf kan een API-token voor dit account maken; een "
+                    "beheerder alleen voor systeemaccounts",
+                )
         try:
             token, text = self.accounts.create_token(login, label, actor.id)
         except AccountError as exc:
@@ -505,14 +660,28 @@ class UserAdmin:
         return token, text
 
     def revoke_token(self, actor: Actor, token_id: str) -> ApiToken:
+        """Revoke a token: the administrator any, a holder its own."""
         action = "tokens.revoke"
-        self._attempt(actor, action)
+        own = self.accounts.token(token_id)
+        if own is None or own.login != actor.id:
+            self._attempt(actor, action)
         try:
             token = self.accounts.revoke_token(token_id)
         except AccountError as exc:
             raise self._failed(actor, action, token_id, exc) from None
         self._log(actor, action, detail={"user": token.login, "token": token.id})
         return token
+
+
+def _change_detail(change: MunicipalityChange) -> dict[str, str]:
+    return {
+        "user": change.login,
+        "change": change.id,
+        "before": ",".join(change.before) or "-",
+        "after": ",".join(change.after) or "-",
+        "requested_by": change.requested_by,
+        "state": change.state,
+    }
 
 
 #: the accounts of the embedded default's first start (the officer works for Hoorn)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins import sign_body, verify_signature
+from plugins import check_request_signature, sign_body, sign_request, verify_signature
 
 BODY = b'{"text": "besproken"}'
 
@@ -22,3 +22,28 @@ def test_any_matching_v1_is_accepted_for_key_rotation():
     new = sign_body("new", 1_800_000_000, BODY)
     old = sign_body("old", 1_800_000_000, BODY).split(",")[1]
     assert verify_signature("old", f"{new},{old}", BODY, now=1_800_000_000) is None
+
+
+PATH = "/api/v1/deliveries/d-1/feedback"
+
+
+def test_v2_covers_method_and_path():
+    header = sign_request("s3cret", 1_800_000_000, "POST", PATH, BODY)
+    assert header.startswith("t=1800000000,v2=")
+    ok = check_request_signature("s3cret", header, "POST", PATH, BODY, now=1_800_000_010)
+    assert ok.problem is None and ok.timestamp == 1_800_000_000
+    assert ok.signature == header.split("v2=")[1]
+    for method, path in (("PUT", PATH), ("POST", "/api/v1/deliveries/d-2/feedback")):
+        moved = check_request_signature("s3cret", header, method, path, BODY, now=1_800_000_000)
+        assert moved.problem == "mismatch"
+    late = check_request_signature("s3cret", header, "POST", PATH, BODY, now=1_800_000_301)
+    assert late.problem == "expired"
+
+
+def test_v2_refuses_a_v1_signature():
+    """A body-only signature says nothing about which delivery it is for."""
+    v1 = sign_body("s3cret", 1_800_000_000, BODY)
+    check = check_request_signature("s3cret", v1, "POST", PATH, BODY, now=1_800_000_000)
+    assert check.problem == "v1-only"
+    assert check_request_signature("s3cret", None, "POST", PATH, BODY).problem == "missing"
+    assert check_request_signature("s3cret", "v2=ab", "POST", PATH, BODY).problem == "malformed"

@@ -3,13 +3,14 @@ at the store level, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from hub.store import Database, format_ts, utc_now
+from hub.store import Database, format_ts, parse_ts, utc_now
 from hub.store.testing import BACKENDS, temporary_database
 from hub.web.sessions import OIDC_LOGIN_TTL, LoginThrottle, OidcLogins, Sessions
 from hub.web.users import (
@@ -134,9 +135,10 @@ def test_tokens_are_hashed_at_rest_and_act_as_their_user(accounts: Accounts, db:
     assert secret not in _dump(db)
     stored = db.query("SELECT secret_hash FROM web_api_tokens")[0][0]
     assert stored == secret_hash(secret)
-    user, found = accounts.token_user(text)
-    assert user.login == "koppeling" and found.id == token.id
-    assert found.last_used_at is not None
+    use = accounts.token_user(text)
+    assert use.user.login == "koppeling" and use.token.id == token.id
+    assert use.token.last_used_at is not None and use.first_in_minute
+    assert not accounts.token_user(text).first_in_minute  # its own log line once a minute
 
 
 def test_wrong_revoked_or_disabled_tokens_do_nothing(accounts: Accounts):
@@ -144,12 +146,22 @@ def test_wrong_revoked_or_disabled_tokens_do_nothing(accounts: Accounts):
     token, text = accounts.create_token("koppeling", "x", "beheerder")
     assert accounts.token_user(text[:-1] + ("A" if text[-1] != "A" else "B")) is None
     assert accounts.token_user("opp_nonsense") is None
+    accounts.revoke_token(token.id)
+    assert accounts.token_user(text) is None
+
+
+def test_re_enabling_a_user_revives_no_token_and_no_session(accounts: Accounts, db: Database):
+    accounts.add("koppeling", "Systeem", ["officer"], ["0405"], source="system")
+    _, text = accounts.create_token("koppeling", "x", "beheerder")
+    sessions = Sessions(db, lifetime=timedelta(hours=8), idle=timedelta(minutes=60))
+    session = sessions.create("koppeling", "password")
     accounts.set_disabled("koppeling", True)
     assert accounts.token_user(text) is None
     accounts.set_disabled("koppeling", False)
-    assert accounts.token_user(text) is not None
-    accounts.revoke_token(token.id)
-    assert accounts.token_user(text) is None
+    assert accounts.token_user(text) is None and sessions.resolve(session) is None
+    assert all(not t.active for t in accounts.tokens("koppeling"))
+    _, fresh = accounts.create_token("koppeling", "na inschakelen", "beheerder")
+    assert accounts.token_user(fresh) is not None
 
 
 # -- sessions --------------------------------------------------------------------------
@@ -194,17 +206,53 @@ def test_disabling_or_a_new_password_ends_sessions(accounts: Accounts, db: Datab
 # -- throttling ------------------------------------------------------------------------
 
 
-def test_throttle_per_account(db: Database):
+def _age_failures(db: Database, seconds: float) -> None:
+    """Move every recorded failure ``seconds`` into the past."""
+    for key, at in db.query("SELECT throttle_key, failed_at FROM web_login_failures"):
+        older = format_ts(parse_ts(str(at)) - timedelta(seconds=seconds))
+        db.execute(
+            "UPDATE web_login_failures SET failed_at = ? WHERE throttle_key = ? AND failed_at = ?",
+            (older, key, at),
+        )
+
+
+def test_throttle_per_account_and_address_never_locks_out_elsewhere(db: Database):
     throttle = LoginThrottle(db, per_login=3, per_address=100, window=timedelta(minutes=15))
     for _ in range(2):
         throttle.failed("af-hoorn", "10.0.0.1")
+    assert throttle.retry_after("af-hoorn", "10.0.0.1") is None
+    throttle.failed("AF-Hoorn", "10.0.0.1")  # the same account, typed differently
+    wait = throttle.retry_after("af-hoorn", "10.0.0.1")
+    assert wait is not None and 0 < wait <= 3
+    # the attacker's address is paused; the real user's is not
     assert throttle.retry_after("af-hoorn", "10.0.0.2") is None
-    throttle.failed("AF-Hoorn", "10.0.0.3")  # the same account, typed differently
-    wait = throttle.retry_after("af-hoorn", "10.0.0.4")
-    assert wait is not None and 0 < wait <= 15 * 60 + 1
-    assert throttle.retry_after("auditor", "10.0.0.4") is None
-    throttle.succeeded("af-hoorn")
-    assert throttle.retry_after("af-hoorn", "10.0.0.4") is None
+    assert throttle.retry_after("auditor", "10.0.0.1") is None
+    throttle.succeeded("af-hoorn", "10.0.0.1")
+    assert throttle.retry_after("af-hoorn", "10.0.0.1") is None
+
+
+def test_throttle_backs_off_exponentially(db: Database):
+    throttle = LoginThrottle(db, per_login=2, per_address=100, window=timedelta(hours=24))
+    waits = []
+    for _ in range(8):
+        throttle.failed("af-hoorn", "10.0.0.1")
+        waits.append(throttle.retry_after("af-hoorn", "10.0.0.1") or 0)
+    assert waits[0] == 0 and 1 <= waits[1] <= 3 and waits[2] >= 4 and waits[-1] >= 2**7
+    assert all(later >= earlier for earlier, later in itertools.pairwise(waits))
+
+
+def test_a_known_address_is_never_locked_for_long(db: Database):
+    throttle = LoginThrottle(db, per_login=2, per_address=100, window=timedelta(hours=24))
+    throttle.succeeded("af-hoorn", "10.0.0.5")  # the user's office: logged in here before
+    for _ in range(30):  # someone in the same office tries hard
+        throttle.failed("af-hoorn", "10.0.0.5")
+        throttle.failed("af-hoorn", "203.0.113.9")
+    wait = throttle.retry_after("af-hoorn", "10.0.0.5")
+    assert wait is not None and wait <= 61
+    _age_failures(db, 61)
+    assert throttle.retry_after("af-hoorn", "10.0.0.5") is None
+    # an unknown address waits long: failures of the account from anywhere count there
+    assert throttle.retry_after("af-hoorn", "198.51.100.1") is not None
 
 
 def test_throttle_per_address(db: Database):
@@ -244,3 +292,44 @@ def test_oidc_login_state_is_single_use_and_bound_to_the_browser(db: Database):
         (format_ts(utc_now() - OIDC_LOGIN_TTL - timedelta(seconds=1)),),
     )
     assert logins.finish(state, "browser-1") is None  # too late
+
+
+# -- the replay store and the refusal counter: shared by processes, on both backends ---------
+
+
+def test_a_signature_is_first_used_once_and_forgotten_after_its_window(db: Database):
+    from hub.web.replays import SignatureReplays
+
+    replays = SignatureReplays(db, tolerance_s=300)
+    now = int(utc_now().timestamp())
+    assert replays.first_use("ab" * 32, now) is True
+    assert replays.first_use("ab" * 32, now) is False  # another process sees it too
+    assert replays.first_use("cd" * 32, now) is True
+    replays.first_use("ef" * 32, now - 400)  # expired at once: purged by the next one
+    replays.first_use("01" * 32, now)
+    assert db.query("SELECT COUNT(*) FROM web_signature_replays")[0][0] == 3
+
+
+class _Store:
+    """What the refusal counter needs of the storage: the database and the access log."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.lines: list[dict[str, object]] = []
+
+    def record_access(self, actor: object, action: str, **details: object) -> None:
+        self.lines.append({"action": action, **details})
+
+
+def test_refusals_are_counted_per_address_and_minute_then_summarised(db: Database):
+    from hub.web.refusals import RefusalCounter
+
+    store = _Store(db)
+    counter = RefusalCounter(store, per_minute=3)  # type: ignore[arg-type]
+    admitted = [counter.admit("203.0.113.9") for _ in range(5)]
+    assert admitted == [True, True, True, False, False]
+    assert counter.admit("198.51.100.1") is True  # another address has its own count
+    assert counter.flush() == 1
+    [summary] = store.lines
+    assert summary["action"] == "refusals.summary" and summary["detail"]["more"] == "2"
+    assert counter.flush() == 0  # claimed once

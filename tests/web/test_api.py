@@ -240,7 +240,20 @@ async def test_accounts_through_the_api(hub: Hub):
             json={"login": "af-x", "name": "x", "roles": ["officer"], "municipalities": ["0363"]},
         )
         assert unserved.json()["detail"][0]["field"] == "municipalities"
-        token = (await admin.post("/api/v1/users/af-hoorn-2/tokens", json={"label": "z"})).json()
+        person = await admin.post("/api/v1/users/af-hoorn-2/tokens", json={"label": "z"})
+        assert person.status_code == 403  # a person's tokens are its own to make
+        system = await admin.post(
+            "/api/v1/users",
+            json={
+                "login": "koppeling-2",
+                "name": "Koppeling",
+                "roles": ["officer"],
+                "municipalities": ["0405"],
+                "system": True,
+            },
+        )
+        assert system.status_code == 201 and system.json()["password"] is None
+        token = (await admin.post("/api/v1/users/koppeling-2/tokens", json={"label": "z"})).json()
         assert token["secret"].startswith(TOKEN_PREFIX)
         listed = (await admin.get("/api/v1/tokens")).json()
         assert token["secret"] not in json.dumps(listed)
@@ -249,14 +262,20 @@ async def test_accounts_through_the_api(hub: Hub):
     assert hub.web.accounts.authenticate("af-hoorn-2", password) is not None
     headers = {"Authorization": f"Bearer {token['secret']}"}
     async with hub.anonymous() as system:
-        assert (await system.get("/api/v1/me", headers=headers)).json()["login"] == "af-hoorn-2"
+        assert (await system.get("/api/v1/me", headers=headers)).json()["login"] == "koppeling-2"
         async with hub.as_user("beheerder") as admin:
-            assert (await admin.post("/api/v1/users/af-hoorn-2/disable")).status_code == 200
+            assert (await admin.post("/api/v1/users/koppeling-2/disable")).status_code == 200
         assert (await system.get("/api/v1/me", headers=headers)).status_code == 401
         async with hub.as_user("beheerder") as admin:
-            await admin.post("/api/v1/users/af-hoorn-2/enable")
+            await admin.post("/api/v1/users/koppeling-2/enable")
+            # re-enabling revives no old token
+            assert (await system.get("/api/v1/me", headers=headers)).status_code == 401
+            fresh = (
+                await admin.post("/api/v1/users/koppeling-2/tokens", json={"label": "y"})
+            ).json()
+            headers = {"Authorization": f"Bearer {fresh['secret']}"}
             assert (await system.get("/api/v1/me", headers=headers)).status_code == 200
-            revoked = await admin.delete(f"/api/v1/tokens/{token['token']['id']}")
+            revoked = await admin.delete(f"/api/v1/tokens/{fresh['token']['id']}")
             assert revoked.json()["revoked_at"]
         assert (await system.get("/api/v1/me", headers=headers)).status_code == 401
     actions = {a["action"] for a in hub.access_log()}

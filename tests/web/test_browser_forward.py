@@ -98,7 +98,7 @@ def test_forward_to_two_tables(site: Site, page: Page, monkeypatch: pytest.Monke
         f"{site.url}/api/v1/deliveries/{riec_id}/feedback",
         content=body,
         headers={
-            SIGNATURE_HEADER: sign(SECRET, int(time.time()), body),
+            SIGNATURE_HEADER: sign(SECRET, int(time.time()), riec_id, body),
             "Content-Type": "application/json",
         },
     )

@@ -129,7 +129,7 @@ async def test_every_form_needs_its_csrf_token(hub: Hub):
     """Each page route that takes a POST refuses it without the token, and logs that."""
     dossier_id = await hub.enrich("af-hoorn", example(HOORN))
     posts = [p for (m, p) in MATRIX if m == "POST" and not p.startswith("/api/")]
-    assert len(posts) == 17
+    assert len(posts) == 20
     who = {
         "/signalen": "af-hoorn",
         "/dossiers": "af-hoorn",
@@ -139,7 +139,12 @@ async def test_every_form_needs_its_csrf_token(hub: Hub):
     for path in posts:
         login = next((v for k, v in who.items() if path.startswith(k)), "beheerder")
         url = path.format(
-            dossier_id=dossier_id, login="auditor", token_id="x", table="riec", delivery_id="x"
+            dossier_id=dossier_id,
+            login="auditor",
+            token_id="x",
+            table="riec",
+            delivery_id="x",
+            change_id="x",
         )
         before = len(hub.access_log())
         async with hub.as_user(login) as client:

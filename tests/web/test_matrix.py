@@ -13,6 +13,7 @@ A route added without a row here fails :func:`test_every_route_is_in_the_matrix`
 from __future__ import annotations
 
 import dataclasses
+import re
 import secrets
 import uuid
 from typing import Any
@@ -28,6 +29,8 @@ CALLERS = ("anon", "hoorn", "enkhuizen", "auditor", "admin", "token")
 
 # Shorthands for a row: who gets what.
 LOGIN = 303  # a page for logged-in users sends a visitor to the login page
+#: another municipality's dossier or delivery: the answer to an unknown id (refusal logged)
+NOT_YOURS = 404
 
 
 def officer_page(ok: int = 200, other_municipality: int | None = None) -> dict[str, int]:
@@ -77,16 +80,19 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/jobs/{job_id}"): {**officer_api(200, 403), "token": 403},  # not its job
     ("GET", "/api/v1/jobs/{job_id}/events"): {**officer_api(200, 403), "token": 403},
     ("GET", "/api/v1/dossiers"): officer_api(),
-    ("GET", "/api/v1/dossiers/{dossier_id}"): officer_api(200, other_municipality=403),
-    ("POST", "/api/v1/dossiers/{dossier_id}/rerun"): officer_api(202, other_municipality=403),
+    ("GET", "/api/v1/dossiers/{dossier_id}"): officer_api(200, other_municipality=NOT_YOURS),
+    ("POST", "/api/v1/dossiers/{dossier_id}/rerun"): officer_api(202, NOT_YOURS),
     # API: forwarding
-    ("GET", "/api/v1/dossiers/{dossier_id}/forwarding"): officer_api(200, 403),
-    ("GET", "/api/v1/dossiers/{dossier_id}/forwarding/{table}"): officer_api(200, 403),
+    ("GET", "/api/v1/dossiers/{dossier_id}/forwarding"): officer_api(200, NOT_YOURS),
+    ("GET", "/api/v1/dossiers/{dossier_id}/forwarding/{table}"): officer_api(200, NOT_YOURS),
     # the token's account forwards what af-hoorn already forwarded: refused as a repeat
-    ("POST", "/api/v1/dossiers/{dossier_id}/forward"): {**officer_api(201, 403), "token": 409},
+    ("POST", "/api/v1/dossiers/{dossier_id}/forward"): {
+        **officer_api(201, NOT_YOURS),
+        "token": 409,
+    },
     ("GET", "/api/v1/deliveries"): officer_api(),
-    ("POST", "/api/v1/deliveries/{delivery_id}/requeue"): officer_api(200, 403),
-    ("POST", "/api/v1/deliveries/{delivery_id}/feedback"): officer_api(201, 403),
+    ("POST", "/api/v1/deliveries/{delivery_id}/requeue"): officer_api(200, NOT_YOURS),
+    ("POST", "/api/v1/deliveries/{delivery_id}/feedback"): officer_api(201, NOT_YOURS),
     # API: auditor
     ("POST", "/api/v1/audit/search"): only("auditor", api=True),
     ("POST", "/api/v1/audit/verify"): only("auditor", api=True),
@@ -103,7 +109,14 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/users/{login}/disable"): only("admin", api=True),
     ("POST", "/api/v1/users/{login}/enable"): only("admin", api=True),
     ("POST", "/api/v1/users/{login}/password"): only("admin", api=True),
+    ("POST", "/api/v1/users/{login}/municipalities"): only("admin", api=True),
+    ("GET", "/api/v1/municipality-changes"): only("admin", api=True),
+    # {change_id}: a widening another administrator asked for
+    ("POST", "/api/v1/municipality-changes/{change_id}/approve"): only("admin", api=True),
+    ("POST", "/api/v1/municipality-changes/{change_id}/reject"): only("admin", api=True),
     ("GET", "/api/v1/tokens"): only("admin", api=True),
+    # {login} is a system account here: an administrator may make its tokens, nobody
+    # else (a person's tokens are only its own: see test_roles.py)
     ("POST", "/api/v1/users/{login}/tokens"): only("admin", 201, api=True),
     ("DELETE", "/api/v1/tokens/{token_id}"): only("admin", api=True),
     # pages: logging in and out (the login page is for everyone; logged in: home)
@@ -119,14 +132,14 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/signalen/nieuw"): officer_page(),
     ("POST", "/signalen/nieuw"): officer_page(303, other_municipality=403),
     ("GET", "/taken/{job_id}"): officer_page(200, other_municipality=403),
-    ("GET", "/dossiers/{dossier_id}"): officer_page(200, other_municipality=403),
-    ("POST", "/dossiers/{dossier_id}/opnieuw"): officer_page(303, other_municipality=403),
-    ("GET", "/dossiers/{dossier_id}/doorsturen"): officer_page(200, 403),
-    ("GET", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(200, 403),
-    ("POST", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(303, 403),
+    ("GET", "/dossiers/{dossier_id}"): officer_page(200, other_municipality=NOT_YOURS),
+    ("POST", "/dossiers/{dossier_id}/opnieuw"): officer_page(303, NOT_YOURS),
+    ("GET", "/dossiers/{dossier_id}/doorsturen"): officer_page(200, NOT_YOURS),
+    ("GET", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(200, NOT_YOURS),
+    ("POST", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(303, NOT_YOURS),
     ("GET", "/leveringen"): officer_page(),
-    ("POST", "/leveringen/{delivery_id}/opnieuw"): officer_page(303, 403),
-    ("POST", "/leveringen/{delivery_id}/terugkoppeling"): officer_page(303, 403),
+    ("POST", "/leveringen/{delivery_id}/opnieuw"): officer_page(303, NOT_YOURS),
+    ("POST", "/leveringen/{delivery_id}/terugkoppeling"): officer_page(303, NOT_YOURS),
     # pages: auditor
     ("GET", "/audit"): only("auditor", api=False),
     ("POST", "/audit"): only("auditor", api=False),
@@ -146,6 +159,9 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/beheer/gebruikers/{login}/wachtwoord"): only("admin", api=False),
     ("POST", "/beheer/gebruikers/{login}/tokens"): only("admin", api=False),
     ("POST", "/beheer/tokens/{token_id}/intrekken"): only("admin", api=False),
+    ("POST", "/beheer/gebruikers/{login}/gemeenten"): only("admin", api=False),
+    ("POST", "/beheer/gemeentewijzigingen/{change_id}/goedkeuren"): only("admin", api=False),
+    ("POST", "/beheer/gemeentewijzigingen/{change_id}/afwijzen"): only("admin", api=False),
 }
 
 
@@ -184,6 +200,7 @@ class World:
         self.dossier_id = dossier_id
         self.job_id = job_id
         hub.add_user("slachtoffer", ("auditor",))
+        hub.add_user("koppeling-x", ("officer",), ("0405",), password=None, source="system")
         # a delivery to the PCT that arrived (feedback may be given on it)
         officer = hub.users["af-hoorn"].actor("test")
         forwarding = hub.web.forwarding
@@ -202,6 +219,17 @@ class World:
         outbox.attempt_failed(row.id, "test", transient=False, retry_after=None, worker="matrix")
         return row.id
 
+    def fresh_change_id(self) -> str:
+        """A pending widening of an officer (Hoorn, + Enkhuizen) by a second admin."""
+        accounts = self.hub.web.accounts
+        if accounts.get("af-wijzig") is None:
+            self.hub.add_user("af-wijzig", ("officer",), ("0405",))
+            self.hub.add_user("beheerder-2", ("admin",))
+        accounts.set_municipalities("af-wijzig", ("0405",))
+        other = self.hub.users["beheerder-2"].actor("test")
+        _, change = self.hub.web.users.change_municipalities(other, "af-wijzig", ["0405", "0388"])
+        return change.id
+
     def fresh_token_id(self) -> str:
         token, _ = self.hub.web.accounts.create_token("slachtoffer", "intrekken", "test")
         return token.id
@@ -218,6 +246,10 @@ class World:
         }
         if path.endswith(("/requeue", "/opnieuw")):
             values["delivery_id"] = self.fresh_failed_delivery_id()
+        if path.endswith("/tokens"):
+            values["login"] = "koppeling-x"
+        if "{change_id}" in path:
+            values["change_id"] = self.fresh_change_id()
         if "{token_id}" in path:
             values["token_id"] = self.fresh_token_id()
         if path == "/static":
@@ -239,6 +271,7 @@ def body(method: str, path: str, csrf: str) -> dict[str, Any]:
             "roles": ["auditor"],
         },
         "/api/v1/users/{login}/tokens": {"label": "koppeling"},
+        "/api/v1/users/{login}/municipalities": {"municipalities": []},
         "/api/v1/dossiers/{dossier_id}/forward": {"table": "lokaal", "confirm": True},
         "/api/v1/deliveries/{delivery_id}/feedback": {"text": "Besproken aan tafel."},
     }
@@ -291,6 +324,8 @@ async def test_authorisation_matrix(hub: Hub):
     job_id = next(iter(hub.web.jobs._jobs))  # the job that made it (af-hoorn's)
     hub.add_user("inlogger", ("auditor",))
     world = World(hub, dossier_id, job_id)
+    # every refusal gets its own line here (a flood is summarised: see test_roles.py)
+    hub.web.refusals.per_minute = 1_000_000
     failures = []
     for (method, path), expected in sorted(MATRIX.items()):
         for caller in CALLERS:
@@ -305,8 +340,10 @@ async def test_authorisation_matrix(hub: Hub):
             if got != want:
                 failures.append(f"{method} {path} as {caller}: {got}, expected {want}")
                 continue
-            refused = got in (401, 403) or (
-                got == 303 and response.headers["location"].startswith("/inloggen")
+            refused = (
+                got in (401, 403)
+                or (got == 303 and response.headers["location"].startswith("/inloggen"))
+                or (got == NOT_YOURS and caller == "enkhuizen" and expected["hoorn"] != got)
             )
             if refused and _refused_count(hub) <= before:
                 failures.append(f"{method} {path} as {caller}: refused but not in the log")
@@ -316,13 +353,13 @@ async def test_authorisation_matrix(hub: Hub):
 async def test_refusals_name_the_route_and_the_caller(hub: Hub):
     dossier_id = await hub.enrich("af-hoorn", example(HOORN))
     async with hub.as_user("af-enkhuizen") as client:
-        assert (await client.get(f"/dossiers/{dossier_id}")).status_code == 403
+        assert (await client.get(f"/dossiers/{dossier_id}")).status_code == NOT_YOURS
     async with hub.anonymous() as client:
         assert (await client.get(f"/api/v1/dossiers/{dossier_id}")).status_code == 401
     refused = [a for a in hub.access_log() if a.get("result") == "refused"]
     enkhuizen, anonymous = refused[-2], refused[-1]
     assert enkhuizen["user_id"] == "af-enkhuizen" and enkhuizen["dossier_id"] == dossier_id
-    assert "0405" in enkhuizen["reason"]
+    assert "0405" in enkhuizen["reason"] and enkhuizen["municipality"] == "0405"
     assert anonymous["user_id"] == "anoniem" and anonymous["client"] == "api"
     assert anonymous["detail"]["route"] == "GET /api/v1/dossiers/{dossier_id}"
 
@@ -340,5 +377,39 @@ async def test_an_officer_of_hoorn_never_sees_enkhuizen(hub: Hub, which: str):
         else:
             listed = {d["id"] for d in (await client.get("/api/v1/dossiers")).json()}
             assert hoorn_dossier in listed and enkhuizen_dossier not in listed
-        assert (await client.get(f"/api/v1/dossiers/{enkhuizen_dossier}")).status_code == 403
-        assert (await client.get(f"/dossiers/{enkhuizen_dossier}")).status_code == 403
+        assert (await client.get(f"/api/v1/dossiers/{enkhuizen_dossier}")).status_code == 404
+        assert (await client.get(f"/dossiers/{enkhuizen_dossier}")).status_code == 404
+
+
+def _without(text: str, *ids: str) -> str:
+    for value in ids:
+        text = text.replace(value, "<id>")
+    return text
+
+
+@pytest.mark.parametrize("where", ["api", "page", "delivery-api"])
+async def test_another_municipalitys_object_looks_exactly_like_an_unknown_id(hub: Hub, where: str):
+    """Same status and body for Hoorn's dossier (or delivery) and for an id that does
+    not exist, to an officer of Enkhuizen: nothing says it exists or whose it is."""
+    dossier_id = await hub.enrich("af-hoorn", example(HOORN))
+    unknown = str(uuid.uuid4())
+    target = dossier_id
+    if where == "delivery-api":
+        officer = hub.users["af-hoorn"].actor("test")
+        target = hub.web.forwarding.forward(dossier_id, "pct", officer).id
+    url = {
+        "api": "/api/v1/dossiers/{}",
+        "page": "/dossiers/{}",
+        "delivery-api": "/api/v1/deliveries/{}/requeue",
+    }[where]
+    method = "POST" if where == "delivery-api" else "GET"
+    async with hub.as_user("af-enkhuizen") as client:
+        theirs = await client.request(method, url.format(target))
+        missing = await client.request(method, url.format(unknown))
+    assert theirs.status_code == missing.status_code == 404
+    assert _without(theirs.text, target) == _without(missing.text, unknown)
+    # (as a word: random hex in ids and CSRF tokens may hold the digits by chance)
+    assert not re.search(r"\b0405\b|Hoorn", _without(theirs.text, target))
+    # the detail is in the access log, for the auditor
+    refusal = [a for a in hub.access_log() if a.get("result") == "refused"][-1]
+    assert refusal["user_id"] == "af-enkhuizen" and refusal["municipality"] == "0405"

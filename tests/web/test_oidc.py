@@ -79,6 +79,10 @@ async def test_login_with_the_identity_provider(oidc_hub: Hub, provider: Provide
     await client.aclose()
     assert response.headers["location"] == "/audit"
     assert oidc_hub.web.accounts.get("oidc:u-123").roles == ("auditor",)
+    # ...and a change of municipalities is visible in the access log
+    changed = [a for a in oidc_hub.access_log() if a["action"] == "users.municipalities"][-1]
+    assert changed["detail"]["before"] == "0405" and changed["detail"]["after"] == "-"
+    assert changed["detail"]["requested_by"] == "identiteitsprovider"
 
 
 @pytest.mark.parametrize(

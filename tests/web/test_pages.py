@@ -233,8 +233,13 @@ async def test_the_administrators_pages(hub: Hub):
             data={"csrf_token": client.csrf, "login": "x", "name": "", "roles": "officer"},
         )
         assert bad.status_code == 422 and 'id="login-fout"' in bad.text
-        token = await client.post(
+        person = await client.post(
             "/beheer/gebruikers/af-medemblik/tokens", data={"csrf_token": client.csrf, "label": "z"}
+        )
+        assert person.status_code == 403  # a person's tokens are its own to make
+        token = await client.post(
+            "/beheer/gebruikers/systeem-hoorn/tokens",
+            data={"csrf_token": client.csrf, "label": "z"},
         )
         assert "API-token (wordt maar één keer getoond)" in token.text
         disabled = await client.post(

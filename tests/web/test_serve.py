@@ -170,6 +170,10 @@ def test_first_start_serve_and_use(server: Server, tmp_path: Path):
         headers=headers,
     )
     assert created.status_code == 201 and created.json()["password"] is None
+    # its municipality waits for a second administrator (here: another CLI operator)
+    change_id = created.json()["municipality_change"]["id"]
+    approved = run(tmp_path / "home", "users", "approve", change_id, config=second_admin(tmp_path))
+    assert approved.returncode == 0, approved.stderr
     secret = admin.request(
         "POST", "/api/v1/users/zaaksysteem/tokens", json={"label": "koppeling"}, headers=headers
     ).json()["secret"]
@@ -206,6 +210,17 @@ def run(home: Path, *args: str, config: Path | None = None) -> subprocess.Comple
     )
 
 
+def second_admin(tmp_path: Path) -> Path:
+    """The embedded default, with another operator: a second administrator."""
+    second = tmp_path / "second.toml"
+    second.write_text(
+        (ROOT / "config" / "default.toml")
+        .read_text()
+        .replace('id = "demo-af-westfriesland"', 'id = "tweede-beheerder"')
+    )
+    return second
+
+
 def test_users_commands(tmp_path: Path):
     home = tmp_path / "home"
     added = run(
@@ -228,10 +243,35 @@ def test_users_commands(tmp_path: Path):
     assert bad.returncode == 2 and "login:" in bad.stderr
     reset = run(home, "users", "reset", "af-enkhuizen")
     assert reset.returncode == 0 and "alleen nu getoond" in reset.stderr
-    token = run(home, "users", "token", "af-enkhuizen", "--label", "test")
+    # a person's tokens are its own: the administrator makes them only for a system account
+    minted = run(home, "users", "token", "af-enkhuizen", "--label", "stiekem")
+    assert minted.returncode == 2 and "systeemaccount" in minted.stderr and not minted.stdout
+    system = ["--name", "Koppeling", "--role", "officer", "--municipality", "0388", "--system"]
+    assert run(home, "users", "add", "koppeling", *system).returncode == 0
+    token = run(home, "users", "token", "koppeling", "--label", "test")
     assert token.returncode == 0 and token.stdout.startswith("opp_")
     token_id = token.stdout.split("_")[1]
     assert run(home, "users", "revoke-token", token_id).returncode == 0
+    # widening an officer's municipalities needs a second administrator
+    widen = run(
+        home,
+        "users",
+        "municipalities",
+        "af-enkhuizen",
+        "--municipality",
+        "0388",
+        "--municipality",
+        "0405",
+    )
+    assert widen.returncode == 0 and "tweede beheerder" in widen.stderr, widen.stderr
+    change_id = re.search(r"wijziging (\S+):", widen.stderr).group(1)
+    assert change_id in run(home, "users", "list").stdout
+    own = run(home, "users", "approve", change_id)
+    assert own.returncode == 2 and "vier ogen" in own.stderr
+    second = second_admin(tmp_path)
+    assert run(home, "users", "approve", change_id, config=second).returncode == 0
+    assert run(home, "users", "approve", "onbekend", config=second).returncode == 2
+    assert "0388,0405" in run(home, "users", "list").stdout
     assert run(home, "users", "disable", "af-enkhuizen").returncode == 0
     assert "uitgeschakeld" in run(home, "users", "list").stdout
     assert run(home, "users", "disable", "niemand").returncode == 2
