@@ -6,6 +6,7 @@ with both signing checkpoints on their own timers, leaves every Merkle log whole
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 from collections import Counter
@@ -95,6 +96,14 @@ def test_two_servers_on_one_database_keep_every_log_consistent(tmp_path, pg_sche
         account = ("belasting", "--name", "Belasting", "--role", "officer", "--system")
         added = run_opplus(*cli, "users", "add", *account, "--municipality", "0405", env=env)
         assert added.code == 0, added.err
+        # a new account's municipality waits for a second administrator (four eyes)
+        change_id = re.search(r"wijziging (\S+):", added.err).group(1)
+        second = tmp_path / "second.toml"
+        second.write_text(
+            config.read_text().replace('id = "demo-af-westfriesland"', 'id = "tweede-beheerder"')
+        )
+        approved = run_opplus("--config", str(second), "users", "approve", change_id, env=env)
+        assert approved.code == 0, approved.err
         made = run_opplus(*cli, "users", "token", "belasting", "--label", "last", env=env)
         assert made.code == 0, made.err
         token = made.out.split()[-1]
