@@ -477,8 +477,9 @@ def _parse_search(params: Any) -> _Search | JSONResponse:
     toevoeging = pattern("huisnummerToevoeging", _TOEVOEGING)
     postbusnummer = number("postbusnummer", 1, 99999)
 
-    raw_types = [t.strip().lower() for v in params.getlist("type") for t in v.split(",")]
-    raw_types = [t for t in raw_types if t]
+    # ``type`` is an exploded array: one value per repetition, each exactly an enum value
+    # (KvK refuses "hoofdvestiging,nevenvestiging" and any other spelling).
+    raw_types = params.getlist("type")
     if any(t not in _TYPES for t in raw_types):
         fouten.append(("IPD5203", "Het opgegeven type is niet valide."))
     inactief_raw = (text("inclusiefInactieveRegistraties") or "false").lower()
