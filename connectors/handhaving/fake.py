@@ -16,7 +16,8 @@ as the ZGW standard and Open Zaak do:
   (``unknown-parameters``) and invalid bodies are 400 problem+json with
   ``invalidParams``; unknown resources are 404 problem+json. Lists filter on:
   zaken ``zaaktype, identificatie, startdatum__gte`` and the three ``rol__``
-  identifications (``_zoek`` also ``zaaktype__in, uuid__in``); zaakobjecten
+  identifications (the KvK one is Open Zaak's, not ZGW Zaken 1.5.1's: ``rol_kvk_filter=False``
+  refuses it) (``_zoek`` also ``zaaktype__in, uuid__in``); zaakobjecten
   ``zaak, object, objectType``; rollen ``zaak, betrokkeneType``.
 
 Failure injection: ``latency_s`` (sleep per request), ``fail_first`` (the first N
@@ -224,16 +225,18 @@ def _get(store: dict[str, Record], key: str) -> Record:
     return record
 
 
-def _zaken_router(world: World, page_size: int) -> APIRouter:
+def _zaken_router(world: World, page_size: int, *, rol_kvk_filter: bool) -> APIRouter:
     router = APIRouter(prefix=f"/{PREFIX['zaken']}")
 
     def render(request: Request) -> Renderer:
         return Renderer(request, world)
 
+    zaak_filters = _ZAAK_FILTERS if rol_kvk_filter else _ZAAK_FILTERS - {_ROL_KVK}
+
     @router.get("/zaken")
     async def zaak_list(request: Request) -> Response:
         _accept_crs(request)
-        keys = filter_zaken(world, _known(request, _ZAAK_FILTERS))
+        keys = filter_zaken(world, _known(request, zaak_filters))
         r = render(request)
         return _zaak_json(paginate(request, [r.zaak(k) for k in keys], page_size))
 
@@ -390,8 +393,12 @@ def create_app(
     extra_zaken: int = 0,
     extra_zaken_bsn: str = "999993653",
     today: date | None = None,
+    rol_kvk_filter: bool = True,
 ) -> FastAPI:
-    """A fresh fake zaaksysteem; see the module docstring for what it checks and injects."""
+    """A fresh fake zaaksysteem; see the module docstring for what it checks and injects.
+
+    ``rol_kvk_filter=False`` makes it a plain ZGW Zaken 1.5.1 system, which refuses the
+    Open Zaak filter on a niet-natuurlijk persoon's KvK number as an unknown parameter."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     world = build_world(
@@ -441,7 +448,7 @@ def create_app(
             response.headers["API-version"] = API_VERSIONS[api]
         return response
 
-    app.include_router(_zaken_router(world, page_size))
+    app.include_router(_zaken_router(world, page_size, rol_kvk_filter=rol_kvk_filter))
     app.include_router(_catalogi_router(world, page_size))
     for router in write_routers(world):
         app.include_router(router)
