@@ -58,7 +58,7 @@ from ._fakebase import (
 from ._fakewrite import write_routers
 from .data import Record, World, build_world
 
-__all__ = ["FAKE_CLIENT_ID", "FAKE_CLIENT_SECRET", "create_app"]
+__all__ = ["FAKE_CLIENT_ID", "FAKE_CLIENT_SECRET", "ZAKEN_OPTIONAL_HEADERS", "create_app"]
 
 #: public test credentials of the fake (never a real secret)
 FAKE_CLIENT_ID = "opplus"
@@ -82,6 +82,12 @@ OBJECT_TYPES = frozenset(
     "terrein_gebouwd_object terreindeel vestiging waterdeel wegdeel wijk woonplaats "
     "woz_deelobject woz_object woz_waarde zakelijk_recht".split()
 )
+#: Headers the official VNG Zaken 1.5.1 document declares required where the standard
+#: and Open Zaak do not: a known quirk of that document is Content-Crs as a required
+#: request header on GET/HEAD/DELETE /zaken* (a request without a body has no CRS).
+ZAKEN_OPTIONAL_HEADERS: Mapping[str, frozenset[str]] = {
+    method: frozenset({"Content-Crs"}) for method in ("GET", "HEAD", "DELETE")
+}
 BETROKKENE_TYPES = frozenset(
     {
         "natuurlijk_persoon",

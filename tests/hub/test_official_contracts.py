@@ -1,0 +1,112 @@
+"""The hub's requests in the demo stories, held against the registries' official OpenAPI
+documents: every request the connectors send to the in-process fakes passes the same
+validator the fakes use, so a request the real registry would refuse fails this test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import hub.runtime
+from connectors.bag.fake import MOUNT as BAG
+from connectors.bewoning.fake import MOUNT as BEWONING
+from connectors.brp.fake import MOUNT as BRP
+from connectors.handhaving.fake import ZAKEN_OPTIONAL_HEADERS
+from connectors.kvk.fake import MOUNT as KVK
+from hub.config import load_config
+from hub.runtime import Runtime
+from hub.signal import load_signal
+from plugins import Officer
+from plugins.openapi import Contract, ContractGuard, ContractLog
+
+ROOT = Path(__file__).resolve().parents[2]
+STORIES = sorted((ROOT / "examples").glob("*.json"))
+
+#: where the embedded default's fakes serve each official document
+SERVED = {
+    "brp-personen": BRP,
+    "brp-bewoning": BEWONING,
+    "bag-v2": BAG,
+    "kvk-zoeken": f"{KVK}/v2",
+    "kvk-basisprofiel": f"{KVK}/v1",
+    "kvk-vestigingsprofiel": KVK,
+    "zaken": "/zaken/api/v1",
+    "documenten": "/documenten/api/v1",
+}
+#: what no official document describes: the fakes' own OAuth2 token endpoints (the
+#: real token service is the gateway's), the ZGW Catalogi API (no document stored),
+#: the Bibob register's SOAP service (its WSDL is the project's own contract)
+UNCHECKED = (f"{BRP}/token", f"{BEWONING}/token", "/catalogi/api/v1", "/vergunningregister")
+
+
+def checked_fakes(official: Any, log: ContractLog) -> Any:
+    build = hub.runtime.build_fakes_app
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        contracts = [
+            Contract(base, official(name), ZAKEN_OPTIONAL_HEADERS if name == "zaken" else {})
+            for name, base in SERVED.items()
+        ]
+        app = build(*args, **kwargs)
+        guard = ContractGuard(app, contracts, exempt=UNCHECKED, log=log)
+        guard.state = app.state  # type: ignore[attr-defined]
+        return guard
+
+    return wrapped
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("OPPLUS_HOME", str(tmp_path))
+    for name in [n for n in os.environ if n.startswith("OPPLUS_") and n != "OPPLUS_HOME"]:
+        monkeypatch.delenv(name)
+    return tmp_path
+
+
+#: Open Zaak's filter on a business's KvK number: not in ZGW Zaken 1.5.1, sent only where
+#: the configuration declares that the zaaksysteem has it (rol_kvk_filter = true)
+OPEN_ZAAK_EXTENSION = (
+    "rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer",
+    "unknownParam",
+)
+
+
+NO_KVK_FILTER = "kan niet zoeken op KvK-nummer"
+
+
+@pytest.mark.parametrize("rol_kvk_filter", [False, True], ids=["zaken-1.5.1", "open-zaak"])
+async def test_demo_stories_send_only_requests_the_official_documents_allow(
+    official: Any, home: Path, monkeypatch: pytest.MonkeyPatch, rol_kvk_filter: bool
+) -> None:
+    log = ContractLog()
+    monkeypatch.setattr(hub.runtime, "build_fakes_app", checked_fakes(official, log))
+    config = load_config()
+    config.connectors["handhaving"]["rol_kvk_filter"] = rol_kvk_filter
+    runtime = Runtime.build(config)
+    try:
+        for story in STORIES:
+            signal = load_signal(story)
+            officer = Officer("af-test", "Test Aandachtsfunctionaris", signal.municipality)
+            run = await runtime.enricher().enrich(signal, officer)
+            failed = [
+                o
+                for o in run.dossier.outcomes
+                if o.status != "ok"
+                # a plain 1.5.1 system cannot find a business without its vestigingsnummer:
+                # refused before any request, by design
+                and not (not rol_kvk_filter and NO_KVK_FILTER in (o.error or ""))
+            ]
+            assert not failed, f"{story.name}: {failed}"
+    finally:
+        await runtime.aclose()
+    found = [
+        f"{request}: {v.name} {v.code} ({v.reason})"
+        for request, v in log.violations
+        if not (rol_kvk_filter and (v.name, v.code) == OPEN_ZAAK_EXTENSION)
+    ]
+    assert found == [], "\n".join(sorted(set(found)))
+    # not vacuous: every connector's traffic went through the checker
+    assert log.checked >= 20
