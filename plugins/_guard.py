@@ -7,15 +7,17 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, MutableMap
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._openapi import METHOD_NOT_ALLOWED, NOT_FOUND, OpenApiDocument, Violation
+from ._openapi import MEDIA_TYPE, METHOD_NOT_ALLOWED, NOT_FOUND, OpenApiDocument, Violation
 
-__all__ = ["Contract", "ContractGuard", "ContractLog", "Refusal"]
+__all__ = ["Contract", "ContractGuard", "ContractLog", "Documents", "Refusal", "guard_app"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+#: a fake's ``openapi`` option: its APIs' documents by name, prepared or just parsed
+Documents = Mapping[str, "OpenApiDocument | Mapping[str, Any]"]
 
 
 @dataclass(frozen=True)
@@ -23,12 +25,15 @@ class Contract:
     """``document`` is served at ``base_path`` (relative to the app's mount point).
 
     ``optional_headers`` maps an upper-case method to headers the document requires
-    but the real registry does not (a documented quirk of the official document).
+    but the real registry does not (a documented quirk of the official document);
+    ``extensions`` are query parameters the served system adds to the document (e.g.
+    Open Zaak's filters beyond ZGW Zaken 1.5.1), allowed only where it declares them.
     """
 
     base_path: str
     document: OpenApiDocument
     optional_headers: Mapping[str, Collection[str]] = field(default_factory=dict)
+    extensions: Collection[str] = ()
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ class Refusal:
     """What the guard found wrong: the registry's answer is the fake's to shape."""
 
     scope: Scope
-    status: int  # 404 unknown path, 405 method, else 400
+    status: int  # 404 unknown path, 405 method, 415 media type, else 400
     violations: Sequence[Violation]
 
 
@@ -93,9 +98,7 @@ class ContractGuard:
         if self.refuse is None:
             await self.app(scope, replay, send)
             return
-        codes = {v.code for v in violations}
-        status = 404 if NOT_FOUND in codes else 405 if METHOD_NOT_ALLOWED in codes else 400
-        await self.refuse(Refusal(scope, status, violations))(scope, replay, send)
+        await self.refuse(Refusal(scope, _status(violations), violations))(scope, replay, send)
 
     def _check(self, scope: Scope, path: str, body: bytes) -> list[Violation]:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -115,9 +118,21 @@ class ContractGuard:
                 optional_headers=contract.optional_headers.get(method, ()),
             )
             if [v.code for v in violations] != [NOT_FOUND]:
-                return violations
+                return [
+                    v
+                    for v in violations
+                    if not (v.code == "unknownParam" and v.name in contract.extensions)
+                ]
             found = found or violations
         return found or [Violation("path", NOT_FOUND, f"Pad {path} komt niet voor in de API.")]
+
+
+def _status(violations: Sequence[Violation]) -> int:
+    codes = {v.code for v in violations}
+    for code, status in ((NOT_FOUND, 404), (METHOD_NOT_ALLOWED, 405), (MEDIA_TYPE, 415)):
+        if code in codes:
+            return status
+    return 400
 
 
 def _relative(scope: Scope) -> str:
@@ -149,3 +164,37 @@ async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
         return await receive()
 
     return body, replay
+
+
+def guard_app(
+    app: Any,
+    documents: Documents,
+    served: Mapping[str, str],
+    refuse: Callable[[Refusal], ASGIApp],
+    *,
+    exempt: Sequence[str] = (),
+    optional_headers: Mapping[str, Mapping[str, Collection[str]]] | None = None,
+    extensions: Mapping[str, Collection[str]] | None = None,
+) -> ContractLog:
+    """Make a fake's Starlette/FastAPI ``app`` refuse what ``documents`` do not allow.
+
+    ``served`` maps each API name the fake knows to its base path in the app;
+    ``optional_headers`` and ``extensions`` hold per API name what :class:`Contract`
+    says of them. The log is also ``app.state.contract_log``.
+    """
+    unknown = sorted(set(documents) - set(served))
+    if unknown:
+        raise ValueError(f"no API named {', '.join(unknown)} here (known: {', '.join(served)})")
+    contracts = [
+        Contract(
+            served[name],
+            doc if isinstance(doc, OpenApiDocument) else OpenApiDocument(doc),
+            (optional_headers or {}).get(name, {}),
+            (extensions or {}).get(name, ()),
+        )
+        for name, doc in documents.items()
+    ]
+    log = ContractLog()
+    app.add_middleware(ContractGuard, contracts=contracts, refuse=refuse, exempt=exempt, log=log)
+    app.state.contract_log = log
+    return log

@@ -24,10 +24,11 @@ import jsonschema  # type: ignore[import-untyped]  # no stubs in the lock
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-__all__ = ["METHOD_NOT_ALLOWED", "NOT_FOUND", "OpenApiDocument", "Violation"]
+__all__ = ["MEDIA_TYPE", "METHOD_NOT_ALLOWED", "NOT_FOUND", "OpenApiDocument", "Violation"]
 
 NOT_FOUND = "notFound"
 METHOD_NOT_ALLOWED = "methodNotAllowed"
+MEDIA_TYPE = "mediaType"
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # OpenAPI: header parameters with these names are ignored (the media type and security
 # schemes describe them).
@@ -221,7 +222,7 @@ class OpenApiDocument:
         declared = {key.split(";")[0].strip().lower(): key for key in content}
         if media not in declared:
             expected = ", ".join(content)
-            return [Violation("Content-Type", "mediaType", f"Verwacht {expected}.")]
+            return [Violation("Content-Type", MEDIA_TYPE, f"Verwacht {expected}.")]
         key = declared[media]
         if not _is_json(media) or "schema" not in content[key]:
             return []
@@ -281,7 +282,9 @@ class OpenApiDocument:
                 format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
             )
             self._validators[(direction, pointer)] = validator
-        return [_violation(error, name) for error in _leaves(validator.iter_errors(value))]
+        # a schema reached twice (a base through allOf and a mapped type) reports twice
+        found = (v for e in _leaves(validator.iter_errors(value)) for v in _violations(e, name))
+        return list(dict.fromkeys(found))
 
 
 # --- the dialect rewrite -------------------------------------------------------------
@@ -385,7 +388,7 @@ def _leaves(errors: Iterator[jsonschema.ValidationError]) -> Iterator[jsonschema
             yield error
 
 
-def _violation(error: jsonschema.ValidationError, name: str) -> Violation:
+def _violations(error: jsonschema.ValidationError, name: str) -> list[Violation]:
     parts = [name] if name else []
     parts += [str(p) for p in error.absolute_path]
     keyword = str(error.validator)
@@ -393,13 +396,13 @@ def _violation(error: jsonschema.ValidationError, name: str) -> Violation:
     instance = error.instance
     if keyword == "required" and isinstance(instance, dict):
         missing = [r for r in value if r not in instance]
-        return Violation(".".join([*parts, *missing[:1]]), "required", "Parameter is verplicht.")
+        reason = "Parameter is verplicht."
+        return [Violation(".".join([*parts, m]), "required", reason) for m in missing]
     if keyword == "additionalProperties" and isinstance(instance, dict):
         known = set(error.schema.get("properties", {}))
         extra = [k for k in instance if k not in known]
-        return Violation(
-            ".".join([*parts, *extra[:1]]), "unknownParam", "Parameter is niet verwacht."
-        )
+        reason = "Parameter is niet verwacht."
+        return [Violation(".".join([*parts, x]), "unknownParam", reason) for x in extra]
     reasons = {
         "pattern": f"Waarde voldoet niet aan patroon {value}.",
         "enum": "Waarde heeft geen geldige waarde uit de enumeratie.",
@@ -416,7 +419,7 @@ def _violation(error: jsonschema.ValidationError, name: str) -> Violation:
         "uniqueItems": "Array bevat dubbele items.",
         "format": f"Waarde is geen geldige {value}.",
     }
-    return Violation(".".join(parts) or "body", keyword, reasons.get(keyword, error.message))
+    return [Violation(".".join(parts) or "body", keyword, reasons.get(keyword, error.message))]
 
 
 def _template_regex(template: str) -> re.Pattern[str]:

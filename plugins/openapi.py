@@ -12,7 +12,7 @@ error format, every request the documents do not allow::
 checks a response body (for a fake's own tests).
 """
 
-from ._guard import Contract, ContractGuard, ContractLog, Refusal
+from ._guard import Contract, ContractGuard, ContractLog, Documents, Refusal, guard_app
 from ._openapi import METHOD_NOT_ALLOWED, NOT_FOUND, OpenApiDocument, Violation
 
 __all__ = [
@@ -21,7 +21,9 @@ __all__ = [
     "Contract",
     "ContractGuard",
     "ContractLog",
+    "Documents",
     "OpenApiDocument",
     "Refusal",
     "Violation",
+    "guard_app",
 ]

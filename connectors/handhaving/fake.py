@@ -40,6 +40,8 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from plugins.openapi import Documents, Refusal, guard_app
+
 from . import jwt
 from ._fakebase import (
     API_VERSIONS,
@@ -58,7 +60,13 @@ from ._fakebase import (
 from ._fakewrite import write_routers
 from .data import Record, World, build_world
 
-__all__ = ["FAKE_CLIENT_ID", "FAKE_CLIENT_SECRET", "ZAKEN_OPTIONAL_HEADERS", "create_app"]
+__all__ = [
+    "FAKE_CLIENT_ID",
+    "FAKE_CLIENT_SECRET",
+    "OPENAPI_SERVED",
+    "ZAKEN_OPTIONAL_HEADERS",
+    "create_app",
+]
 
 #: public test credentials of the fake (never a real secret)
 FAKE_CLIENT_ID = "opplus"
@@ -88,6 +96,10 @@ OBJECT_TYPES = frozenset(
 ZAKEN_OPTIONAL_HEADERS: Mapping[str, frozenset[str]] = {
     method: frozenset({"Content-Crs"}) for method in ("GET", "HEAD", "DELETE")
 }
+#: the APIs whose official documents the ``openapi`` option takes, and their base paths
+#: (no Catalogi document is stored: that API stays unchecked)
+OPENAPI_SERVED = {"zaken": f"/{PREFIX['zaken']}", "documenten": f"/{PREFIX['documenten']}"}
+_CRS_HEADERS = frozenset({"accept-crs", "content-crs"})
 BETROKKENE_TYPES = frozenset(
     {
         "natuurlijk_persoon",
@@ -400,11 +412,16 @@ def create_app(
     extra_zaken_bsn: str = "999993653",
     today: date | None = None,
     rol_kvk_filter: bool = True,
+    openapi: Documents | None = None,
 ) -> FastAPI:
     """A fresh fake zaaksysteem; see the module docstring for what it checks and injects.
 
     ``rol_kvk_filter=False`` makes it a plain ZGW Zaken 1.5.1 system, which refuses the
-    Open Zaak filter on a niet-natuurlijk persoon's KvK number as an unknown parameter."""
+    Open Zaak filter on a niet-natuurlijk persoon's KvK number as an unknown parameter.
+    ``openapi`` (documents by the names of :data:`OPENAPI_SERVED`) refuses every request
+    outside the official documents as a ZGW API does (400 ``unknown-parameters`` or
+    ``invalidParams``, 412 without a CRS header); with ``rol_kvk_filter`` the Open Zaak
+    filter stays allowed, as the extension it is."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     world = build_world(
@@ -458,7 +475,37 @@ def create_app(
     app.include_router(_catalogi_router(world, page_size))
     for router in write_routers(world):
         app.include_router(router)
+    if openapi:
+        guard_app(
+            app,
+            openapi,
+            OPENAPI_SERVED,
+            _refuse,
+            exempt=(f"/{PREFIX['catalogi']}",),
+            optional_headers={"zaken": ZAKEN_OPTIONAL_HEADERS},
+            extensions={"zaken": [_ROL_KVK] if rol_kvk_filter else []},
+        )
     return app
+
+
+def _refuse(refusal: Refusal) -> JSONResponse:
+    """The ZGW answer to what the official documents do not allow."""
+    request = Request(refusal.scope)
+    violations = refusal.violations
+    if any(v.code == "required" and v.name.lower() in _CRS_HEADERS for v in violations):
+        names = " en ".join(v.name for v in violations if v.name.lower() in _CRS_HEADERS)
+        return problem_response(
+            request, Problem(412, "precondition_failed", f"'{names}' header ontbreekt")
+        )
+    unknown = [v.name for v in violations if v.code == "unknownParam"]
+    if unknown:
+        reason = f"Onbekende query parameters: {', '.join(unknown)}"
+        return problem_response(request, invalid("nonFieldErrors", "unknown-parameters", reason))
+    if refusal.status != 400:
+        code = {404: "not_found", 405: "method_not_allowed", 415: "unsupported_media_type"}
+        detail = " ".join(v.reason for v in violations)
+        return problem_response(request, Problem(refusal.status, code[refusal.status], detail))
+    return problem_response(request, invalid_many([v.as_invalid_param() for v in violations]))
 
 
 def _keep(items: list[Any], item: Any) -> None:
