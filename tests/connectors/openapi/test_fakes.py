@@ -13,7 +13,6 @@ import connectors.brp.fake as brp
 import connectors.handhaving.fake as zgw
 import connectors.kvk.fake as kvk
 from connectors.brp.data import TEST_API_KEY as BRP_KEY
-from connectors.handhaving.jwt import zgw_token
 
 
 def client(app: Any, base: str, root_path: str = "", **headers: str) -> httpx.AsyncClient:
@@ -112,16 +111,12 @@ async def test_kvk_refuses_in_its_fout_format(official: Any) -> None:
     assert profile.status_code == 400  # geoData is a boolean in the document
 
 
-async def test_zgw_refuses_unknown_parameters_and_invalid_bodies(official: Any) -> None:
+async def test_zgw_refuses_unknown_parameters_and_invalid_bodies(
+    official: Any, zgw_auth: dict[str, str]
+) -> None:
     documents = {"zaken": official("zaken"), "documenten": official("documenten")}
     app = zgw.create_app(openapi=documents, rol_kvk_filter=False)
-    token = zgw_token(
-        client_id=zgw.FAKE_CLIENT_ID,
-        secret=zgw.FAKE_CLIENT_SECRET,
-        user_id="o",
-        user_representation="O",
-    )
-    read = {"Authorization": f"Bearer {token}", "Accept-Crs": "EPSG:4326"}
+    read = {**zgw_auth, "Accept-Crs": "EPSG:4326"}
     kvk_filter = "rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer"
     async with client(app, "http://fake", **read) as c:
         # Content-Crs on a GET: the Zaken 1.5.1 document's known quirk, not required
@@ -148,15 +143,11 @@ async def test_zgw_refuses_unknown_parameters_and_invalid_bodies(official: Any) 
     assert (kvk_filter, "unknownParam") in logged(app)
 
 
-async def test_zgw_as_open_zaak_allows_its_kvk_filter(official: Any) -> None:
+async def test_zgw_as_open_zaak_allows_its_kvk_filter(
+    official: Any, zgw_auth: dict[str, str]
+) -> None:
     app = zgw.create_app(openapi={"zaken": official("zaken")}, rol_kvk_filter=True)
-    token = zgw_token(
-        client_id=zgw.FAKE_CLIENT_ID,
-        secret=zgw.FAKE_CLIENT_SECRET,
-        user_id="o",
-        user_representation="O",
-    )
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = zgw_auth
     kvk_filter = "rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer"
     async with client(app, "http://fake", **headers) as c:
         found = await c.get(

@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 import connectors.handhaving.fake as zgw
-from connectors.handhaving.jwt import zgw_token
 
 ZAKEN = "/zaken/api/v1"
 
@@ -36,14 +35,8 @@ def _at(body: Any, dotted: str) -> Any:
 
 
 @pytest.fixture
-async def zaken() -> Any:
-    token = zgw_token(
-        client_id=zgw.FAKE_CLIENT_ID,
-        secret=zgw.FAKE_CLIENT_SECRET,
-        user_id="o",
-        user_representation="O",
-    )
-    headers = {"Authorization": f"Bearer {token}", "Accept-Crs": "EPSG:4326"}
+async def zaken(zgw_auth: dict[str, str]) -> Any:
+    headers = {**zgw_auth, "Accept-Crs": "EPSG:4326"}
     transport = httpx.ASGITransport(app=zgw.create_app())
     async with httpx.AsyncClient(
         transport=transport, base_url=f"http://fake{ZAKEN}", headers=headers
