@@ -77,21 +77,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-#: Open Zaak's filter on a business's KvK number: not in ZGW Zaken 1.5.1, sent only where
-#: the configuration declares that the zaaksysteem has it (rol_kvk_filter = true)
-
-
-@pytest.mark.parametrize("rol_kvk_filter", [False, True], ids=["zaken-1.5.1", "open-zaak"])
-async def test_demo_stories_send_only_requests_the_official_documents_allow(
-    official: Any, home: Path, monkeypatch: pytest.MonkeyPatch, rol_kvk_filter: bool
-) -> None:
-    log = ContractLog()
-    monkeypatch.setattr(
-        hub.runtime, "build_fakes_app", checked_fakes(official, log, open_zaak=rol_kvk_filter)
-    )
-    config = load_config()
-    config.connectors["handhaving"]["rol_kvk_filter"] = rol_kvk_filter
-    runtime = Runtime.build(config)
+async def run_stories(runtime: Runtime, *, rol_kvk_filter: bool) -> None:
+    """Enrich the three demo stories; every outcome must be ok."""
     try:
         for story in STORIES:
             signal = load_signal(story)
@@ -108,7 +95,43 @@ async def test_demo_stories_send_only_requests_the_official_documents_allow(
             assert not failed, f"{story.name}: {failed}"
     finally:
         await runtime.aclose()
-    found = [f"{request}: {v.name} {v.code} ({v.reason})" for request, v in log.violations]
+
+
+def described(log: ContractLog) -> list[str]:
+    return [f"{request}: {v.name} {v.code} ({v.reason})" for request, v in log.violations]
+
+
+@pytest.mark.parametrize("rol_kvk_filter", [False, True], ids=["zaken-1.5.1", "open-zaak"])
+async def test_demo_stories_send_only_requests_the_official_documents_allow(
+    official: Any, home: Path, monkeypatch: pytest.MonkeyPatch, rol_kvk_filter: bool
+) -> None:
+    log = ContractLog()
+    monkeypatch.setattr(
+        hub.runtime, "build_fakes_app", checked_fakes(official, log, open_zaak=rol_kvk_filter)
+    )
+    config = load_config()
+    config.connectors["handhaving"]["rol_kvk_filter"] = rol_kvk_filter
+    await run_stories(Runtime.build(config), rol_kvk_filter=rol_kvk_filter)
+    found = described(log)
     assert found == [], "\n".join(sorted(set(found)))
     # not vacuous: every connector's traffic went through the checker
     assert log.checked >= 20
+
+
+async def test_demo_stories_pass_the_strict_fakes(official: Any, home: Path) -> None:
+    """The fakes themselves told to refuse what the documents do not allow (as
+    ``build_fakes_app(per_fake=...)`` passes it): the stories still enrich fully."""
+    per_fake = {
+        "brp": {"openapi": {"personen": official("brp-personen")}},
+        "bewoning": {"openapi": {"bewoning": official("brp-bewoning")}},
+        "bag": {"openapi": {"individuelebevragingen": official("bag-v2")}},
+        "kvk": {"openapi": {api: official(f"kvk-{api}") for api in kvk.OPENAPI_SERVED}},
+        "handhaving": {"openapi": {api: official(api) for api in zgw.OPENAPI_SERVED}},
+    }
+    runtime = Runtime.build(load_config(), fake_options={"per_fake": per_fake})
+    apps = runtime.fakes_app.state.fakes
+    await run_stories(runtime, rol_kvk_filter=True)
+    for name in per_fake:
+        log = apps[name].state.contract_log
+        assert described(log) == [], name
+        assert log.checked > 0, name
