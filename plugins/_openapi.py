@@ -217,14 +217,12 @@ class OpenApiDocument:
             if request_body.get("required"):
                 return [Violation("body", "required", "Verzoekinhoud is verplicht.")]
             return []
-        media = (content_type or "").split(";")[0].strip().lower()
         content = request_body.get("content", {})
-        declared = {key.split(";")[0].strip().lower(): key for key in content}
-        if media not in declared:
+        key = _media_key(content, content_type or "")
+        if key is None:
             expected = ", ".join(content)
             return [Violation("Content-Type", MEDIA_TYPE, f"Verwacht {expected}.")]
-        key = declared[media]
-        if not _is_json(media) or "schema" not in content[key]:
+        if not _is_json(_bare(key)) or "schema" not in content[key]:
             return []
         try:
             value = json.loads(body)
@@ -251,9 +249,10 @@ class OpenApiDocument:
             return [Violation("status", "status", f"Status {status} is niet gedocumenteerd.")]
         pointer, response = self._deref(f"{op.pointer}/responses/{key}", responses[key])
         content = response.get("content", {})
-        if media not in content or "schema" not in content[media]:
-            return [Violation("Content-Type", "mediaType", f"Geen schema voor {media}.")]
-        schema_pointer = f"{pointer}/content/{_escape(media)}/schema"
+        media_key = _media_key(content, media)
+        if media_key is None or "schema" not in content[media_key]:
+            return [Violation("Content-Type", MEDIA_TYPE, f"Geen schema voor {media}.")]
+        schema_pointer = f"{pointer}/content/{_escape(media_key)}/schema"
         return self._schema_violations(schema_pointer, body, "", direction="response")
 
     # --- schemas ---------------------------------------------------------------------
@@ -482,6 +481,15 @@ def _coerce(raw: str, schema: Mapping[str, Any], document: Mapping[str, Any]) ->
     if kind == "boolean":
         return {"true": True, "false": False}.get(raw, raw)
     return raw
+
+
+def _bare(media: str) -> str:
+    return media.split(";")[0].strip().lower()
+
+
+def _media_key(content: Mapping[str, Any], media: str) -> str | None:
+    """The key of ``content`` for ``media``, parameters such as charset left out."""
+    return next((key for key in content if _bare(key) == _bare(media)), None)
 
 
 def _is_json(media: str) -> bool:
