@@ -255,3 +255,75 @@ def test_zaken_151_has_no_kvk_rol_filter(official) -> None:
     assert codes(found) == [
         ("rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer", "unknownParam")
     ]
+
+
+# --- the guard ---------------------------------------------------------------------------
+
+
+def echo_app():
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def echo(request: Request) -> JSONResponse:
+        return JSONResponse({"body": (await request.body()).decode(), "path": request.url.path})
+
+    return Starlette(routes=[Route("/{rest:path}", echo, methods=["GET", "POST", "DELETE"])])
+
+
+async def test_guard_records_without_refusing_and_replays_the_body(doc: OpenApiDocument) -> None:
+    import httpx
+
+    from plugins.openapi import Contract, ContractGuard, ContractLog
+
+    log = ContractLog()
+    guard = ContractGuard(echo_app(), [Contract("/api/v1", doc)], exempt=["/token"], log=log)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=guard), base_url="http://t"
+    ) as client:
+        posted = await client.post("/api/v1/things", json={"name": "toolong!"})
+        await client.post("/token", content=b"grant_type=client_credentials")
+        await client.get("/elsewhere")
+    assert posted.json()["body"] == '{"name":"toolong!"}'  # the app still got the body
+    assert [(r, v.name, v.code) for r, v in log.violations] == [
+        ("POST /api/v1/things", "when", "required"),
+        ("POST /api/v1/things", "name", "maxLength"),
+        ("GET /elsewhere", "path", NOT_FOUND),
+    ]
+    assert log.checked == 2 and log.unchecked == ["POST /token"]
+
+
+async def test_guard_refuses_with_the_status_of_the_violation(doc: OpenApiDocument) -> None:
+    import httpx
+    from starlette.responses import JSONResponse
+
+    from plugins.openapi import Contract, ContractGuard, Refusal
+
+    def refuse(refusal: Refusal) -> JSONResponse:
+        return JSONResponse(
+            [v.as_invalid_param() for v in refusal.violations], status_code=refusal.status
+        )
+
+    contract = Contract("/api/v1", doc, {"GET": ["Accept-Crs"]}, ["extra"])
+    guard = ContractGuard(echo_app(), [contract], refuse=refuse)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=guard), base_url="http://t"
+    ) as client:
+        missing = await client.get("/api/v1/nothing")
+        method = await client.delete("/api/v1/things")
+        media = await client.post(
+            "/api/v1/things", content=b"x", headers={"content-type": "text/plain"}
+        )
+        bad = await client.get("/api/v1/things", params={"code": "1"})
+        waived = await client.get("/api/v1/things", params={"code": "0405", "extra": "1"})
+    assert [r.status_code for r in (missing, method, media, bad, waived)] == [
+        404,
+        405,
+        415,
+        400,
+        200,
+    ]
+    assert bad.json() == [
+        {"name": "code", "code": "pattern", "reason": "Waarde voldoet niet aan patroon ^[0-9]{4}$."}
+    ]
