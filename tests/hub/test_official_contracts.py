@@ -72,8 +72,9 @@ def checked_fakes(official: Any, log: ContractLog, *, open_zaak: bool) -> Any:
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OPPLUS_HOME", str(tmp_path))
-    for name in [n for n in os.environ if n.startswith("OPPLUS_") and n != "OPPLUS_HOME"]:
-        monkeypatch.delenv(name)
+    kept = {"OPPLUS_HOME", "OPPLUS_SPECS_DIR", "OPPLUS_TEST_POSTGRES_DSN"}
+    for name in [n for n in os.environ if n.startswith("OPPLUS_") and n not in kept]:
+        monkeypatch.delenv(name)  # a user's OPPLUS_CONFIG or fakes URL must not leak in
     return tmp_path
 
 
