@@ -107,7 +107,7 @@ class OpenApiDocument:
             return [Violation("path", NOT_FOUND, f"Pad {path} komt niet voor in de API.")]
         template, path_values = found
         item = self.document["paths"][template]
-        if method.lower() not in item:
+        if method.lower() not in _METHODS or method.lower() not in item:
             return [
                 Violation("method", METHOD_NOT_ALLOWED, f"Methode {method} is niet toegestaan.")
             ]
