@@ -2,7 +2,8 @@
 
 Hook specs, the connector protocol and its small SDK types (``Query``, ``Fact``,
 ``Evidence``, ``EnrichResult``), the error hierarchy, HTTP helpers, and the plugin
-manager factory. The contract test kit is :mod:`plugins.testing`.
+manager factory. The contract test kit is :mod:`plugins.testing`; holding a fake's
+requests against the registry's OpenAPI document is :mod:`plugins.openapi`.
 """
 
 from ._connector import (

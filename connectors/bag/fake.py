@@ -28,11 +28,15 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from plugins.openapi import Documents, Refusal, guard_app
+
 from .data import ADRESSEN, VERBLIJFSOBJECTEN, BagAdres, BagVerblijfsobject
 
-__all__ = ["FAKE_API_KEY", "MOUNT", "create_app"]
+__all__ = ["FAKE_API_KEY", "MOUNT", "OPENAPI_SERVED", "create_app"]
 
 MOUNT = "/lvbag/individuelebevragingen/v2"
+#: the API whose official document the ``openapi`` option takes, and its base path
+OPENAPI_SERVED = {"individuelebevragingen": ""}
 #: the fake's public test key (Kadaster publishes none; this one is ours)
 FAKE_API_KEY = "fake-bag-api-key"
 API_VERSION = "2.9.0"
@@ -180,8 +184,12 @@ def create_app(
     rate_limit_per_s: float | None = None,
     fail_status: int | None = None,
     api_key: str = FAKE_API_KEY,
+    openapi: Documents | None = None,
 ) -> FastAPI:
     """A fresh fake; routes are relative to :data:`MOUNT`.
+
+    ``openapi={"individuelebevragingen": document}`` refuses every request outside the
+    official document as the BAG API does (400 ``paramsValidation``, ``invalid-params``).
 
     ``latency_s`` delays every answer; ``rate_limit_per_s`` answers 429
     ``tooManyRequests`` (with ``Retry-After``) beyond that rate; ``fail_status`` answers
@@ -272,7 +280,14 @@ def create_app(
             return problem(request, 404)
         return _hal(_verblijfsobject_json(vbo, str(request.base_url)), {"Content-Crs": CRS})
 
+    if openapi:
+        guard_app(app, openapi, OPENAPI_SERVED, _refuse)
     return app
+
+
+def _refuse(refusal: Refusal) -> JSONResponse:
+    invalid = [_Invalid(v.name, v.code, v.reason) for v in refusal.violations]
+    return problem(Request(refusal.scope), refusal.status, invalid=invalid)
 
 
 def _hal(body: dict[str, Any], headers: Mapping[str, str] | None = None) -> JSONResponse:

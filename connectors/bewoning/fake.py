@@ -32,6 +32,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from plugins.openapi import Documents, Refusal, guard_app
+
 from .data import Inschrijving, demo_residents
 
 __all__ = [
@@ -39,11 +41,14 @@ __all__ = [
     "FAKE_CLIENT_ID",
     "FAKE_CLIENT_SECRET",
     "MOUNT",
+    "OPENAPI_SERVED",
     "create_app",
     "status_on",
 ]
 
 MOUNT = "/haalcentraal/api/bewoning"
+#: the API whose official document the ``openapi`` option takes, and its base path
+OPENAPI_SERVED = {"bewoning": ""}
 FAKE_CLIENT_ID = "opplus-fake"
 FAKE_CLIENT_SECRET = "fake-bewoning-client-secret"  # noqa: S105 - the fake's public test secret
 FAKE_API_KEY = "fake-bewoning-api-key"
@@ -245,8 +250,12 @@ def create_app(
     client_id: str = FAKE_CLIENT_ID,
     client_secret: str = FAKE_CLIENT_SECRET,
     api_key: str = FAKE_API_KEY,
+    openapi: Documents | None = None,
 ) -> FastAPI:
     """A fresh fake; routes are relative to :data:`MOUNT`.
+
+    ``openapi={"bewoning": document}`` refuses every request outside the official
+    document as BRP Bewoning does (400 problem+json with ``invalidParams``).
 
     ``latency_s`` delays every answer; ``fail_status`` answers every request with that
     status; ``today`` anchors the demo world's recent dates (default: the real today);
@@ -348,4 +357,11 @@ def create_app(
             found = bewoningen_in(aoi, van, tot, people)
         return JSONResponse({"bewoningen": found})
 
+    if openapi:
+        guard_app(app, openapi, OPENAPI_SERVED, _refuse, exempt=("/token",))
     return app
+
+
+def _refuse(refusal: Refusal) -> JSONResponse:
+    invalid = [(v.name, v.code, v.reason) for v in refusal.violations]
+    return problem(Request(refusal.scope), refusal.status, invalid=invalid)

@@ -58,13 +58,17 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from plugins.openapi import Documents, Refusal, guard_app
+
 from ._fields import PERSOON, PERSOON_BEPERKT, Tree, check_field, project
 from ._render import automatic_fields, gba_date, render_persoon, render_persoon_beperkt
 from .data import PERSONS, TEST_API_KEY, TEST_CLIENT_ID, TEST_CLIENT_SECRET, Adres, PersonRecord
 
-__all__ = ["MAX_FIELDS", "MAX_RESULTS", "MOUNT", "QUERY_TYPES", "create_app"]
+__all__ = ["MAX_FIELDS", "MAX_RESULTS", "MOUNT", "OPENAPI_SERVED", "QUERY_TYPES", "create_app"]
 
 MOUNT = "/haalcentraal/api/brp"
+#: the API whose official document the ``openapi`` option takes, and its base path
+OPENAPI_SERVED = {"personen": ""}
 MAX_RESULTS = 10
 MAX_FIELDS = 130
 MAX_BSN = 20
@@ -386,8 +390,13 @@ def create_app(
     fail_times: int | None = None,
     retry_after_s: int | None = None,
     token_ttl_s: int = 3600,
+    openapi: Documents | None = None,
 ) -> FastAPI:
-    """A fresh fake BRP Personen v2; see the module docstring for the options."""
+    """A fresh fake BRP Personen v2; see the module docstring for the options.
+
+    ``openapi={"personen": document}`` refuses every request outside the official
+    document as BRP does (400 ``paramsValidation`` with ``invalidParams``).
+    """
     app = FastAPI(
         title="BRP Personen v2 (fake)",
         description="Test double of the Haal Centraal BRP Personen v2 API. Not the registry.",
@@ -494,7 +503,16 @@ def create_app(
             )
         return _answer(request, body, current_date())
 
+    if openapi:
+        guard_app(app, openapi, OPENAPI_SERVED, _refuse, exempt=("/token",))
     return app
+
+
+def _refuse(refusal: Refusal) -> JSONResponse:
+    invalid = [v.as_invalid_param() for v in refusal.violations]
+    names = ", ".join(dict.fromkeys(p["name"] for p in invalid))
+    detail = f"De foutieve parameter(s) zijn: {names}." if refusal.status == 400 else None
+    return _problem(Request(refusal.scope), refusal.status, detail=detail, invalid=invalid)
 
 
 def _oauth_error(error: str, status: int) -> JSONResponse:

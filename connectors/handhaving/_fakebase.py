@@ -256,6 +256,13 @@ class Renderer:
             "statustype": self.url("statustypen", s["statustype"]),
             "datumStatusGezet": s["datumStatusGezet"],
             "statustoelichting": s["statustoelichting"],
+            # required in Zaken 1.5.1: the zaak's current status, and the documents
+            # that got this status (the demo world's documents carry none)
+            "indicatieLaatstGezetteStatus": self.world.zaken[s["zaak"]]["status"] == key,
+            "zaakinformatieobjecten": self._urls(
+                "zaakinformatieobjecten",
+                [k for k, z in self.world.zaakinformatieobjecten.items() if z.get("status") == key],
+            ),
         }
 
     def resultaat(self, key: str) -> Record:
@@ -284,6 +291,8 @@ class Renderer:
             "registratiedatum": r["registratiedatum"],
             "indicatieMachtiging": r["indicatieMachtiging"],
             "betrokkeneIdentificatie": r["betrokkeneIdentificatie"],
+            # required in Zaken 1.5.1: statussen set by this rol (none in the demo world)
+            "statussen": [],
         }
 
     def zaakobject(self, key: str) -> Record:

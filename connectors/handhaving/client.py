@@ -1,8 +1,9 @@
 """The handhaving connector: zaken of handhaving zaaktypes from a ZGW Zaken API.
 
 For a person (``rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn``), a
-business (``...nietNatuurlijkPersoon__kvkNummer``, plus
-``...vestiging__vestigingsNummer`` when one vestiging is named) or an address
+business (``...vestiging__vestigingsNummer`` when a vestiging is named, plus
+``...nietNatuurlijkPersoon__kvkNummer`` only where the system declares that filter with
+``rol_kvk_filter``: it is an Open Zaak extension, not part of ZGW Zaken 1.5.1) or an address
 (zaakobjecten of ``objectType=adres``), it lists the zaken of the configured
 handhaving zaaktypes (one list per zaaktype, so other zaken stay in the registry),
 resolves each zaak's status and resultaat through the Catalogi API, and records two
@@ -114,6 +115,12 @@ class Settings(ConnectorSettings):
         "subjects",
     )
     concurrency: int = Field(default=8, ge=1, le=64, description="requests in flight per query")
+    rol_kvk_filter: bool = Field(
+        default=False,
+        description="the Zaken API knows the filter "
+        "rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer (Open Zaak; not part "
+        "of ZGW Zaken 1.5.1). Without it a business is looked up by its vestigingsnummer only",
+    )
 
     @model_validator(mode="after")
     def _zaaktypen_resolve(self) -> Settings:
@@ -379,10 +386,7 @@ class HandhavingConnector:
         elif isinstance(subject, BusinessRef):
             # two lists, not one query with both filters: the filters would have to hold
             # for one zaak together, and a zaak may name the business or the vestiging
-            filters = [{ROL_KVK: subject.kvkNummer}]
-            if subject.vestigingsnummer:
-                filters.append({ROL_VESTIGING: subject.vestigingsnummer})
-            zaken = await self._zaken_by_rol(lookup, filters)
+            zaken = await self._zaken_by_rol(lookup, self._business_filters(subject))
         else:
             zaken = await self._zaken_by_address(lookup, subject)
         zaken = [z for z in zaken if self._counts(z)]
@@ -461,6 +465,22 @@ class HandhavingConnector:
         if not self._zaaktypen:
             return True
         return str(zaak.get("zaaktype", "")).rstrip("/") in self._zaaktypen
+
+    def _business_filters(self, subject: BusinessRef) -> list[dict[str, str]]:
+        """The rol filters for a business: by KvK number only where the system declares the
+        filter (ZGW Zaken 1.5.1 has none; an unknown filter is a 400, never a wider list)."""
+        filters: list[dict[str, str]] = []
+        if self.settings.rol_kvk_filter:
+            filters.append({ROL_KVK: subject.kvkNummer})
+        if subject.vestigingsnummer:
+            filters.append({ROL_VESTIGING: subject.vestigingsnummer})
+        if not filters:
+            raise QueryRejected(
+                f"het zaaksysteem kan niet zoeken op KvK-nummer {subject.kvkNummer} (geen filter "
+                "in ZGW Zaken 1.5.1) en er is geen vestigingsnummer; zet rol_kvk_filter = true "
+                "als het zaaksysteem dat filter kent (Open Zaak)"
+            )
+        return filters
 
     async def _zaken_by_rol(
         self, lookup: _Lookup, filters: list[dict[str, str]]

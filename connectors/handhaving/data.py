@@ -160,7 +160,7 @@ WESTERSTRAAT_201 = _Adres(
     "0388200000120201", "Enkhuizen", "Westerstraat", 201, "1601AM", 5.2853, 52.7041
 )
 DORPSSTRAAT_5 = _Adres("0420200000150005", "Wognum", "Dorpsstraat", 5, "1687AB", 5.0215, 52.6834)
-BOTERDIEP_31 = _Adres("0599200000208579", "Rotterdam", "Boterdiep", 31, "3077AW", 4.5281, 51.8869)
+BOTERDIEP_31 = _Adres("0599200000219678", "Rotterdam", "Boterdiep", 31, "3077AW", 4.5281, 51.8869)
 
 
 def _catalogi(world: World) -> None:

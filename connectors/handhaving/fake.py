@@ -16,7 +16,8 @@ as the ZGW standard and Open Zaak do:
   (``unknown-parameters``) and invalid bodies are 400 problem+json with
   ``invalidParams``; unknown resources are 404 problem+json. Lists filter on:
   zaken ``zaaktype, identificatie, startdatum__gte`` and the three ``rol__``
-  identifications (``_zoek`` also ``zaaktype__in, uuid__in``); zaakobjecten
+  identifications (the KvK one is Open Zaak's, not ZGW Zaken 1.5.1's: ``rol_kvk_filter=False``
+  refuses it) (``_zoek`` also ``zaaktype__in, uuid__in``); zaakobjecten
   ``zaak, object, objectType``; rollen ``zaak, betrokkeneType``.
 
 Failure injection: ``latency_s`` (sleep per request), ``fail_first`` (the first N
@@ -39,6 +40,8 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from plugins.openapi import Documents, Refusal, guard_app
+
 from . import jwt
 from ._fakebase import (
     API_VERSIONS,
@@ -57,7 +60,13 @@ from ._fakebase import (
 from ._fakewrite import write_routers
 from .data import Record, World, build_world
 
-__all__ = ["FAKE_CLIENT_ID", "FAKE_CLIENT_SECRET", "create_app"]
+__all__ = [
+    "FAKE_CLIENT_ID",
+    "FAKE_CLIENT_SECRET",
+    "OPENAPI_SERVED",
+    "ZAKEN_OPTIONAL_HEADERS",
+    "create_app",
+]
 
 #: public test credentials of the fake (never a real secret)
 FAKE_CLIENT_ID = "opplus"
@@ -81,6 +90,16 @@ OBJECT_TYPES = frozenset(
     "terrein_gebouwd_object terreindeel vestiging waterdeel wegdeel wijk woonplaats "
     "woz_deelobject woz_object woz_waarde zakelijk_recht".split()
 )
+#: Headers the official VNG Zaken 1.5.1 document declares required where the standard
+#: and Open Zaak do not: a known quirk of that document is Content-Crs as a required
+#: request header on GET/HEAD/DELETE /zaken* (a request without a body has no CRS).
+ZAKEN_OPTIONAL_HEADERS: Mapping[str, frozenset[str]] = {
+    method: frozenset({"Content-Crs"}) for method in ("GET", "HEAD", "DELETE")
+}
+#: the APIs whose official documents the ``openapi`` option takes, and their base paths
+#: (no Catalogi document is stored: that API stays unchecked)
+OPENAPI_SERVED = {"zaken": f"/{PREFIX['zaken']}", "documenten": f"/{PREFIX['documenten']}"}
+_CRS_HEADERS = frozenset({"accept-crs", "content-crs"})
 BETROKKENE_TYPES = frozenset(
     {
         "natuurlijk_persoon",
@@ -224,16 +243,18 @@ def _get(store: dict[str, Record], key: str) -> Record:
     return record
 
 
-def _zaken_router(world: World, page_size: int) -> APIRouter:
+def _zaken_router(world: World, page_size: int, *, rol_kvk_filter: bool) -> APIRouter:
     router = APIRouter(prefix=f"/{PREFIX['zaken']}")
 
     def render(request: Request) -> Renderer:
         return Renderer(request, world)
 
+    zaak_filters = _ZAAK_FILTERS if rol_kvk_filter else _ZAAK_FILTERS - {_ROL_KVK}
+
     @router.get("/zaken")
     async def zaak_list(request: Request) -> Response:
         _accept_crs(request)
-        keys = filter_zaken(world, _known(request, _ZAAK_FILTERS))
+        keys = filter_zaken(world, _known(request, zaak_filters))
         r = render(request)
         return _zaak_json(paginate(request, [r.zaak(k) for k in keys], page_size))
 
@@ -390,8 +411,17 @@ def create_app(
     extra_zaken: int = 0,
     extra_zaken_bsn: str = "999993653",
     today: date | None = None,
+    rol_kvk_filter: bool = True,
+    openapi: Documents | None = None,
 ) -> FastAPI:
-    """A fresh fake zaaksysteem; see the module docstring for what it checks and injects."""
+    """A fresh fake zaaksysteem; see the module docstring for what it checks and injects.
+
+    ``rol_kvk_filter=False`` makes it a plain ZGW Zaken 1.5.1 system, which refuses the
+    Open Zaak filter on a niet-natuurlijk persoon's KvK number as an unknown parameter.
+    ``openapi`` (documents by the names of :data:`OPENAPI_SERVED`) refuses every request
+    outside the official documents as a ZGW API does (400 ``unknown-parameters`` or
+    ``invalidParams``, 412 without a CRS header); with ``rol_kvk_filter`` the Open Zaak
+    filter stays allowed, as the extension it is."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     world = build_world(
@@ -441,11 +471,41 @@ def create_app(
             response.headers["API-version"] = API_VERSIONS[api]
         return response
 
-    app.include_router(_zaken_router(world, page_size))
+    app.include_router(_zaken_router(world, page_size, rol_kvk_filter=rol_kvk_filter))
     app.include_router(_catalogi_router(world, page_size))
     for router in write_routers(world):
         app.include_router(router)
+    if openapi:
+        guard_app(
+            app,
+            openapi,
+            OPENAPI_SERVED,
+            _refuse,
+            exempt=(f"/{PREFIX['catalogi']}",),
+            optional_headers={"zaken": ZAKEN_OPTIONAL_HEADERS},
+            extensions={"zaken": [_ROL_KVK] if rol_kvk_filter else []},
+        )
     return app
+
+
+def _refuse(refusal: Refusal) -> JSONResponse:
+    """The ZGW answer to what the official documents do not allow."""
+    request = Request(refusal.scope)
+    violations = refusal.violations
+    if any(v.code == "required" and v.name.lower() in _CRS_HEADERS for v in violations):
+        names = " en ".join(v.name for v in violations if v.name.lower() in _CRS_HEADERS)
+        return problem_response(
+            request, Problem(412, "precondition_failed", f"'{names}' header ontbreekt")
+        )
+    unknown = [v.name for v in violations if v.code == "unknownParam"]
+    if unknown:
+        reason = f"Onbekende query parameters: {', '.join(unknown)}"
+        return problem_response(request, invalid("nonFieldErrors", "unknown-parameters", reason))
+    if refusal.status != 400:
+        code = {404: "not_found", 405: "method_not_allowed", 415: "unsupported_media_type"}
+        detail = " ".join(v.reason for v in violations)
+        return problem_response(request, Problem(refusal.status, code[refusal.status], detail))
+    return problem_response(request, invalid_many([v.as_invalid_param() for v in violations]))
 
 
 def _keep(items: list[Any], item: Any) -> None:

@@ -105,7 +105,9 @@ class KvkSettings(ConnectorSettings):
     )
 
 
-_SEARCH_TYPES = "hoofdvestiging,nevenvestiging"
+# An OpenAPI array in the query (style form, explode true): the parameter repeats,
+# ``type=hoofdvestiging&type=nevenvestiging``; KvK refuses a comma-joined value.
+_SEARCH_TYPES = ("hoofdvestiging", "nevenvestiging")
 _NO_HITS = "IPD5200"
 _UNKNOWN_KVK = "IPD0005"
 _UNKNOWN_VESTIGING = "IPD0007"
@@ -239,10 +241,10 @@ class KvkConnector:
         wanted = query.fields & fields.FROM_ZOEKEN
         if not wanted:
             return
-        params = {
+        params: dict[str, str | list[str]] = {
             "postcode": subject.postcode,
             "huisnummer": str(subject.huisnummer),
-            "type": _SEARCH_TYPES,
+            "type": list(_SEARCH_TYPES),
             "resultatenPerPagina": str(self.settings.resultaten_per_pagina),
         }
         if subject.huisletter:
@@ -299,7 +301,7 @@ class KvkConnector:
     # --- helpers ----------------------------------------------------------------------
 
     async def _get(
-        self, path: str, query: Query, params: Mapping[str, str] | None = None
+        self, path: str, query: Query, params: Mapping[str, str | list[str]] | None = None
     ) -> httpx.Response:
         """GET with the query's trace; no key means no call at all."""
         if not self._api_key:

@@ -30,12 +30,16 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from plugins.openapi import Documents, Refusal, guard_app
+
 from .data import Adres, Inschrijving, Registry, SbiActiviteit, Vestiging, build_registry
 
-__all__ = ["MOUNT", "TEST_API_KEY", "create_app"]
+__all__ = ["MOUNT", "OPENAPI_SERVED", "TEST_API_KEY", "create_app"]
 
 #: the official base path the fake is mounted at
 MOUNT = "/api"
+#: the APIs whose official documents the ``openapi`` option takes, and their base paths
+OPENAPI_SERVED = {"zoeken": "/v2", "basisprofiel": "/v1", "vestigingsprofiel": ""}
 #: the key KvK publishes for its test environment (https://developers.kvk.nl, "testen")
 TEST_API_KEY = "l7xx1f2691f2520d487b902f4e0b57a0b197"
 
@@ -477,8 +481,9 @@ def _parse_search(params: Any) -> _Search | JSONResponse:
     toevoeging = pattern("huisnummerToevoeging", _TOEVOEGING)
     postbusnummer = number("postbusnummer", 1, 99999)
 
-    raw_types = [t.strip().lower() for v in params.getlist("type") for t in v.split(",")]
-    raw_types = [t for t in raw_types if t]
+    # ``type`` is an exploded array: one value per repetition, each exactly an enum value
+    # (KvK refuses "hoofdvestiging,nevenvestiging" and any other spelling).
+    raw_types = params.getlist("type")
     if any(t not in _TYPES for t in raw_types):
         fouten.append(("IPD5203", "Het opgegeven type is niet valide."))
     inactief_raw = (text("inclusiefInactieveRegistraties") or "false").lower()
@@ -575,8 +580,12 @@ def create_app(
     fail_status: int | None = None,
     fail_times: int | None = None,
     retry_after: str | None = None,
+    openapi: Documents | None = None,
 ) -> FastAPI:
     """A fresh fake KvK.
+
+    ``openapi`` (documents by the names of :data:`OPENAPI_SERVED`) refuses every request
+    outside the official documents as KvK does (``{"fout": [...]}``, code ``IPD1999``).
 
     ``today`` anchors the demo world's recent dates (default: the current date).
     Failure injection: ``latency_s`` sleeps before every answer; ``fail_status`` answers
@@ -702,5 +711,15 @@ def create_app(
         ins, ves = found
         return _hal(_vestiging(ins, ves, _base(request), geo))
 
+    if openapi:  # inside the mount prefix: the guard sees paths relative to MOUNT
+        guard_app(app, openapi, OPENAPI_SERVED, _refuse)
     app.add_middleware(_MountPrefix, prefix=MOUNT)
     return app
+
+
+def _refuse(refusal: Refusal) -> JSONResponse:
+    if refusal.status == 400:
+        names = dict.fromkeys(v.name.split(".")[0] for v in refusal.violations)
+        return _fout(400, _invalid_params(names))
+    reason = " ".join(v.reason for v in refusal.violations)
+    return _fout(refusal.status, (str(refusal.status), reason))

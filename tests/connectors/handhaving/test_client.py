@@ -10,7 +10,14 @@ import pytest
 from connectors.handhaving.client import Settings
 from connectors.handhaving.data import ZAAKTYPE_HANDHAVING_OPIUMWET
 from connectors.handhaving.fake import create_app
-from plugins import AddressRef, BadResponse, BusinessRef, Classification, PersonRef
+from plugins import (
+    AddressRef,
+    BadResponse,
+    BusinessRef,
+    Classification,
+    PersonRef,
+    QueryRejected,
+)
 
 TODAY = date.today()
 
@@ -69,12 +76,34 @@ async def test_address_matches_on_bag_id_too(make_connector: Any, zgw: Any) -> N
 
 
 async def test_business_and_its_vestiging(make_connector: Any, zgw: Any) -> None:
-    connector = make_connector()
+    connector = make_connector(rol_kvk_filter=True)
     whole = await connector.enrich(zgw.query(BusinessRef("97000035")))
     assert [z["identificatie"] for z in _facts(whole)["zaken"]] == ["HH-2026-000077"]
     assert _facts(whole)["zaken"][0]["zaaktype"] == "Handhaving APV/prostitutie"
     one = await connector.enrich(zgw.query(BusinessRef("97000011", "000097000011")))
     assert [z["identificatie"] for z in _facts(one)["zaken"]] == ["HH-2026-000142"]
+
+
+async def test_a_plain_zgw_system_is_asked_by_vestigingsnummer_only(
+    make_connector: Any, zgw: Any
+) -> None:
+    # ZGW Zaken 1.5.1 has no filter on a business's KvK number: without the declaration
+    # the connector never sends it, and asks by vestigingsnummer, which every version has.
+    app = create_app(rol_kvk_filter=False)
+    connector = make_connector(app=app)
+    one = await connector.enrich(zgw.query(BusinessRef("97000011", "000097000011")))
+    assert [z["identificatie"] for z in _facts(one)["zaken"]] == ["HH-2026-000142"]
+    with pytest.raises(QueryRejected, match="rol_kvk_filter"):
+        await connector.enrich(zgw.query(BusinessRef("97000035")))
+
+
+async def test_an_undeclared_kvk_filter_is_refused_never_an_empty_list(
+    make_connector: Any, zgw: Any
+) -> None:
+    # configured as if the system knew the filter, but it is a plain 1.5.1 system
+    connector = make_connector(app=create_app(rol_kvk_filter=False), rol_kvk_filter=True)
+    with pytest.raises(QueryRejected, match=r"unknown-parameters|Onbekende query parameters"):
+        await connector.enrich(zgw.query(BusinessRef("97000035")))
 
 
 async def test_no_zaken_is_recorded_as_checked_and_none(make_connector: Any, zgw: Any) -> None:
@@ -216,7 +245,7 @@ async def test_discovers_addresses_and_betrokkenen(make_connector: Any, zgw: Any
         "business:97000011",
         "business:97000011/000097000011",
     ]
-    business = await connector.enrich(zgw.query(BusinessRef("97000035")))
+    business = await make_connector(rol_kvk_filter=True).enrich(zgw.query(BusinessRef("97000035")))
     assert [s.key for s in business.discovered] == ["address:1601AM-201"]
     quiet = await make_connector(discover=False).enrich(zgw.query(PersonRef("999970185")))
     assert quiet.discovered == []

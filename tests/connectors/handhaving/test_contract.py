@@ -16,7 +16,11 @@ class TestHandhavingContract(ConnectorContract):
         return ContractCase(
             spec=spec,
             fake=fake,
-            settings={"base_url": "http://fake.test/zaken/api/v1", "client_id": "opplus"},
+            settings={
+                "base_url": "http://fake.test/zaken/api/v1",
+                "client_id": "opplus",
+                "rol_kvk_filter": True,  # the fake is Open Zaak-like
+            },
             known=[PersonRef("999970185"), BusinessRef("97000011"), AddressRef("1621JH", 88)],
             unknown=[PersonRef("999980002")],
             bad_credentials={"OPPLUS_ZGW_CLIENT_SECRET": "wrong-secret"},

@@ -336,7 +336,10 @@ async def test_404_ipd5200_on_a_later_page_ends_the_paging(
     result = await make().enrich(query(ADDRESS, {"aantalInschrijvingenOpAdres"}))
     assert [f.value for f in result.facts] == [2]
     assert [call.request.url.params["pagina"] for call in route.calls] == ["1", "2"]
-    assert route.calls[0].request.url.params["type"] == "hoofdvestiging,nevenvestiging"
+    assert route.calls[0].request.url.params.get_list("type") == [
+        "hoofdvestiging",
+        "nevenvestiging",
+    ]
 
 
 async def test_empty_page_ends_the_paging(router: respx.Router, make: Any, query: Any) -> None:

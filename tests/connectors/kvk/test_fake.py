@@ -65,7 +65,11 @@ async def test_unsupported_accept_is_406(fake: httpx.AsyncClient) -> None:
 async def test_zoeken_on_an_address_finds_both_registrations(fake: httpx.AsyncClient) -> None:
     response = await fake.get(
         "/v2/zoeken",
-        params={"postcode": "1621JH", "huisnummer": "88", "type": "hoofdvestiging,nevenvestiging"},
+        params={
+            "postcode": "1621JH",
+            "huisnummer": "88",
+            "type": ["hoofdvestiging", "nevenvestiging"],
+        },
     )
     assert response.status_code == 200
     body = response.json()
@@ -91,7 +95,7 @@ async def test_zoeken_on_an_address_finds_both_registrations(fake: httpx.AsyncCl
     assert body["links"][0]["rel"] == "self"
 
 
-async def test_zoeken_type_filter_accepts_repeated_and_comma_separated(
+async def test_zoeken_type_filter_is_a_repeated_parameter_never_comma_joined(
     fake: httpx.AsyncClient,
 ) -> None:
     everything = await fake.get("/v2/zoeken?kvkNummer=97000011")
@@ -106,9 +110,12 @@ async def test_zoeken_type_filter_accepts_repeated_and_comma_separated(
     repeated = await fake.get(
         "/v2/zoeken?kvkNummer=69599084&type=hoofdvestiging&type=nevenvestiging"
     )
-    comma = await fake.get("/v2/zoeken?kvkNummer=69599084&type=hoofdvestiging,nevenvestiging")
-    assert repeated.json()["resultaten"] == comma.json()["resultaten"]
     assert repeated.json()["totaal"] == 2  # an eenmanszaak has no rechtspersoon line
+    # The official contract: an exploded array of enum values. KvK refuses a joined list.
+    for joined in ("hoofdvestiging,nevenvestiging", "Hoofdvestiging"):
+        refused = await fake.get(f"/v2/zoeken?kvkNummer=69599084&type={joined}")
+        assert refused.status_code == 400
+        assert refused.json()["fout"][0]["code"] == "IPD5203"
 
 
 async def test_zoeken_paging_to_the_end(fake: httpx.AsyncClient) -> None:
