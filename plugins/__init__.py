@@ -33,6 +33,7 @@ from ._facts import (
     FieldSpec,
     Provenance,
 )
+from ._gateway import PurposeCode, PurposeHeaders, header_value, missing_headers, tls_context
 from ._hookspecs import hookimpl, hookspec
 from ._http import (
     hal_items,
@@ -44,6 +45,7 @@ from ._http import (
     send,
 )
 from ._manager import ENTRY_POINT_GROUP, PluginLoadError, Plugins, make_plugins
+from ._oauth import OAuth2Settings, TokenSource
 from ._query import Officer, Purpose, Query, TraceContext
 from ._signature import (
     SIGNATURE_HEADER,
@@ -90,12 +92,15 @@ __all__ = [
     "FakeSpec",
     "FieldSpec",
     "Health",
+    "OAuth2Settings",
     "Officer",
     "PersonRef",
     "PluginLoadError",
     "Plugins",
     "Provenance",
     "Purpose",
+    "PurposeCode",
+    "PurposeHeaders",
     "Query",
     "QueryRejected",
     "RateLimited",
@@ -109,15 +114,18 @@ __all__ = [
     "TableSettings",
     "TableSpec",
     "TableTransport",
+    "TokenSource",
     "TraceContext",
     "check_request_signature",
     "hal_items",
+    "header_value",
     "hookimpl",
     "hookspec",
     "is_ascii_digits",
     "is_valid_bsn",
     "json_body",
     "make_plugins",
+    "missing_headers",
     "normalise_postcode",
     "parse_retry_after",
     "problem_detail",
@@ -126,5 +134,6 @@ __all__ = [
     "send",
     "sign_body",
     "sign_request",
+    "tls_context",
     "verify_signature",
 ]

@@ -56,14 +56,16 @@ def registry_client(
     *,
     headers: Mapping[str, str] | None = None,
 ) -> httpx.AsyncClient:
-    """An ``httpx.AsyncClient`` for the registry at ``settings.base_url``; :func:`send`
-    reads its answers up to ``settings.max_response_bytes``."""
+    """An ``httpx.AsyncClient`` for the registry at ``settings.base_url``, with its TLS
+    settings (``ca_file``, client certificate); :func:`send` reads its answers up to
+    ``settings.max_response_bytes``."""
     all_headers = {"User-Agent": context.user_agent, **(headers or {})}
     return _RegistryClient(
         max_response_bytes=settings.max_response_bytes,
         base_url=settings.base_url.rstrip("/"),
         timeout=httpx.Timeout(settings.timeout_s),
         transport=context.transport,
+        verify=settings.tls(),
         headers=all_headers,
         follow_redirects=False,
     )
