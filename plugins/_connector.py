@@ -81,8 +81,10 @@ class ConnectorSettings(BaseModel):
         try:
             with open(value, "rb") as handle:
                 handle.read(1)
-        except OSError as exc:
-            raise ValueError(f"bestand {value} is niet te lezen ({exc.strerror})") from None
+        except FileNotFoundError:
+            raise ValueError(f"bestand {value} bestaat niet") from None
+        except OSError:
+            raise ValueError(f"bestand {value} is niet te lezen") from None
         return value
 
     @model_validator(mode="after")
@@ -98,7 +100,7 @@ class ConnectorSettings(BaseModel):
             ) from None
         return self
 
-    def tls(self) -> ssl.SSLContext | bool:
+    def tls(self) -> ssl.SSLContext:
         """The TLS verification and client certificate for this registry."""
         return tls_context(self.ca_file, self.client_cert_file, self.client_key_file)
 

@@ -123,15 +123,12 @@ def tls_context(
     ca_file: str | None = None,
     client_cert_file: str | None = None,
     client_key_file: str | None = None,
-) -> ssl.SSLContext | bool:
+) -> ssl.SSLContext:
     """The context that verifies the peer against ``ca_file`` (else certifi's bundle,
     as httpx does) and presents the client certificate, if one is given.
 
-    ``True`` (httpx's default verification) when nothing is configured. Raises
-    :class:`OSError` or :class:`ssl.SSLError` for a file that is missing or no PEM.
+    Raises :class:`OSError` or :class:`ssl.SSLError` for a file that is missing or no PEM.
     """
-    if not (ca_file or client_cert_file):
-        return True
     context = ssl.create_default_context(cafile=ca_file or certifi.where())
     if client_cert_file:
         context.load_cert_chain(client_cert_file, client_key_file)
