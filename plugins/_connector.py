@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -38,6 +38,10 @@ class ConnectorSettings(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: a connector that sends ``purpose_headers`` (see :class:`PurposeHeaders`) says so;
+    #: elsewhere the block is refused, rather than accepted and silently not sent
+    sends_purpose_headers: ClassVar[bool] = False
 
     enabled: bool = True
     base_url: str = Field(description="the registry's base URL, without trailing slash")
@@ -89,6 +93,8 @@ class ConnectorSettings(BaseModel):
 
     @model_validator(mode="after")
     def _tls_loads(self) -> ConnectorSettings:
+        if self.purpose_headers is not None and not self.sends_purpose_headers:
+            raise ValueError("purpose_headers: deze connector stuurt geen doelbindingsheaders")
         if bool(self.client_cert_file) != bool(self.client_key_file):
             raise ValueError("client_cert_file en client_key_file horen samen ingevuld")
         try:

@@ -15,7 +15,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -70,6 +70,8 @@ FIELDS: Mapping[str, FieldSpec] = {
 
 class Settings(OAuth2Settings):
     """``[connectors.bewoning]``; OAuth2, TLS and ``purpose_headers`` are the SDK's."""
+
+    sends_purpose_headers: ClassVar[bool] = True
 
     base_url: str = Field(
         default="https://apigw.idm.diginetwerk.net/api/brp/bewoning",

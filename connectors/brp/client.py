@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import httpx
 import structlog
@@ -69,6 +69,7 @@ class BrpSettings(OAuth2Settings):
     :class:`~plugins.ConnectorSettings`.
     """
 
+    sends_purpose_headers: ClassVar[bool] = True
     auth: Literal["oauth2", "api_key"] = "oauth2"
     client_secret_env: str = "OPPLUS_BRP_CLIENT_SECRET"  # noqa: S105 - a variable name
     api_key_env: str = "OPPLUS_BRP_API_KEY"
