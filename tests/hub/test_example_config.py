@@ -67,3 +67,22 @@ def test_a_missing_client_key_stops_check_and_start(tmp_path: Path, command: tup
     # each connector that uses the file is named (the start stops at the first)
     assert re.search(r"connectors\.(brp|bewoning): client_key_file: bestand", result.output)
     assert "pkio-opplus-hoorn.key bestaat niet" in result.output
+
+
+def test_config_check_names_a_purpose_without_a_gateway_code(tmp_path: Path) -> None:
+    config = deployed(tmp_path)
+    text = config.read_text(encoding="utf-8")
+    extra = text + (
+        '\n[[purposes]]\nid = "VA-MH-09"\nname = "Nieuw"\nlegal_ground = "g"\n'
+        'retention_days = 30\nconfidentiality = "intern"\n'
+        '[purposes.fields]\nbrp = ["leeftijd"]\n'
+    )
+    # a [[purposes]] table after the connectors still belongs to the top level
+    config.write_text(extra, encoding="utf-8")
+    result = opplus("--config", str(config), "config", "check")
+    assert result.exit_code == 2, result.output
+    assert (
+        "connectors.brp.purpose_headers.purposes: geen code voor verwerkingsactiviteit VA-MH-09"
+        in result.output
+    )
+    assert "connectors.bewoning" not in result.output
