@@ -106,6 +106,15 @@ class ConnectorSettings(BaseModel):
             ) from None
         return self
 
+    def gateway_headers(self, query: Query | None = None) -> dict[str, str]:
+        """The purpose headers for ``query`` (for the health probe when None); none when
+        ``purpose_headers`` is not configured. :class:`QueryRejected` for a purpose
+        without a registered code."""
+        block = self.purpose_headers
+        if block is None:
+            return {}
+        return block.for_probe() if query is None else block.for_query(query)
+
     def tls(self) -> ssl.SSLContext:
         """The TLS verification and client certificate for this registry."""
         return tls_context(self.ca_file, self.client_cert_file, self.client_key_file)

@@ -237,8 +237,7 @@ class BewoningConnector:
             return result
         aoi = subject.adresseerbaarObjectIdentificatie
         today = self._today()
-        purpose = self.settings.purpose_headers
-        headers = purpose.for_query(query) if purpose else {}
+        headers = self.settings.gateway_headers(query)
         now = await self._occupancy(aoi, today, query.trace, headers)
         if now.veel:
             if "indicatieVeelBewoners" in wanted:
@@ -271,14 +270,18 @@ class BewoningConnector:
         if self._auth_problem:
             return Health(ok=False, detail=f"not configured: {self._auth_problem}")
         try:
-            purpose = self.settings.purpose_headers
-            headers = purpose.for_probe() if purpose else {}
             probe = {"type": "BewoningMetPeildatum"}
+            headers = self.settings.gateway_headers()
             response = await self._post(probe, None, headers, check=True)
+            refused = _refused_besides_probe(response)
         except ConnectorError as exc:
             return Health(ok=False, detail=str(exc), latency_ms=_ms(started))
         except Exception as exc:  # a probe reports, it never raises
             return Health(ok=False, detail=f"probe failed: {type(exc).__name__}")
+        if refused:
+            # e.g. a gateway that wants purpose headers: the credentials alone do not do
+            detail = f"HTTP 400 for more than the probe's missing parameters: {refused}"
+            return Health(ok=False, detail=detail, latency_ms=_ms(started))
         detail = (
             "credentials accepted (the probe without parameters was answered HTTP 400)"
             if response.status_code == 400
@@ -371,6 +374,25 @@ class BewoningConnector:
         if bewoner.geheimhoudingPersoonsgegevens:
             entry["geheimhoudingPersoonsgegevens"] = True
         return entry
+
+
+#: what the probe leaves out on purpose, so that no person is looked up
+_PROBE_OMITS = frozenset({"adresseerbaarObjectIdentificatie", "peildatum"})
+
+
+def _refused_besides_probe(response: httpx.Response) -> str | None:
+    """The problem text when a 400 to the probe names more than what it left out."""
+    if response.status_code != 400:
+        return None
+    try:
+        body = response.json()
+        params = body.get("invalidParams") or []
+        names = {str(p.get("name")) for p in params if isinstance(p, dict)}
+    except (ValueError, AttributeError):
+        return "an unreadable 400 answer"
+    if names and names <= _PROBE_OMITS:
+        return None
+    return problem_detail(response) or "a 400 answer without invalidParams"
 
 
 def _ms(started: float) -> float:

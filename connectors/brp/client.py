@@ -248,8 +248,7 @@ class BrpConnector:
         }
         if self._settings.gemeente_van_inschrijving:
             body["gemeenteVanInschrijving"] = self._settings.gemeente_van_inschrijving
-        purpose = self._settings.purpose_headers
-        headers = purpose.for_query(query) if purpose else {}
+        headers = self._settings.gateway_headers(query)
         response = await self._post(body, trace=query.trace, headers=headers)
         persoon = self._persoon(response, subject.burgerservicenummer)
         evidence = Evidence.from_response(response, OPERATION)
@@ -330,8 +329,7 @@ class BrpConnector:
         try:
             if self._tokens is not None:
                 await self._tokens.token(self._client, trace=trace, force=True)
-            purpose = self._settings.purpose_headers
-            headers = purpose.for_probe() if purpose else {}
+            headers = self._settings.gateway_headers()
             response = await self._post(body, trace=trace, headers=headers)
             self._persoon(response, self._settings.health_check_bsn)
         except ConnectorError as exc:

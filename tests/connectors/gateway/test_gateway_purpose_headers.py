@@ -115,3 +115,15 @@ def _api_key(factory: Any) -> str:
     from connectors.brp.data import TEST_API_KEY
 
     return TEST_API_KEY if factory is brp_app else FAKE_API_KEY
+
+
+@pytest.mark.parametrize("configured", [True, False])
+async def test_probes_send_them_as_queries_do(configured: bool) -> None:
+    config = load_config() if configured else without_purpose_headers(load_config())
+    runtime = Runtime.build(config, fake_options={"required_purpose_headers": REQUIRED})
+    async with runtime:
+        health = await runtime.check()
+    for name in ("brp", "bewoning"):
+        assert health[name].ok is configured, (name, health[name].detail)
+    if not configured:
+        assert "x-doelbinding" in health["bewoning"].detail
