@@ -127,3 +127,17 @@ async def test_probes_send_them_as_queries_do(configured: bool) -> None:
         assert health[name].ok is configured, (name, health[name].detail)
     if not configured:
         assert "x-doelbinding" in health["bewoning"].detail
+
+
+async def test_brp_and_bewoning_get_tokens_with_http_basic_too() -> None:
+    config = load_config()
+    connectors = {
+        name: {**values, "token_auth_method": "client_secret_basic"}
+        if name in ("brp", "bewoning")
+        else values
+        for name, values in config.connectors.items()
+    }
+    runtime = Runtime.build(config.model_copy(update={"connectors": connectors}))
+    async with runtime:
+        health = await runtime.check()
+    assert health["brp"].ok and health["bewoning"].ok, health
