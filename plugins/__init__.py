@@ -34,6 +34,7 @@ from ._facts import (
     FieldSpec,
     Provenance,
 )
+from ._gateway import PurposeCode, PurposeHeaders, header_value, missing_headers, tls_context
 from ._hookspecs import hookimpl, hookspec
 from ._http import (
     hal_items,
@@ -45,6 +46,7 @@ from ._http import (
     send,
 )
 from ._manager import ENTRY_POINT_GROUP, PluginLoadError, Plugins, make_plugins
+from ._oauth import OAuth2Settings, TokenSource
 from ._query import Officer, Purpose, Query, TraceContext
 from ._signature import (
     SIGNATURE_HEADER,
@@ -91,12 +93,15 @@ __all__ = [
     "FakeSpec",
     "FieldSpec",
     "Health",
+    "OAuth2Settings",
     "Officer",
     "PersonRef",
     "PluginLoadError",
     "Plugins",
     "Provenance",
     "Purpose",
+    "PurposeCode",
+    "PurposeHeaders",
     "Query",
     "QueryRejected",
     "RateLimited",
@@ -110,15 +115,18 @@ __all__ = [
     "TableSettings",
     "TableSpec",
     "TableTransport",
+    "TokenSource",
     "TraceContext",
     "check_request_signature",
     "hal_items",
+    "header_value",
     "hookimpl",
     "hookspec",
     "is_ascii_digits",
     "is_valid_bsn",
     "json_body",
     "make_plugins",
+    "missing_headers",
     "normalise_postcode",
     "parse_retry_after",
     "problem_detail",
@@ -127,5 +135,6 @@ __all__ = [
     "send",
     "sign_body",
     "sign_request",
+    "tls_context",
     "verify_signature",
 ]

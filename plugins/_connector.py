@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._facts import ConnectorInfo, EnrichResult
+from ._gateway import PurposeHeaders, tls_context
 from ._query import Query
 from ._subjects import Subject
 
@@ -37,6 +39,10 @@ class ConnectorSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    #: a connector that sends ``purpose_headers`` (see :class:`PurposeHeaders`) says so;
+    #: elsewhere the block is refused, rather than accepted and silently not sent
+    sends_purpose_headers: ClassVar[bool] = False
+
     enabled: bool = True
     base_url: str = Field(description="the registry's base URL, without trailing slash")
     timeout_s: float = Field(default=10.0, gt=0, le=300, description="per attempt")
@@ -56,6 +62,62 @@ class ConnectorSettings(BaseModel):
         le=1024 * 1024 * 1024,
         description="largest answer body read (decoded bytes); a larger one is a BadResponse",
     )
+    purpose_headers: PurposeHeaders | None = Field(
+        default=None, description="the gateway's purpose headers; none are sent when absent"
+    )
+    ca_file: str | None = Field(
+        default=None, description="PEM bundle of the CA(s) to trust instead of certifi's"
+    )
+    client_cert_file: str | None = Field(
+        default=None, description="PEM client certificate (PKIoverheid) for mutual TLS"
+    )
+    client_key_file: str | None = Field(
+        default=None, description="PEM private key of client_cert_file (unencrypted)"
+    )
+
+    @field_validator("ca_file", "client_cert_file", "client_key_file")
+    @classmethod
+    def _readable(cls, value: str | None) -> str | None:
+        # checked when the configuration is read, so a typo stops the start, not the
+        # first officer's query
+        if value is None:
+            return None
+        try:
+            with open(value, "rb") as handle:
+                handle.read(1)
+        except FileNotFoundError:
+            raise ValueError(f"bestand {value} bestaat niet") from None
+        except OSError:
+            raise ValueError(f"bestand {value} is niet te lezen") from None
+        return value
+
+    @model_validator(mode="after")
+    def _tls_loads(self) -> ConnectorSettings:
+        if self.purpose_headers is not None and not self.sends_purpose_headers:
+            raise ValueError("purpose_headers: deze connector stuurt geen doelbindingsheaders")
+        if bool(self.client_cert_file) != bool(self.client_key_file):
+            raise ValueError("client_cert_file en client_key_file horen samen ingevuld")
+        try:
+            self.tls()
+        except (OSError, ssl.SSLError) as exc:
+            raise ValueError(
+                "ca_file/client_cert_file/client_key_file: geen bruikbaar PEM-certificaat "
+                f"of sleutel ({exc})"
+            ) from None
+        return self
+
+    def gateway_headers(self, query: Query | None = None) -> dict[str, str]:
+        """The purpose headers for ``query`` (for the health probe when None); none when
+        ``purpose_headers`` is not configured. :class:`QueryRejected` for a purpose
+        without a registered code."""
+        block = self.purpose_headers
+        if block is None:
+            return {}
+        return block.for_probe() if query is None else block.for_query(query)
+
+    def tls(self) -> ssl.SSLContext:
+        """The TLS verification and client certificate for this registry."""
+        return tls_context(self.ca_file, self.client_cert_file, self.client_key_file)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ with :func:`raise_for_status` and reads JSON with :func:`json_body`.
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -56,14 +57,16 @@ def registry_client(
     *,
     headers: Mapping[str, str] | None = None,
 ) -> httpx.AsyncClient:
-    """An ``httpx.AsyncClient`` for the registry at ``settings.base_url``; :func:`send`
-    reads its answers up to ``settings.max_response_bytes``."""
+    """An ``httpx.AsyncClient`` for the registry at ``settings.base_url``, with its TLS
+    settings (``ca_file``, client certificate); :func:`send` reads its answers up to
+    ``settings.max_response_bytes``."""
     all_headers = {"User-Agent": context.user_agent, **(headers or {})}
     return _RegistryClient(
         max_response_bytes=settings.max_response_bytes,
         base_url=settings.base_url.rstrip("/"),
         timeout=httpx.Timeout(settings.timeout_s),
         transport=context.transport,
+        verify=settings.tls(),
         headers=all_headers,
         follow_redirects=False,
     )
@@ -99,11 +102,49 @@ async def send(
             await response.aclose()
     except httpx.TimeoutException as exc:
         raise RegistryTimeout(f"no answer in time from {where}") from exc
-    except httpx.TransportError as exc:
-        raise RegistryUnavailable(f"cannot reach {where}: {type(exc).__name__}") from exc
+    except (httpx.TransportError, ssl.SSLError) as exc:
+        # under TLS 1.3 a refused client certificate surfaces on the first read, and
+        # may come as the bare ssl error
+        tls = _tls_problem(exc)
+        if tls is not None:
+            # a certificate problem stays until someone changes the configuration
+            raise RegistryUnavailable(f"TLS with {where} failed: {tls}", transient=False) from exc
+        raise RegistryUnavailable(f"cannot reach {where}: {_transport_problem(exc)}") from exc
     except httpx.DecodingError as exc:
         raise BadResponse(f"undecodable answer from {where}") from exc
     return response
+
+
+def _tls_problem(exc: BaseException) -> str | None:
+    """What went wrong in the TLS handshake behind a transport error, or None.
+
+    httpx wraps the :mod:`ssl` error, so the chain of causes is searched for it.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"the certificate is not trusted ({seen.verify_message}; see ca_file)"
+        if isinstance(seen, ssl.SSLError):
+            reason = seen.reason or type(seen).__name__
+            if "CERTIFICATE_REQUIRED" in reason.upper():
+                return "the registry requires a client certificate (client_cert_file)"
+            return f"handshake refused ({reason}; check client_cert_file and ca_file)"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _transport_problem(exc: BaseException) -> str:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionResetError):
+            # what a TLS 1.3 server that wants a client certificate does to a client
+            # without one, so it is worth saying
+            return (
+                f"{type(exc).__name__}, connection reset (a registry that requires a "
+                "client certificate does this: client_cert_file)"
+            )
+        seen = seen.__cause__ or seen.__context__
+    return type(exc).__name__
 
 
 async def _read_capped(response: httpx.Response, limit: int, where: str) -> None:

@@ -5,7 +5,8 @@
 ``new_residents_window_days``: a bewoner today who was neither bewoner nor mogelijke
 bewoner then is new. Only addresses with an ``adresseerbaarObjectIdentificatie`` are
 accepted; the engine refines addresses through BAG (or BRP) first.
-Authentication: OAuth2 client credentials (production) or an ``X-API-KEY`` header.
+Authentication: the SDK's OAuth2 client credentials (production) or an ``X-API-KEY``
+header; the gateway's purpose headers are sent when ``purpose_headers`` is configured.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -28,15 +29,16 @@ from plugins import (
     ConnectorContext,
     ConnectorError,
     ConnectorInfo,
-    ConnectorSettings,
     EnrichResult,
     Evidence,
     FieldSpec,
     Health,
+    OAuth2Settings,
     PersonRef,
     Query,
     QueryRejected,
     Subject,
+    TokenSource,
     TraceContext,
     is_valid_bsn,
     json_body,
@@ -45,8 +47,6 @@ from plugins import (
     registry_client,
     send,
 )
-
-from .auth import TokenSource
 
 __all__ = ["FIELDS", "BewoningConnector", "Settings", "problem_detail"]
 
@@ -68,20 +68,20 @@ FIELDS: Mapping[str, FieldSpec] = {
 }
 
 
-class Settings(ConnectorSettings):
-    """``[connectors.bewoning]``."""
+class Settings(OAuth2Settings):
+    """``[connectors.bewoning]``; OAuth2, TLS and ``purpose_headers`` are the SDK's."""
+
+    sends_purpose_headers: ClassVar[bool] = True
 
     base_url: str = Field(
         default="https://apigw.idm.diginetwerk.net/api/brp/bewoning",
         description="the registry's base URL, without trailing slash",
     )
     auth: Literal["oauth2", "api_key"] = "oauth2"
-    token_url: str = Field(
+    token_url: str | None = Field(
         default="https://auth.idm.diginetwerk.net/nidp/oauth/nam/token",
         description="OAuth2 token endpoint (auth = oauth2)",
     )
-    client_id: str | None = Field(default=None, description="OAuth2 client id from RvIG")
-    scope: str | None = Field(default=None, description="e.g. '{afnemersindicatie}-{OIN}'")
     resource_server: str | None = Field(default=None, description="resourceServer form field")
     client_secret_env: str = Field(
         default="OPPLUS_BEWONING_CLIENT_SECRET",
@@ -206,20 +206,12 @@ class BewoningConnector:
             if not self._api_key:
                 self._auth_problem = f"environment variable {settings.api_key_env} is not set"
         else:
-            secret = context.secret(settings.client_secret_env)
-            if not settings.client_id:
-                self._auth_problem = "client_id is not configured"
-            elif not secret:
-                self._auth_problem = f"environment variable {settings.client_secret_env} is not set"
-            else:
-                self._tokens = TokenSource(
-                    self._client,
-                    token_url=settings.token_url,
-                    client_id=settings.client_id,
-                    client_secret=secret,
-                    scope=settings.scope,
-                    resource_server=settings.resource_server,
-                )
+            extra = {"resourceServer": settings.resource_server} if settings.resource_server else {}
+            self._tokens = TokenSource.from_settings(
+                settings, context, label="BRP Bewoning", extra_form=extra
+            )
+            if self._tokens.problem:
+                self._auth_problem = f"{self._tokens.problem} ({settings.client_secret_env})"
         self.info = ConnectorInfo(
             name="bewoning",
             version=VERSION,
@@ -245,7 +237,8 @@ class BewoningConnector:
             return result
         aoi = subject.adresseerbaarObjectIdentificatie
         today = self._today()
-        now = await self._occupancy(aoi, today, query.trace)
+        headers = self.settings.gateway_headers(query)
+        now = await self._occupancy(aoi, today, query.trace, headers)
         if now.veel:
             if "indicatieVeelBewoners" in wanted:
                 result.add("indicatieVeelBewoners", True, now.evidence)
@@ -260,7 +253,7 @@ class BewoningConnector:
             if name in wanted:
                 result.add(name, value, now.evidence)
         if "aantalNieuweBewoners" in wanted:
-            await self._add_new_residents(result, aoi, today, now, query.trace)
+            await self._add_new_residents(result, aoi, today, now, query.trace, headers)
         if self.settings.discover_residents:
             for bewoner in now.bewoners:
                 if is_valid_bsn(bewoner.burgerservicenummer):
@@ -277,11 +270,18 @@ class BewoningConnector:
         if self._auth_problem:
             return Health(ok=False, detail=f"not configured: {self._auth_problem}")
         try:
-            response = await self._post({"type": "BewoningMetPeildatum"}, None, check=True)
+            probe = {"type": "BewoningMetPeildatum"}
+            headers = self.settings.gateway_headers()
+            response = await self._post(probe, None, headers, check=True)
+            refused = _refused_besides_probe(response)
         except ConnectorError as exc:
             return Health(ok=False, detail=str(exc), latency_ms=_ms(started))
         except Exception as exc:  # a probe reports, it never raises
             return Health(ok=False, detail=f"probe failed: {type(exc).__name__}")
+        if refused:
+            # e.g. a gateway that wants purpose headers: the credentials alone do not do
+            detail = f"HTTP 400 for more than the probe's missing parameters: {refused}"
+            return Health(ok=False, detail=detail, latency_ms=_ms(started))
         detail = (
             "credentials accepted (the probe without parameters was answered HTTP 400)"
             if response.status_code == 400
@@ -293,10 +293,16 @@ class BewoningConnector:
         await self._client.aclose()
 
     async def _add_new_residents(
-        self, result: EnrichResult, aoi: str, today: date, now: _Occupancy, trace: TraceContext
+        self,
+        result: EnrichResult,
+        aoi: str,
+        today: date,
+        now: _Occupancy,
+        trace: TraceContext,
+        headers: Mapping[str, str],
     ) -> None:
         then_day = today - timedelta(days=self.settings.new_residents_window_days)
-        then = await self._occupancy(aoi, then_day, trace)
+        then = await self._occupancy(aoi, then_day, trace, headers)
         if then.veel:
             return  # who lived there then is not told; "new" cannot be counted
         before = {b.burgerservicenummer for b in then.bewoners + then.mogelijke}
@@ -308,13 +314,15 @@ class BewoningConnector:
         )
         result.facts[-1] = dataclasses.replace(fact, provenance=provenance)
 
-    async def _occupancy(self, aoi: str, day: date, trace: TraceContext) -> _Occupancy:
+    async def _occupancy(
+        self, aoi: str, day: date, trace: TraceContext, headers: Mapping[str, str]
+    ) -> _Occupancy:
         body = {
             "type": "BewoningMetPeildatum",
             "adresseerbaarObjectIdentificatie": aoi,
             "peildatum": day.isoformat(),
         }
-        response = await self._post(body, trace)
+        response = await self._post(body, trace, headers)
         try:
             answer = _Answer.model_validate(json_body(response))
         except ValidationError as exc:
@@ -330,39 +338,29 @@ class BewoningConnector:
         )
 
     async def _post(
-        self, body: dict[str, Any], trace: TraceContext | None, *, check: bool = False
+        self,
+        body: dict[str, Any],
+        trace: TraceContext | None,
+        headers: Mapping[str, str],
+        *,
+        check: bool = False,
     ) -> httpx.Response:
-        response = await send(
-            self._client,
-            "POST",
-            "/bewoningen",
-            trace=trace,
-            json=body,
-            headers=await self._auth_headers(trace),
-        )
-        if response.status_code == 401 and self._tokens is not None:
-            # the token may have been revoked or expired early: one fresh try
-            self._tokens.invalidate()
+        if self._auth_problem:
+            raise AuthenticationFailed(f"BRP Bewoning credentials: {self._auth_problem}")
+        if self._tokens is not None:
+            response = await self._tokens.send(
+                self._client, "POST", "/bewoningen", trace=trace, json=body, headers=headers
+            )
+        else:
+            assert self._api_key is not None
+            headers = {**headers, "X-API-KEY": self._api_key}
             response = await send(
-                self._client,
-                "POST",
-                "/bewoningen",
-                trace=trace,
-                json=body,
-                headers=await self._auth_headers(trace),
+                self._client, "POST", "/bewoningen", trace=trace, json=body, headers=headers
             )
         if check and response.status_code == 400:
             return response
         raise_for_status(response, detail=problem_detail)
         return response
-
-    async def _auth_headers(self, trace: TraceContext | None) -> dict[str, str]:
-        if self._auth_problem:
-            raise AuthenticationFailed(f"BRP Bewoning credentials: {self._auth_problem}")
-        if self._tokens is not None:
-            return {"Authorization": f"Bearer {await self._tokens.token(trace)}"}
-        assert self._api_key is not None
-        return {"X-API-KEY": self._api_key}
 
     @staticmethod
     def _bewoner(bewoner: _Bewoner, today: date) -> dict[str, Any]:
@@ -376,6 +374,25 @@ class BewoningConnector:
         if bewoner.geheimhoudingPersoonsgegevens:
             entry["geheimhoudingPersoonsgegevens"] = True
         return entry
+
+
+#: what the probe leaves out on purpose, so that no person is looked up
+_PROBE_OMITS = frozenset({"adresseerbaarObjectIdentificatie", "peildatum"})
+
+
+def _refused_besides_probe(response: httpx.Response) -> str | None:
+    """The problem text when a 400 to the probe names more than what it left out."""
+    if response.status_code != 400:
+        return None
+    try:
+        body = response.json()
+        params = body.get("invalidParams") or []
+        names = {str(p.get("name")) for p in params if isinstance(p, dict)}
+    except (ValueError, AttributeError):
+        return "an unreadable 400 answer"
+    if names and names <= _PROBE_OMITS:
+        return None
+    return problem_detail(response) or "a 400 answer without invalidParams"
 
 
 def _ms(started: float) -> float:

@@ -23,7 +23,7 @@ import itertools
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -32,6 +32,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from plugins import missing_headers
 from plugins.openapi import Documents, Refusal, guard_app
 
 from .data import Inschrijving, demo_residents
@@ -251,6 +252,7 @@ def create_app(
     client_secret: str = FAKE_CLIENT_SECRET,
     api_key: str = FAKE_API_KEY,
     openapi: Documents | None = None,
+    required_purpose_headers: Sequence[str] = (),
 ) -> FastAPI:
     """A fresh fake; routes are relative to :data:`MOUNT`.
 
@@ -260,7 +262,8 @@ def create_app(
     ``latency_s`` delays every answer; ``fail_status`` answers every request with that
     status; ``today`` anchors the demo world's recent dates (default: the real today);
     ``residents`` replaces the records (per adresseerbaarObjectIdentificatie);
-    ``token_ttl_s`` is the lifetime of issued tokens.
+    ``token_ttl_s`` is the lifetime of issued tokens; ``required_purpose_headers``
+    names headers a gateway insists on (without one: 400 with them in ``invalidParams``).
     """
     app = FastAPI(title="BRP Bewoning (fake)", openapi_url=None)
     app.state.received_traceparents = []
@@ -328,6 +331,12 @@ def create_app(
     async def bewoningen(request: Request) -> Response:
         if not authenticated(request):
             return problem(request, 401, headers={"WWW-Authenticate": "Bearer"})
+        missing = missing_headers(request.headers, required_purpose_headers)
+        if missing:
+            # as a gateway that insists on them: refused before the registry is asked
+            detail = f"De foutieve parameter(s) zijn: {', '.join(missing)}."
+            invalid = [(name, "required", "Header is verplicht.") for name in missing]
+            return problem(request, 400, detail=detail, invalid=invalid)
         accept = request.headers.get("accept", "")
         if accept.strip() and not _media_type_ok(accept, {"*/*", "application/json"}):
             detail = "Ondersteunde content type: application/json; charset=utf-8."

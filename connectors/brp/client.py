@@ -2,21 +2,18 @@
 
 The connector asks ``POST {base_url}/personen`` for exactly the BRP fields its declared
 fields need (:data:`FIELDS`), and only for those the query allows; when none apply it
-does not call the registry at all. It authenticates with an OAuth2 client-credentials
-token (shared by concurrent calls, renewed shortly before expiry and once on a 401) or
-with the older ``X-API-KEY``, and sends the municipal gateway's purpose headers
-(``x-doelbinding``, ``x-verwerking``, ``x-gebruiker``, ``x-origin-oin``) when configured.
+does not call the registry at all. It authenticates with the SDK's OAuth2
+client-credentials :class:`~plugins.TokenSource` or with the older ``X-API-KEY``, and
+sends the gateway's purpose headers (:class:`~plugins.PurposeHeaders`) when configured.
 
 A person's ``Adres`` residence is reported as a discovered :class:`~plugins.AddressRef`.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
-from urllib.parse import quote
+from typing import Any, ClassVar, Literal
 
 import httpx
 import structlog
@@ -29,15 +26,16 @@ from plugins import (
     ConnectorContext,
     ConnectorError,
     ConnectorInfo,
-    ConnectorSettings,
     EnrichResult,
     Evidence,
     FieldSpec,
     Health,
+    OAuth2Settings,
     PersonRef,
     Query,
     QueryRejected,
     Subject,
+    TokenSource,
     TraceContext,
     json_body,
     problem_detail,
@@ -47,7 +45,6 @@ from plugins import (
 )
 
 from . import _values as v
-from ._auth import TokenSource
 
 __all__ = ["FIELDS", "OPERATION", "BrpConnector", "BrpSettings", "create_connector"]
 
@@ -63,30 +60,25 @@ _PERSONEN = "personen"
 _P = Classification.PERSONAL
 
 
-class BrpSettings(ConnectorSettings):
-    """``[connectors.brp]``: where the BRP API is and how to authenticate."""
+class BrpSettings(OAuth2Settings):
+    """``[connectors.brp]``: where the BRP API is and how to authenticate.
 
+    OAuth2 (``token_url``, ``client_id``, ``scope``, ``token_auth_method``), TLS
+    (``ca_file``, ``client_cert_file``) and the gateway's ``purpose_headers`` are the
+    SDK's settings; see :class:`~plugins.OAuth2Settings` and
+    :class:`~plugins.ConnectorSettings`.
+    """
+
+    sends_purpose_headers: ClassVar[bool] = True
     auth: Literal["oauth2", "api_key"] = "oauth2"
-    token_url: str | None = Field(
-        default=None, description="OAuth2 token endpoint; default {base_url}/token"
-    )
-    client_id: str | None = Field(default=None, description="OAuth2 client id")
-    scope: str | None = Field(default=None, description="OAuth2 scope, when the gateway wants one")
     client_secret_env: str = "OPPLUS_BRP_CLIENT_SECRET"  # noqa: S105 - a variable name
     api_key_env: str = "OPPLUS_BRP_API_KEY"
-    purpose_headers: bool = Field(
-        default=True, description="send x-doelbinding, x-verwerking, x-gebruiker (x-origin-oin)"
-    )
-    origin_oin: str | None = Field(default=None, description="OIN sent as x-origin-oin")
     gemeente_van_inschrijving: str | None = Field(
         default=None,
         pattern=r"^[0-9]{4}$",
         description="only persons registered in this gemeente (gemeenteVanInschrijving)",
     )
     health_check_bsn: str = Field(default="999993653", pattern=r"^[0-9]{9}$")
-    token_renew_margin_s: float = Field(
-        default=30.0, ge=0, le=3600, description="renew a token this long before it expires"
-    )
 
 
 Reader = Callable[[Any], Any]
@@ -202,15 +194,6 @@ def brp_fields(wanted: list[str]) -> list[str]:
     return list(dict.fromkeys(paths)) or list(_MINIMAL_FIELDS)
 
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _header_value(value: str) -> str:
-    """A header-safe value: control characters dropped, non-ASCII percent-encoded."""
-    value = _UNSAFE.sub("", value)
-    return value if value.isascii() else quote(value, safe=" !#$&'()*+,/:;=?@[]~")
-
-
 def _lookup(persoon: Mapping[str, Any], dotted: str) -> Any:
     node: Any = persoon
     for part in dotted.split("."):
@@ -240,13 +223,7 @@ class BrpConnector:
         self._api_key = context.secret(settings.api_key_env)
         self._tokens: TokenSource | None = None
         if settings.auth == "oauth2":
-            self._tokens = TokenSource(
-                token_url=settings.token_url or f"{settings.base_url.rstrip('/')}/token",
-                client_id=settings.client_id,
-                client_secret=context.secret(settings.client_secret_env),
-                scope=settings.scope,
-                margin_s=settings.token_renew_margin_s,
-            )
+            self._tokens = TokenSource.from_settings(settings, context, label="BRP")
 
     @property
     def token_fetches(self) -> int:
@@ -271,7 +248,8 @@ class BrpConnector:
         }
         if self._settings.gemeente_van_inschrijving:
             body["gemeenteVanInschrijving"] = self._settings.gemeente_van_inschrijving
-        response = await self._post(body, trace=query.trace, headers=self._purpose(query))
+        headers = self._settings.gateway_headers(query)
+        response = await self._post(body, trace=query.trace, headers=headers)
         persoon = self._persoon(response, subject.burgerservicenummer)
         evidence = Evidence.from_response(response, OPERATION)
         result.evidence.append(evidence)
@@ -320,52 +298,23 @@ class BrpConnector:
             raise BadResponse("BRP answer: a different burgerservicenummer than asked for")
         return persoon
 
-    def _purpose(self, query: Query) -> dict[str, str]:
-        if not self._settings.purpose_headers:
-            return {}
-        headers = {
-            "x-doelbinding": query.purpose.id,
-            "x-verwerking": query.purpose.name,
-            "x-gebruiker": query.officer.id,
-        }
-        if self._settings.origin_oin:
-            headers["x-origin-oin"] = self._settings.origin_oin
-        return {k: _header_value(value) for k, value in headers.items()}
-
-    async def _auth(
-        self, trace: TraceContext | None, stale: str | None = None
-    ) -> tuple[dict[str, str], str | None]:
-        if self._tokens is None:
-            if not self._api_key:
-                raise AuthenticationFailed(
-                    f"BRP: the API key is not set ({self._settings.api_key_env})"
-                )
-            return {"X-API-KEY": self._api_key}, None
-        token = await self._tokens.get(self._client, trace=trace, stale=stale)
-        return {"Authorization": f"Bearer {token}"}, token
-
     async def _post(
         self, body: dict[str, Any], *, trace: TraceContext, headers: Mapping[str, str]
     ) -> httpx.Response:
-        auth, token = await self._auth(trace)
-        response = await send(
-            self._client, "POST", _PERSONEN, trace=trace, json=body, headers={**headers, **auth}
-        )
-        if response.status_code == 401 and token is not None:
-            # the token may have been revoked or expired early: renew it once
-            auth, _ = await self._auth(trace, stale=token)
-            response = await send(
-                self._client,
-                "POST",
-                _PERSONEN,
-                trace=trace,
-                json=body,
-                headers={**headers, **auth},
+        if self._tokens is not None:
+            return await self._tokens.send(
+                self._client, "POST", _PERSONEN, trace=trace, json=body, headers=headers
             )
-        return response
+        if not self._api_key:
+            raise AuthenticationFailed(
+                f"BRP: the API key is not set ({self._settings.api_key_env})"
+            )
+        headers = {**headers, "X-API-KEY": self._api_key}
+        return await send(self._client, "POST", _PERSONEN, trace=trace, json=body, headers=headers)
 
     async def check(self) -> Health:
-        """Fetch a fresh token (OAuth2) and ask for one well-known test BSN."""
+        """Fetch a fresh token (OAuth2) and ask for one well-known test BSN, with the
+        same TLS and gateway headers as a real query (the first configured purpose)."""
         started = time.perf_counter()
         trace = TraceContext.new_trace()
 
@@ -379,8 +328,9 @@ class BrpConnector:
         }
         try:
             if self._tokens is not None:
-                await self._tokens.get(self._client, trace=trace, force=True)
-            response = await self._post(body, trace=trace, headers={})
+                await self._tokens.token(self._client, trace=trace, force=True)
+            headers = self._settings.gateway_headers()
+            response = await self._post(body, trace=trace, headers=headers)
             self._persoon(response, self._settings.health_check_bsn)
         except ConnectorError as exc:
             return Health(ok=False, detail=str(exc), latency_ms=elapsed())

@@ -34,6 +34,8 @@ request), ``fail_status`` with ``fail_times`` (``/personen`` answers that status
 first ``fail_times`` calls, or always when None) and ``retry_after_s`` (a ``Retry-After``
 header on those answers), ``token_ttl_s`` (lifetime of issued tokens), ``today`` (the
 fake's current date; recent dates of the demo world are relative to it).
+``required_purpose_headers`` names headers a gateway insists on (e.g. ``x-doelbinding``,
+``x-gebruiker``): ``/personen`` without one answers 400 with them in ``invalidParams``.
 
 For tests, ``app.state`` keeps ``received_traceparents`` and ``received_bodies`` (the
 last 1000 of each), ``tokens`` (issued token -> expiry; clear it to revoke them all),
@@ -49,7 +51,7 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qs
@@ -58,6 +60,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from plugins import missing_headers
 from plugins.openapi import Documents, Refusal, guard_app
 
 from ._fields import PERSOON, PERSOON_BEPERKT, Tree, check_field, project
@@ -391,6 +394,7 @@ def create_app(
     retry_after_s: int | None = None,
     token_ttl_s: int = 3600,
     openapi: Documents | None = None,
+    required_purpose_headers: Sequence[str] = (),
 ) -> FastAPI:
     """A fresh fake BRP Personen v2; see the module docstring for the options.
 
@@ -481,6 +485,12 @@ def create_app(
         app.state.personen_calls += 1
         if not authenticated(request):
             return _problem(request, 401, headers={"WWW-Authenticate": 'Bearer realm="brp"'})
+        missing = missing_headers(request.headers, required_purpose_headers)
+        if missing:
+            # as a gateway that insists on them: refused before the registry is asked
+            invalid = [_invalid(name, "required", "Header is verplicht.") for name in missing]
+            detail = f"De foutieve parameter(s) zijn: {', '.join(missing)}."
+            return _problem(request, 400, detail=detail, invalid=invalid)
         failing = fail_times is None or app.state.personen_calls <= fail_times
         if fail_status is not None and failing:
             headers = {"Retry-After": str(retry_after_s)} if retry_after_s is not None else None

@@ -10,9 +10,9 @@ from typing import Any
 
 import click
 
-from plugins import PluginLoadError
+from plugins import ConnectorSettings, PluginLoadError
 
-from ..config import ConfigError, connector_settings
+from ..config import Config, ConfigError, connector_settings
 from ..fakes import FAKES_HTTP_PORT, FakePortError
 from ..runtime import load_plugins
 from .common import State, fail, pass_state
@@ -68,9 +68,11 @@ def config_check(state: State) -> None:
             problems.append(f"{config.source}: connectors.{name}: no plugin registers {name!r}")
             continue
         try:
-            connector_settings(config, specs[name])
+            settings = connector_settings(config, specs[name])
         except ConfigError as exc:
             problems.append(str(exc))
+            continue
+        problems.extend(_uncoded_purposes(config, name, settings))
     for purpose in config.purposes:
         for name in purpose.fields:
             if name not in specs:
@@ -91,6 +93,20 @@ def config_check(state: State) -> None:
         f"{len(config.connectors)} connectoren, {len(config.tables)} tafels, "
         f"fakes: {config.fakes.mode.value}"
     )
+
+
+def _uncoded_purposes(config: Config, name: str, settings: ConnectorSettings | None) -> list[str]:
+    """Purposes that may ask connector ``name`` but have no code at its gateway: every
+    such query would fail, so the configuration says so before the first one."""
+    if settings is None or settings.purpose_headers is None or not settings.enabled:
+        return []
+    codes = settings.purpose_headers.purposes
+    return [
+        f"{config.source}: connectors.{name}.purpose_headers.purposes: geen code voor "
+        f"verwerkingsactiviteit {purpose.id} (die mag {name} bevragen)"
+        for purpose in config.purposes
+        if purpose.fields.get(name) and purpose.id not in codes
+    ]
 
 
 @click.group("fakes")

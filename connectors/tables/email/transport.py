@@ -40,7 +40,15 @@ from typing import Any
 import structlog
 from pydantic import Field, field_validator
 
-from plugins import ConnectorContext, Delivery, DeliveryFailed, Health, Receipt, TableSettings
+from plugins import (
+    ConnectorContext,
+    Delivery,
+    DeliveryFailed,
+    Health,
+    Receipt,
+    TableSettings,
+    tls_context,
+)
 
 __all__ = ["Settings", "SmtpTransport", "build_message", "message_id"]
 
@@ -282,8 +290,7 @@ class SmtpTransport:
                     "encryption",
                     transient=False,
                 )
-            context = ssl.create_default_context(cafile=self.settings.ca_file)
-            smtp.starttls(context=context)
+            smtp.starttls(context=tls_context(self.settings.ca_file))
             smtp.ehlo()
             if self.settings.username:
                 assert self._password is not None

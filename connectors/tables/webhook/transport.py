@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import ssl
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -69,6 +68,7 @@ from plugins import (
     raise_for_status,
     send,
     sign_body,
+    tls_context,
     verify_signature,
 )
 
@@ -197,13 +197,10 @@ class WebhookTransport:
     def __init__(self, settings: Settings, context: ConnectorContext) -> None:
         self.settings = settings
         self._secret = context.secret(settings.secret_env)
-        verify_tls: ssl.SSLContext | bool = True
-        if settings.ca_file:
-            verify_tls = ssl.create_default_context(cafile=settings.ca_file)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.timeout_s),
             transport=context.transport,
-            verify=verify_tls,
+            verify=tls_context(settings.ca_file),
             headers={"User-Agent": context.user_agent},
             follow_redirects=False,
         )

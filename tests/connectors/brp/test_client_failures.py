@@ -255,13 +255,20 @@ async def test_unusable_address_is_a_fact_but_not_discovered(
 # --- what is sent -------------------------------------------------------------------
 
 
+GATEWAY = {
+    "origin_oin": "00000001001234567000",
+    "purposes": {"VA-MH-01": {"doelbinding": "PMH-OPPLUS", "verwerking": "signaalverrijking"}},
+}
+
+
 async def test_api_key_and_purpose_headers(router: respx.Router, build: Build) -> None:
     route = router.post("/personen").mock(return_value=answer())
-    await build(origin_oin="00000001001234567000").enrich(query())
+    await build(purpose_headers=GATEWAY).enrich(query())
     sent = route.calls.last.request
     assert sent.headers["x-api-key"] == "k-123"
-    assert sent.headers["x-doelbinding"] == "VA-MH-01"
-    assert sent.headers["x-verwerking"] == "Signaalverrijking"
+    # the code registered with the gateway, never the internal purpose id
+    assert sent.headers["x-doelbinding"] == "PMH-OPPLUS"
+    assert sent.headers["x-verwerking"] == "signaalverrijking"
     assert sent.headers["x-gebruiker"] == "o-1"
     assert sent.headers["x-origin-oin"] == "00000001001234567000"
     assert sent.headers["content-type"] == "application/json"
@@ -273,19 +280,59 @@ async def test_api_key_and_purpose_headers(router: respx.Router, build: Build) -
     }
 
 
-async def test_non_ascii_purpose_name_is_percent_encoded(
+async def test_header_names_are_the_gateways(router: respx.Router, build: Build) -> None:
+    route = router.post("/personen").mock(return_value=answer())
+    names = {
+        "doelbinding_header": "OIN-Doelbinding",
+        "verwerking_header": "X-Verwerkingsactiviteit",
+        "gebruiker_header": "X-Medewerker",
+        "origin_oin_header": "X-OIN",
+    }
+    await build(purpose_headers={**GATEWAY, **names}).enrich(query())
+    headers = route.calls.last.request.headers
+    assert headers["oin-doelbinding"] == "PMH-OPPLUS"
+    assert headers["x-verwerkingsactiviteit"] == "signaalverrijking"
+    assert headers["x-medewerker"] == "o-1"
+    assert headers["x-oin"] == "00000001001234567000"
+    assert "x-doelbinding" not in headers
+
+
+async def test_non_ascii_purpose_code_is_percent_encoded(
     router: respx.Router, build: Build
 ) -> None:
     route = router.post("/personen").mock(return_value=answer())
-    await build().enrich(query(purpose_name="Signaal café\nmensenhandel"))
+    codes = {"VA-MH-01": {"doelbinding": "d", "verwerking": "Signaal café\nmensenhandel"}}
+    await build(purpose_headers={"purposes": codes}).enrich(query())
     assert route.calls.last.request.headers["x-verwerking"] == "Signaal caf%C3%A9mensenhandel"
 
 
-async def test_purpose_headers_can_be_switched_off(router: respx.Router, build: Build) -> None:
+async def test_no_purpose_headers_without_configuration(router: respx.Router, build: Build) -> None:
     route = router.post("/personen").mock(return_value=answer())
-    await build(purpose_headers=False).enrich(query())
+    await build().enrich(query())
     headers = route.calls.last.request.headers
     assert not any(name in headers for name in ("x-doelbinding", "x-verwerking", "x-gebruiker"))
+
+
+async def test_purpose_without_registered_code_is_refused_unsent(
+    router: respx.Router, build: Build
+) -> None:
+    route = router.post("/personen").mock(return_value=answer())
+    other = {"purposes": {"VA-MH-02": {"doelbinding": "PMH-2"}}}
+    with pytest.raises(QueryRejected, match="VA-MH-01"):
+        await build(purpose_headers=other).enrich(query())
+    assert route.call_count == 0
+
+
+async def test_probe_sends_the_purpose_headers_of_a_query(
+    router: respx.Router, build: Build
+) -> None:
+    route = router.post("/personen").mock(return_value=answer())
+    health = await build(purpose_headers=GATEWAY).check()
+    assert health.ok, health.detail
+    headers = route.calls.last.request.headers
+    assert headers["x-doelbinding"] == "PMH-OPPLUS"
+    assert headers["x-gebruiker"] == "opplus"
+    assert headers["x-origin-oin"] == "00000001001234567000"
 
 
 async def test_missing_api_key_fails_without_a_call(router: respx.Router, build: Build) -> None:
