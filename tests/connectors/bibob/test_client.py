@@ -347,7 +347,7 @@ async def test_client_certificate_goes_into_the_tls_transport(tmp_path: Any):
         ),
         _context(None),
     )
-    transport = conn._soap._transport.client._transport
+    transport = conn.source._soap._transport.client._transport  # type: ignore[attr-defined]
     assert isinstance(transport, httpx.AsyncHTTPTransport)
     await conn.aclose()
 
