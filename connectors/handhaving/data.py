@@ -568,7 +568,6 @@ def _bibob_zaken(b: _Builder, today: date) -> None:
             startdatum=aanvraag,
             statussen=statussen,
             resultaat=besluit[1] if besluit else None,
-            adres=adres,
         )
         datum, mate, toelichting = bibob
         z = b.zaak(
