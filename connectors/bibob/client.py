@@ -204,8 +204,8 @@ class BibobConnector:
         wanted = query.fields & applicable
         if not wanted:
             return result
-        answer = await self.source.permits(subject, query)
         try:
+            answer = await self.source.permits(subject, query)
             facts = bibob_facts(answer.permits)
             found: list[Subject] = [
                 p.adres.ref if isinstance(subject, BusinessRef) else p.business

@@ -203,6 +203,10 @@ class Permit:
         VERGUNNINGSTATUS.check(self.status)
         if not isinstance(self.kvkNummer, str) or not _KVK.fullmatch(self.kvkNummer):
             raise PermitError("kvkNummer is not 8 digits")
+        if not isinstance(self.adres, PermitAddress):
+            raise PermitError("adres is not a PermitAddress")
+        if not isinstance(self.bibob, BibobOutcome):
+            raise PermitError("bibob is not a BibobOutcome")
         for name in ("datumAanvraag", "datumBesluit"):
             value = getattr(self, name)
             if not isinstance(value, date) and (name == "datumAanvraag" or value is not None):
