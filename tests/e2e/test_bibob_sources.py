@@ -1,4 +1,4 @@
-"""`opplus enrich` with the Bibob connector on either permit register gives the same dossier facts."""
+"""`opplus enrich` with the Bibob connector on either permit register: the same dossier facts."""
 
 from __future__ import annotations
 
