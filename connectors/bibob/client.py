@@ -131,19 +131,19 @@ class Settings(ConnectorSettings):
             stray = sorted(keys & self.model_fields_set) if source != self.source else []
             if stray:
                 raise ValueError(
-                    f"{', '.join(stray)}: a setting of source {source!r}, "
-                    f"but source is {self.source!r}"
+                    f"{', '.join(stray)}: hoort bij source {source!r}, "
+                    f"maar source is {self.source!r}"
                 )
         if self.client_key_path and not self.client_cert_path:
             raise ValueError("client_key_path needs client_cert_path")
         if self.source == "zgw":
             if not self.zaaktype:
-                raise ValueError("source 'zgw' needs zaaktype (the Bibob-onderzoek zaaktype)")
+                raise ValueError("zaaktype: source 'zgw' heeft het zaaktype Bibob-onderzoek nodig")
             self.zaaktype_url()
         codes = (MATE_VAN_GEVAAR, ONDERZOEK, VERGUNNINGSTATUS, VERGUNNINGTYPE)
         for own, code in self.omschrijvingen.items():
             if not any(code in codes_.labels for codes_ in codes):
-                raise ValueError(f"omschrijvingen: {own!r} maps to {code!r}, not a Bibob code")
+                raise ValueError(f"omschrijvingen: {own!r} wijst naar {code!r}, geen Bibob-code")
         return self
 
     def catalogi_root(self) -> str:
@@ -153,7 +153,7 @@ class Settings(ConnectorSettings):
         root = self.base_url.rstrip("/")
         if not root.endswith(_ZAKEN_SUFFIX):
             raise ValueError(
-                f"catalogi_base_url is not set and base_url does not end in {_ZAKEN_SUFFIX}"
+                f"catalogi_base_url ontbreekt en base_url eindigt niet op {_ZAKEN_SUFFIX}"
             )
         return root[: -len(_ZAKEN_SUFFIX)] + _CATALOGI_SUFFIX
 

@@ -15,7 +15,16 @@ from connectors.bibob.fake import create_app as soap_app
 from connectors.handhaving.data import ZAAKTYPE_BIBOB_ONDERZOEK
 from connectors.handhaving.fake import FAKE_CLIENT_SECRET
 from connectors.handhaving.fake import create_app as zgw_app
-from plugins import AddressRef, BadResponse, BusinessRef, ConnectorContext, Query, Subject
+from hub.config import ConfigError, connector_settings, default_config_text, load_config
+from plugins import (
+    AddressRef,
+    BadResponse,
+    BusinessRef,
+    ConnectorContext,
+    Query,
+    Subject,
+    make_plugins,
+)
 
 ZAKEN = "http://fake/zaken/api/v1"
 ZAAKTYPE = f"zaaktypen/{ZAAKTYPE_BIBOB_ONDERZOEK}"
@@ -227,20 +236,20 @@ async def test_check_needs_the_secret_and_finds_the_zaaktype(
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"source": "zgw"}, "needs zaaktype"),
+        ({"source": "zgw"}, "zaaktype: source 'zgw' heeft"),
         (
             {"source": "zgw", "zaaktype": ZAAKTYPE, "username": "x"},
-            "username: a setting of source 'soap'",
+            "username: hoort bij source 'soap'",
         ),
-        ({"zaaktype": ZAAKTYPE}, "zaaktype: a setting of source 'zgw'"),
+        ({"zaaktype": ZAAKTYPE}, "zaaktype: hoort bij source 'zgw'"),
         ({"source": "graphql"}, "source"),
         (
             {"source": "zgw", "zaaktype": ZAAKTYPE, "omschrijvingen": {"Ernstig": "heel_erg"}},
-            "not a Bibob code",
+            "geen Bibob-code",
         ),
         (
             {"source": "zgw", "zaaktype": ZAAKTYPE, "base_url": "http://zaken.example/api"},
-            "catalogi_base_url",
+            "catalogi_base_url ontbreekt",
         ),
     ],
 )
@@ -258,3 +267,13 @@ def test_settings_resolve_the_zaaktype() -> None:
         zaaktype="https://catalogi.example/api/zaaktypen/x/",
     )
     assert absolute.zaaktype_url() == "https://catalogi.example/api/zaaktypen/x"
+
+
+def test_a_misconfigured_register_stops_the_start_naming_the_field(tmp_path: Any) -> None:
+    text = default_config_text().replace('source = "soap"', 'source = "zgw"', 1)
+    path = tmp_path / "opplus.toml"
+    path.write_text(text)
+    spec = make_plugins(["connectors.bibob.plugin"], load_entry_points=False, environ={})
+    # the SOAP user left behind is named, as is a missing zaaktype
+    with pytest.raises(ConfigError, match=r"connectors\.bibob.*username: hoort bij source 'soap'"):
+        connector_settings(load_config(path), spec.connectors()["bibob"])
