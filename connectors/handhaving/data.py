@@ -191,14 +191,14 @@ class _Adres:
     lat: float
 
 
+NIEUWSTRAAT_14 = _Adres(
+    "0420200000160014", "Medemblik", "Nieuwstraat", 14, "1671BD", 5.1054, 52.7716
+)
 KLEINE_NOORD_88 = _Adres("0405200000170088", "Hoorn", "Kleine Noord", 88, "1621JH", 5.0601, 52.6427)
 WESTERSTRAAT_201 = _Adres(
     "0388200000120201", "Enkhuizen", "Westerstraat", 201, "1601AM", 5.2853, 52.7041
 )
 DORPSSTRAAT_5 = _Adres("0420200000150005", "Wognum", "Dorpsstraat", 5, "1687AB", 5.0215, 52.6834)
-NIEUWSTRAAT_14 = _Adres(
-    "0420200000160014", "Medemblik", "Nieuwstraat", 14, "1671BD", 5.1054, 52.7716
-)
 BOTERDIEP_31 = _Adres("0599200000208579", "Rotterdam", "Boterdiep", 31, "3077AW", 4.5281, 51.8869)
 
 
