@@ -20,8 +20,11 @@ Omschrijvingen are read as the seam's codes or Dutch labels; ``omschrijvingen`` 
 settings maps a register's own wording onto a code. Zaken 1.5.1 has no filter on a
 KvK number or on address attributes, so the source lists the zaken of the Bibob
 zaaktype (only that zaaktype: other zaken never leave the registry) and matches
-applicant and address itself. Responses about other applicants are not kept as
-evidence. Authentication is the ZGW JWT of :mod:`connectors.handhaving.jwt`, signed
+applicant and address itself. The rollen and zaakobjecten of other applicants'
+screenings are not kept as evidence; the list pages are (they prove "none found"),
+and they carry every Bibob zaak's identificatie, omschrijving and zaakgeometrie.
+
+Authentication is the ZGW JWT of :mod:`connectors.handhaving.jwt`, signed
 per query for the officer (the Zaken API keeps the user in its audit trail); the
 token goes only to URLs under the configured Zaken and Catalogi APIs.
 """
