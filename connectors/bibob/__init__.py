@@ -1,10 +1,48 @@
 """Bibob connector: permits and Bibob screening outcomes from a municipal permit register.
 
 There is no national Bibob API: a municipality keeps the Bibob outcome with the permit,
-in its permit or case system, and such back offices often speak SOAP. This package
-defines a small WSDL 1.1 / SOAP 1.1 document/literal contract for that service
-(``wsdl/vergunningregister.wsdl`` and ``.xsd``, namespace
-``urn:opplus:vergunningregister:1``), a zeep client for it (:mod:`.client`), and a
-fake that speaks it (:mod:`.fake`, records in :mod:`.data`). Every fact is
-classified ``bibob`` (art. 28 Wet Bibob).
+in its permit or case system. The connector (:mod:`.client`) is shared by every
+register; a register is a :class:`BibobSource` (the seam, :mod:`.source`). Two ship:
+
+- ``soap``: the project's own WSDL 1.1 / SOAP 1.1 document/literal contract
+  (``wsdl/vergunningregister.wsdl`` and ``.xsd``, namespace
+  ``urn:opplus:vergunningregister:1``), read with zeep (:mod:`.soap`), with a fake
+  that speaks it (:mod:`.fake`, records in :mod:`.data`) — the reference;
+- ``zgw``: a ZGW zaaksysteem where the Bibob investigation is a zaak of its own
+  zaaktype (:mod:`.zgw`), served by the handhaving connector's ZGW fake.
+
+Every fact is classified ``bibob`` (art. 28 Wet Bibob).
 """
+
+from .client import BibobConnector, Settings
+from .source import (
+    MATE_VAN_GEVAAR,
+    ONDERZOEK,
+    VERGUNNINGSTATUS,
+    VERGUNNINGTYPE,
+    BibobOutcome,
+    BibobSource,
+    CodeList,
+    Permit,
+    PermitAddress,
+    PermitError,
+    Permits,
+    bibob_facts,
+)
+
+__all__ = [
+    "MATE_VAN_GEVAAR",
+    "ONDERZOEK",
+    "VERGUNNINGSTATUS",
+    "VERGUNNINGTYPE",
+    "BibobConnector",
+    "BibobOutcome",
+    "BibobSource",
+    "CodeList",
+    "Permit",
+    "PermitAddress",
+    "PermitError",
+    "Permits",
+    "Settings",
+    "bibob_facts",
+]

@@ -226,8 +226,10 @@ class Renderer:
             "verlenging": None,
             "opschorting": {"indicatie": False, "reden": ""},
             "selectielijstklasse": "",
-            "hoofdzaak": None,
-            "deelzaken": [],
+            "hoofdzaak": self.url("zaken", z.get("hoofdzaak")),
+            "deelzaken": self._urls(
+                "zaken", [k for k, d in w.zaken.items() if d.get("hoofdzaak") == key]
+            ),
             "relevanteAndereZaken": [],
             "eigenschappen": [],
             "rollen": self._urls("rollen", [k for k, r in w.rollen.items() if r["zaak"] == key]),

@@ -31,6 +31,7 @@ __all__ = [
     "RSIN_ENKHUIZEN",
     "RSIN_HOORN",
     "RSIN_MEDEMBLIK",
+    "ZAAKTYPE_BIBOB_ONDERZOEK",
     "ZAAKTYPE_HANDHAVING_APV_PROSTITUTIE",
     "ZAAKTYPE_HANDHAVING_OPIUMWET",
     "ZAAKTYPE_HANDHAVING_WONEN",
@@ -60,6 +61,12 @@ ZAAKTYPE_HANDHAVING_APV_PROSTITUTIE = _uid("zaaktype/handhaving-apv-prostitutie"
 ZAAKTYPE_HANDHAVING_OPIUMWET = _uid("zaaktype/handhaving-opiumwet")
 ZAAKTYPE_PARKEERVERGUNNING = _uid("zaaktype/parkeervergunning")
 ZAAKTYPE_MELDING_OPENBARE_RUIMTE = _uid("zaaktype/melding-openbare-ruimte")
+# A permit application is a zaak of its permit's zaaktype; its Bibob investigation is a
+# deelzaak of zaaktype Bibob-onderzoek (connectors/bibob/zgw.py reads them).
+ZAAKTYPE_BIBOB_ONDERZOEK = _uid("zaaktype/bibob-onderzoek")
+ZAAKTYPE_EXPLOITATIE_HORECA = _uid("zaaktype/exploitatievergunning-horeca")
+ZAAKTYPE_EXPLOITATIE_SEKSINRICHTING = _uid("zaaktype/exploitatievergunning-seksinrichting")
+ZAAKTYPE_HUISVESTING_ARBEIDSMIGRANTEN = _uid("zaaktype/huisvesting-arbeidsmigranten")
 HANDHAVING_ZAAKTYPEN = (
     ZAAKTYPE_HANDHAVING_WONEN,
     ZAAKTYPE_HANDHAVING_APV_PROSTITUTIE,
@@ -70,6 +77,7 @@ INFORMATIEOBJECTTYPE_SIGNAALDOSSIER = _uid("informatieobjecttype/signaaldossier"
 
 _STATUSSEN_HANDHAVING = ("Ontvangen", "In behandeling", "Besluit genomen", "Afgehandeld")
 _STATUSSEN_KORT = ("Ontvangen", "Afgehandeld")
+_BESLUITEN_VERGUNNING = ("Verleend", "Geweigerd", "Ingetrokken")
 
 # identificatie, omschrijving, vertrouwelijkheid, statussen, resultaten
 _ZAAKTYPEN: dict[str, tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = {
@@ -108,10 +116,38 @@ _ZAAKTYPEN: dict[str, tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = 
         _STATUSSEN_KORT,
         ("Afgehandeld",),
     ),
+    ZAAKTYPE_BIBOB_ONDERZOEK: (
+        "BIBOB",
+        "Bibob-onderzoek",
+        "vertrouwelijk",
+        _STATUSSEN_KORT,
+        ("Geen gevaar", "Mindere mate van gevaar", "Ernstig gevaar"),
+    ),
+    **{
+        zaaktype: (ident, omschrijving, "vertrouwelijk", _STATUSSEN_KORT, _BESLUITEN_VERGUNNING)
+        for zaaktype, ident, omschrijving in (
+            (ZAAKTYPE_EXPLOITATIE_HORECA, "EXPL-HORECA", "Exploitatievergunning horeca"),
+            (
+                ZAAKTYPE_EXPLOITATIE_SEKSINRICHTING,
+                "EXPL-SEKS",
+                "Exploitatievergunning seksinrichting",
+            ),
+            (
+                ZAAKTYPE_HUISVESTING_ARBEIDSMIGRANTEN,
+                "HUISV-AM",
+                "Vergunning huisvesting arbeidsmigranten",
+            ),
+        )
+    },
 }
 
 # omschrijving -> omschrijvingGeneriek
-_ROLTYPEN = {"Belanghebbende": "belanghebbende", "Melder": "initiator"}
+_ROLTYPEN = {
+    "Belanghebbende": "belanghebbende",
+    "Melder": "initiator",
+    "Aanvrager": "initiator",
+    "Adviseur": "adviseur",
+}
 
 
 def statustype_uuid(zaaktype: str, omschrijving: str) -> str:
@@ -155,6 +191,9 @@ class _Adres:
     lat: float
 
 
+NIEUWSTRAAT_14 = _Adres(
+    "0420200000160014", "Medemblik", "Nieuwstraat", 14, "1671BD", 5.1054, 52.7716
+)
 KLEINE_NOORD_88 = _Adres("0405200000170088", "Hoorn", "Kleine Noord", 88, "1621JH", 5.0601, 52.6427)
 WESTERSTRAAT_201 = _Adres(
     "0388200000120201", "Enkhuizen", "Westerstraat", 201, "1601AM", 5.2853, 52.7041
@@ -255,6 +294,8 @@ class _Builder:
         resultaat: str | None = None,
         adres: _Adres | None = None,
         toelichting: str = "",
+        hoofdzaak: str | None = None,
+        resultaat_toelichting: str = "",
     ) -> str:
         zaak = _uid(f"zaak/{identificatie}")
         last_statustype = statustype_uuid(zaaktype, statussen[-1][0])
@@ -274,7 +315,7 @@ class _Builder:
             self.world.resultaten[resultaat_uuid] = {
                 "zaak": zaak,
                 "resultaattype": resultaattype_uuid(zaaktype, resultaat),
-                "toelichting": "",
+                "toelichting": resultaat_toelichting,
             }
         self.world.zaken[zaak] = {
             "identificatie": identificatie,
@@ -296,6 +337,7 @@ class _Builder:
             ),
             "status": status,
             "resultaat": resultaat_uuid,
+            "hoofdzaak": hoofdzaak,
         }
         if adres is not None:
             self.world.zaakobjecten[_uid(f"zaakobject/{identificatie}/adres")] = {
@@ -454,6 +496,97 @@ def _demo_zaken(b: _Builder, today: date) -> None:
     b.rol(z, "natuurlijk_persoon", _persoon("999970185", "Kevin", "Smit"), roltype="Melder")
 
 
+def _lbb() -> Record:
+    return {"identificatie": "LBB", "naam": "Landelijk Bureau Bibob", "isGehuisvestIn": ""}
+
+
+def _bibob_zaken(b: _Builder, today: date) -> None:
+    """The permits of ``connectors/bibob/data.py`` as a ZGW permit system keeps them.
+
+    Each permit application is a zaak of its permit's zaaktype (besluit as resultaat);
+    its Bibob investigation is a deelzaak of zaaktype Bibob-onderzoek, naming the
+    applicant (rol Aanvrager, a vestiging with its KvK number) and the address, with the
+    mate van gevaar as resultaat and the Landelijk Bureau Bibob as Adviseur when it
+    advised. The two registers must give the same Bibob facts (a test checks).
+    """
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    # (permit zaaktype, vergunningnummer, aanvraag, besluit (date, resultaat) or None,
+    #  vestigingsnummer, kvk, naam, address, Bibob (date, resultaat, toelichting), LBB)
+    permits: list[Any] = [
+        (
+            ZAAKTYPE_HUISVESTING_ARBEIDSMIGRANTEN,
+            "VG-2026-0311",
+            ago(55),
+            None,
+            ("000097000011", "97000011", "Flex West-Friesland Uitzendbureau B.V."),
+            KLEINE_NOORD_88,
+            (ago(14), "Mindere mate van gevaar", "nog geen besluit; voorwaarden overwogen"),
+            True,
+        ),
+        (
+            ZAAKTYPE_EXPLOITATIE_SEKSINRICHTING,
+            "VG-2025-0190",
+            date(2025, 3, 18),
+            (date(2025, 9, 24), "Geweigerd"),
+            ("000097000035", "97000035", "Lotus Massage"),
+            WESTERSTRAAT_201,
+            (
+                date(2025, 7, 2),
+                "Ernstig gevaar",
+                "vergunning geweigerd op grond van art. 3 Wet Bibob",
+            ),
+            False,
+        ),
+        (
+            ZAAKTYPE_EXPLOITATIE_HORECA,
+            "VG-2024-0457",
+            date(2024, 11, 4),
+            (date(2025, 1, 20), "Verleend"),
+            ("000097000059", "97000059", "Eetcafé De Zuiderzeeklok"),
+            NIEUWSTRAAT_14,
+            (date(2024, 12, 10), "Geen gevaar", "vergunning verleend"),
+            False,
+        ),
+    ]
+    for number, (zaaktype, nummer, aanvraag, besluit, vestiging, adres, bibob, lbb) in enumerate(
+        permits, start=1
+    ):
+        statussen = [("Ontvangen", aanvraag)]
+        if besluit is not None:
+            statussen.append(("Afgehandeld", besluit[0]))
+        bron = {"Hoorn": RSIN_HOORN, "Enkhuizen": RSIN_ENKHUIZEN}.get(
+            adres.woonplaats, RSIN_MEDEMBLIK
+        )
+        hoofd = b.zaak(
+            nummer,
+            zaaktype,
+            "Aanvraag vergunning",
+            bronorganisatie=bron,
+            startdatum=aanvraag,
+            statussen=statussen,
+            resultaat=besluit[1] if besluit else None,
+        )
+        datum, mate, toelichting = bibob
+        z = b.zaak(
+            f"BIBOB-{aanvraag.year}-{number:04d}",
+            ZAAKTYPE_BIBOB_ONDERZOEK,
+            f"Bibob-onderzoek bij aanvraag {nummer}",
+            bronorganisatie=bron,
+            startdatum=aanvraag + timedelta(days=3),
+            statussen=[("Ontvangen", aanvraag + timedelta(days=3)), ("Afgehandeld", datum)],
+            resultaat=mate,
+            adres=adres,
+            hoofdzaak=hoofd,
+            resultaat_toelichting=toelichting,
+        )
+        b.rol(z, "vestiging", _vestiging(*vestiging), roltype="Aanvrager")
+        if lbb:
+            b.rol(z, "organisatorische_eenheid", _lbb(), roltype="Adviseur")
+
+
 def _extra_zaken(b: _Builder, today: date, count: int, bsn: str) -> None:
     """``count`` zaken for ``bsn``: every third one a parking permit, the rest handhaving."""
     for n in range(1, count + 1):
@@ -484,5 +617,6 @@ def build_world(today: date, *, extra_zaken: int = 0, extra_zaken_bsn: str = "99
     _catalogi(world)
     builder = _Builder(world)
     _demo_zaken(builder, today)
+    _bibob_zaken(builder, today)
     _extra_zaken(builder, today, extra_zaken, extra_zaken_bsn)
     return world

@@ -321,35 +321,9 @@ def test_settings_defaults():
     settings = Settings(base_url=BASE_URL)
     assert settings.username == "opplus"
     assert settings.password_env == "OPPLUS_BIBOB_PASSWORD"
-    assert settings.client_cert_path is None and settings.client_key_path is None
-
-
-def test_key_without_certificate_is_a_configuration_error():
-    with pytest.raises(ValueError, match="client_key_path needs client_cert_path"):
-        Settings(base_url=BASE_URL, client_key_path="/tmp/key.pem")
-
-
-def test_missing_client_certificate_fails_at_construction():
-    with pytest.raises(ValueError, match="client certificate"):
-        bibob_client.BibobConnector(
-            Settings(base_url="https://vergunningen.example/soap", client_cert_path="/nope.pem"),
-            _context(None),
-        )
-
-
-async def test_client_certificate_goes_into_the_tls_transport(tmp_path: Any):
-    cert, key = _self_signed(tmp_path)
-    conn = bibob_client.BibobConnector(
-        Settings(
-            base_url="https://vergunningen.example/soap",
-            client_cert_path=str(cert),
-            client_key_path=str(key),
-        ),
-        _context(None),
-    )
-    transport = conn._soap._transport.client._transport
-    assert isinstance(transport, httpx.AsyncHTTPTransport)
-    await conn.aclose()
+    # TLS (ca_file, PKIoverheid client_cert_file / client_key_file) is the SDK's, as for
+    # every connector: tests/plugins/test_tls.py
+    assert settings.client_cert_file is None and settings.client_key_file is None
 
 
 def _context(transport: Any) -> Any:
