@@ -106,6 +106,22 @@ class HubService:
         self.storage.record_access(actor, action, result="refused", reason=reason, **details)
         return Forbidden(reason, field)
 
+    def _not_yours(
+        self, actor: Actor, action: str, dossier_id: str, municipality: str
+    ) -> UnknownDossier:
+        """Another municipality's dossier, answered exactly like an unknown id, so a
+        caller cannot learn that it exists or whose it is; the municipality is for the
+        access log only."""
+        self.storage.record_access(
+            actor,
+            action,
+            result="refused",
+            reason=f"dossier hoort bij gemeente {municipality}",
+            dossier_id=dossier_id,
+            municipality=municipality,
+        )
+        return UnknownDossier(dossier_id)
+
     def require_role(self, actor: Actor, role: str, action: str) -> None:
         if role not in actor.roles:
             raise self._refuse(actor, action, f"rol {role} vereist voor {action}")
@@ -179,17 +195,7 @@ class HubService:
             )
             raise UnknownDossier(dossier_id) from None
         if not actor.may_see(summary.municipality):
-            # Answered exactly like an unknown id, so a caller cannot learn that the
-            # dossier exists or whose it is; the municipality is for the access log only.
-            self.storage.record_access(
-                actor,
-                action,
-                result="refused",
-                reason=f"dossier hoort bij gemeente {summary.municipality}",
-                dossier_id=dossier_id,
-                municipality=summary.municipality,
-            )
-            raise UnknownDossier(dossier_id)
+            raise self._not_yours(actor, action, dossier_id, summary.municipality)
         try:
             summary, dossier = self.storage.open_dossier(dossier_id)
         except DossierNotFound:
@@ -200,15 +206,7 @@ class HubService:
             )
             raise DamagedDossier(dossier_id) from None
         if not actor.may_see(summary.municipality):  # changed since the first read
-            self.storage.record_access(
-                actor,
-                action,
-                result="refused",
-                reason=f"dossier hoort bij gemeente {summary.municipality}",
-                dossier_id=dossier_id,
-                municipality=summary.municipality,
-            )
-            raise UnknownDossier(dossier_id)
+            raise self._not_yours(actor, action, dossier_id, summary.municipality)
         self.storage.record_access(
             actor,
             action,
@@ -247,15 +245,7 @@ class HubService:
         an officer who may see the signal's municipality (the view itself is logged)."""
         municipality = dossier.signal["municipality"]
         if "officer" not in actor.roles or not actor.may_see(municipality):
-            self.storage.record_access(
-                actor,
-                "view",
-                result="refused",
-                reason=f"dossier hoort bij gemeente {municipality}",
-                dossier_id=dossier.id,
-                municipality=municipality,
-            )
-            raise UnknownDossier(dossier.id)
+            raise self._not_yours(actor, "view", dossier.id, municipality)
         return [
             s
             for s in self.storage.dossiers.list(
