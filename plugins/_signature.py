@@ -23,6 +23,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ._subjects import is_ascii_digits
+
 __all__ = [
     "SIGNATURE_HEADER",
     "SIGNATURE_TOLERANCE_S",
@@ -83,7 +85,8 @@ def _check(
     found: dict[str, list[str]] = {}
     for part in header.split(","):
         name, _, value = part.strip().partition("=")
-        if name == "t" and value.isdigit() and len(value) < 15:
+        # not isdigit(): "t=²" would pass it and crash int() on a peer's header
+        if name == "t" and is_ascii_digits(value) and len(value) < 15:
             timestamp = int(value)
         elif name in ("v1", "v2") and value:
             found.setdefault(name, []).append(value.lower())

@@ -47,3 +47,11 @@ def test_v2_refuses_a_v1_signature():
     assert check.problem == "v1-only"
     assert check_request_signature("s3cret", None, "POST", PATH, BODY).problem == "missing"
     assert check_request_signature("s3cret", "v2=ab", "POST", PATH, BODY).problem == "malformed"
+
+
+def test_a_timestamp_in_non_ascii_digits_is_malformed_not_a_crash():
+    body = b"{}"
+    for t in ("²", "１７００００００００", "٣"):
+        header = f"t={t},v1=00"
+        assert verify_signature("s", header, body) == "malformed"
+        assert check_request_signature("s", header, "POST", "/x", body).problem == "malformed"
