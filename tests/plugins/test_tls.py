@@ -82,4 +82,3 @@ def test_a_file_that_is_no_pem_is_refused(tmp_path: Path) -> None:
     junk.write_text("geen certificaat")
     with pytest.raises(ValueError, match="geen bruikbaar PEM"):
         ConnectorSettings(base_url="https://registry.test", ca_file=str(junk))
-
