@@ -35,8 +35,14 @@ from hub.runtime import Runtime  # noqa: E402
 from hub.signal import load_signal  # noqa: E402
 from plugins import Officer  # noqa: E402
 
-LATENCY = {"brp": 0.120, "kvk": 0.080, "bag": 0.060, "bewoning": 0.100,
-           "handhaving": 0.090, "bibob": 0.150}
+LATENCY = {
+    "brp": 0.120,
+    "kvk": 0.080,
+    "bag": 0.060,
+    "bewoning": 0.100,
+    "handhaving": 0.090,
+    "bibob": 0.150,
+}
 SIGNAL = ROOT / "examples" / "1-arbeidsuitbuiting-hoorn.json"
 OFFICER = Officer("bench", "Benchmark", "0405")
 
@@ -52,10 +58,12 @@ def critical_path(dossier: Dossier) -> float:
 
 def config(**engine: int):
     base = load_config(None)
-    return base.model_copy(update={
-        "engine": base.engine.model_copy(update=engine),
-        "fakes": base.fakes.model_copy(update={"mode": FakesMode.IN_PROCESS}),
-    })
+    return base.model_copy(
+        update={
+            "engine": base.engine.model_copy(update=engine),
+            "fakes": base.fakes.model_copy(update={"mode": FakesMode.IN_PROCESS}),
+        }
+    )
 
 
 async def in_process(repeats: int, **engine: int) -> list[tuple[float, float, int]]:
@@ -83,7 +91,10 @@ def start_fakes_server() -> tuple[subprocess.Popen[bytes], str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPPLUS_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "hub", "fakes", "serve", "--port", str(port), "--no-mail"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -105,8 +116,10 @@ async def over_loopback(url: str, cpu_runs: int, signals: int, concurrency: int)
         for _ in range(cpu_runs):
             await enricher.enrich(signal, OFFICER)
         cpu_ms = (time.process_time() - cpu0) * 1000 / cpu_runs
-        print(f"3. CPU per enrichment (hub process, zero-latency fakes over loopback HTTP): "
-              f"{cpu_ms:.1f} ms  (mean of {cpu_runs})")
+        print(
+            f"3. CPU per enrichment (hub process, zero-latency fakes over loopback HTTP): "
+            f"{cpu_ms:.1f} ms  (mean of {cpu_runs})"
+        )
 
         gate = asyncio.Semaphore(concurrency)
         failures = 0
@@ -120,9 +133,11 @@ async def over_loopback(url: str, cpu_runs: int, signals: int, concurrency: int)
         t0 = time.perf_counter()
         await asyncio.gather(*(one() for _ in range(signals)))
         wall = time.perf_counter() - t0
-        print(f"4. Throughput: {signals} signals at concurrency {concurrency}: "
-              f"{signals / wall:.1f} signals/s ({wall:.1f} s; incomplete dossiers: {failures}; "
-              "the fakes server is one uvicorn process on the same 2 cores)")
+        print(
+            f"4. Throughput: {signals} signals at concurrency {concurrency}: "
+            f"{signals / wall:.1f} signals/s ({wall:.1f} s; incomplete dossiers: {failures}; "
+            "the fakes server is one uvicorn process on the same 2 cores)"
+        )
 
 
 def main() -> None:
@@ -137,19 +152,24 @@ def main() -> None:
     eff = [cp / wall for cp, wall, _ in concurrent]
     walls = [wall for _, wall, _ in concurrent]
     calls = concurrent[0][2]
-    print(f"1. Critical-path efficiency: median {statistics.median(eff):.3f} "
-          f"(min {min(eff):.3f}); wall median {statistics.median(walls):.0f} ms for "
-          f"{calls} registry calls in 2 rounds; target >= 0.90")
+    print(
+        f"1. Critical-path efficiency: median {statistics.median(eff):.3f} "
+        f"(min {min(eff):.3f}); wall median {statistics.median(walls):.0f} ms for "
+        f"{calls} registry calls in 2 rounds; target >= 0.90"
+    )
 
     sequential = asyncio.run(in_process(max(1, repeats // 3), max_concurrency=1))
     seq_wall = statistics.median(w for _, w, _ in sequential)
-    print(f"2. Sequential (one call after another): median {seq_wall:.0f} ms; "
-          f"concurrent is {seq_wall / statistics.median(walls):.1f}x faster")
+    print(
+        f"2. Sequential (one call after another): median {seq_wall:.0f} ms; "
+        f"concurrent is {seq_wall / statistics.median(walls):.1f}x faster"
+    )
 
     proc, url = start_fakes_server()
     try:
-        asyncio.run(over_loopback(url, cpu_runs=10 if args.quick else 50,
-                                  signals=200, concurrency=20))
+        asyncio.run(
+            over_loopback(url, cpu_runs=10 if args.quick else 50, signals=200, concurrency=20)
+        )
     finally:
         proc.terminate()
         proc.wait()
@@ -158,8 +178,9 @@ def main() -> None:
     if soap.exists():
         print("5. SOAP call overhead (bench/soap_overhead.py):")
         sys.stdout.flush()
-        subprocess.run([sys.executable, str(soap), *(["--quick"] if args.quick else [])],
-                       cwd=ROOT, check=False)
+        subprocess.run(
+            [sys.executable, str(soap), *(["--quick"] if args.quick else [])], cwd=ROOT, check=False
+        )
 
 
 if __name__ == "__main__":

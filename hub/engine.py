@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import structlog
 
@@ -385,7 +385,12 @@ class _RunState:
         self.entries: dict[str, SubjectEntry] = {}
 
     def add(
-        self, subject: Subject, *, origin: str, round_no: int, by: str | None
+        self,
+        subject: Subject,
+        *,
+        origin: Literal["signal", "discovered"],
+        round_no: int,
+        by: str | None,
     ) -> Subject | None:
         """Add a new subject; returns it when it is new (or newly refined), else None."""
         known = self.subjects.get(subject.key)
@@ -397,7 +402,7 @@ class _RunState:
             key=subject.key,
             kind=subject.kind,
             identifiers=_identifiers(subject),
-            origin=origin,  # type: ignore[arg-type]
+            origin=origin,
             round=round_no,
             discovered_by=[by] if by else [],
         )

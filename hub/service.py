@@ -101,7 +101,7 @@ class HubService:
     storage: Storage
 
     def _refuse(
-        self, actor: Actor, action: str, reason: str, field: str | None = None, **details: object
+        self, actor: Actor, action: str, reason: str, field: str | None = None, **details: str
     ) -> Forbidden:
         self.storage.record_access(actor, action, result="refused", reason=reason, **details)
         return Forbidden(reason, field)

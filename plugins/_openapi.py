@@ -7,22 +7,28 @@ OpenAPI dialect: ``nullable``, boolean ``exclusiveMinimum``/``exclusiveMaximum``
 ``readOnly``/``writeOnly`` properties that are required in one direction only, and
 ``discriminator`` mappings on a base schema (polymorphism by the ``type`` property, as
 the Haal Centraal documents use it). ``$ref`` is resolved inside the document only.
+
+jsonschema is a development dependency (only the fakes' strict mode and tests check
+documents): it is imported when a document is prepared, never when the SDK is.
 """
 
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, quote, urlsplit
 
-import jsonschema  # type: ignore[import-untyped]  # no stubs in the lock
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    from jsonschema import ValidationError  # type: ignore[import-untyped]  # no stubs
+    from jsonschema.protocols import Validator  # type: ignore[import-untyped]
+    from referencing import Registry
 
 __all__ = ["MEDIA_TYPE", "METHOD_NOT_ALLOWED", "NOT_FOUND", "OpenApiDocument", "Violation"]
 
@@ -35,6 +41,20 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _DOC_URI = "urn:opplus:openapi"
 Direction = Literal["request", "response"]
+
+
+def _jsonschema() -> ModuleType:
+    """jsonschema, or an error that says how to get it (it is not a runtime dependency)."""
+    try:
+        return importlib.import_module("jsonschema")
+    except ModuleNotFoundError as exc:
+        if exc.name != "jsonschema":  # jsonschema is there but broken: say so as it is
+            raise
+        raise ModuleNotFoundError(
+            "checking against an OpenAPI document needs jsonschema, a development "
+            "dependency of opplus: install it (uv sync, or pip install jsonschema)",
+            name="jsonschema",
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -69,7 +89,9 @@ class OpenApiDocument:
             raise ValueError(f"not an OpenAPI 3 document (openapi: {version!r})")
         self.document = document
         self.version = version
-        self._validators: dict[tuple[Direction, str], jsonschema.protocols.Validator] = {}
+        # fail where the document is given (a fake's start), not at its first request
+        self._jsonschema = _jsonschema()
+        self._validators: dict[tuple[Direction, str], Validator] = {}
         self._paths = sorted(
             ((_template_regex(t), t) for t in document.get("paths", {})),
             key=lambda item: (item[1].count("{"), -len(item[1])),
@@ -259,10 +281,13 @@ class OpenApiDocument:
 
     @cached_property
     def _prepared(self) -> dict[Direction, Registry[Any]]:
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
         prepared: dict[Direction, Registry[Any]] = {}
         for direction in ("request", "response"):
             converted = _convert(copy.deepcopy(dict(self.document)), self.version, direction)
-            resource: Resource[Any] = DRAFT202012.create_resource(converted)
+            resource = DRAFT202012.create_resource(converted)
             prepared[direction] = Registry().with_resource(_DOC_URI, resource)
         return prepared
 
@@ -275,14 +300,18 @@ class OpenApiDocument:
         validator = self._validators.get((direction, pointer))
         if validator is None:
             ref = {"$ref": f"{_DOC_URI}#{quote(pointer, safe='/~')}"}
-            validator = jsonschema.Draft202012Validator(
-                ref,
-                registry=self._prepared[direction],
-                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+            draft = self._jsonschema.Draft202012Validator
+            validator = draft(
+                ref, registry=self._prepared[direction], format_checker=draft.FORMAT_CHECKER
             )
             self._validators[(direction, pointer)] = validator
+        best_match = self._jsonschema.exceptions.best_match
         # a schema reached twice (a base through allOf and a mapped type) reports twice
-        found = (v for e in _leaves(validator.iter_errors(value)) for v in _violations(e, name))
+        found = (
+            v
+            for e in _leaves(validator.iter_errors(value), best_match)
+            for v in _violations(e, name)
+        )
         return list(dict.fromkeys(found))
 
 
@@ -377,17 +406,20 @@ def _mapping(schema: Any) -> bool:
 # --- helpers -------------------------------------------------------------------------
 
 
-def _leaves(errors: Iterator[jsonschema.ValidationError]) -> Iterator[jsonschema.ValidationError]:
+def _leaves(
+    errors: Iterator[ValidationError],
+    best_match: Callable[[list[ValidationError]], ValidationError | None],
+) -> Iterator[ValidationError]:
     """The most specific errors: inside anyOf/oneOf/allOf, the branch's own errors."""
     for error in errors:
         if error.context and error.validator in ("anyOf", "oneOf"):
-            best = jsonschema.exceptions.best_match(error.context)
+            best = best_match(error.context)
             yield best if best is not None else error
         else:
             yield error
 
 
-def _violations(error: jsonschema.ValidationError, name: str) -> list[Violation]:
+def _violations(error: ValidationError, name: str) -> list[Violation]:
     parts = [name] if name else []
     parts += [str(p) for p in error.absolute_path]
     keyword = str(error.validator)

@@ -338,9 +338,6 @@ class DeletionReceipt:
         }
 
 
-Record = ProcessingRecord | AccessRecord | BrpProtocolRecord
-
-
 @dataclass(frozen=True, kw_only=True)
 class DisclosureRecord:
     """Data about one data subject passed on to a table (a verstrekking): recipient,
@@ -396,3 +393,7 @@ class DisclosureRecord:
             "retention_days": self.retention_days,
             "confidential": self.confidential,
         }
+
+
+# Every record the trail writes; a DeletionReceipt is written by the retention job itself.
+Record = ProcessingRecord | AccessRecord | BrpProtocolRecord | DisclosureRecord

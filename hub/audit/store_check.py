@@ -115,28 +115,28 @@ def check_store(log: MerkleLog) -> StoreReport:
             ):
                 checked += 1
                 record_id, bound = str(row[0]), bound_of(record, row[1:-1])
-                entry = latest.pop((record, record_id), None)
+                logged = latest.pop((record, record_id), None)
                 what = f"{record} {record_id}"
-                if entry is None:
+                if logged is None:
                     add("unlogged", f"{what}: not in the store log (written outside the hub)")
-                elif entry.action == "delete":
+                elif logged.action == "delete":
                     add(
                         "revived",
-                        f"{what}: deleted (store log entry {entry.index}) but there again",
+                        f"{what}: deleted (store log logged {logged.index}) but there again",
                     )
                 else:
-                    if columns_sha256(record, record_id, bound) != entry.columns_sha256:
-                        names = _changed(r, log.name, entry.index, bound)
+                    if columns_sha256(record, record_id, bound) != logged.columns_sha256:
+                        names = _changed(r, log.name, logged.index, bound)
                         add(
                             "record_altered",
-                            f"{what}: column(s) {names} changed since store log entry "
-                            f"{entry.index}",
+                            f"{what}: column(s) {names} changed since store log logged "
+                            f"{logged.index}",
                         )
-                    if envelope_sha256(row[-1]) != entry.envelope_sha256:
+                    if envelope_sha256(row[-1]) != logged.envelope_sha256:
                         add(
                             "envelope_altered",
-                            f"{what}: encrypted content changed since store log entry "
-                            f"{entry.index}",
+                            f"{what}: encrypted content changed since store log logged "
+                            f"{logged.index}",
                         )
         for (record, record_id), entry in sorted(latest.items(), key=lambda kv: kv[1].index):
             if entry.action == "delete":

@@ -14,18 +14,18 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from plugins import PluginLoadError
-
-from ..accountability import Actor, Storage
-from ..audit import WitnessError
-from ..config import Config, ConfigError, load_config
-from ..runtime import Runtime
-from ..service import HubService
-from ..store import StoreError
+# The hub itself is imported inside the methods that need it: every command imports this
+# module, and `opplus --version` and `--help` must not pay for the web framework, the
+# database drivers and the registry clients (hub/cli/main.py).
+if TYPE_CHECKING:
+    from ..accountability import Actor, Storage
+    from ..config import Config
+    from ..runtime import Runtime
+    from ..service import HubService
 
 EXIT_BAD_INPUT = 2
 EXIT_INCOMPLETE = 3
@@ -49,6 +49,8 @@ class State:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from ..config import ConfigError, load_config
+
             try:
                 self._config = load_config(self.config_path, fakes_url=self.fakes_url)
             except ConfigError as exc:
@@ -56,6 +58,11 @@ class State:
         return self._config
 
     def runtime(self, **fake_options: Any) -> Runtime:
+        from plugins import PluginLoadError
+
+        from ..config import ConfigError
+        from ..runtime import Runtime
+
         try:
             return Runtime.build(self.config, fake_options=fake_options or None)
         except (ConfigError, PluginLoadError) as exc:
@@ -63,6 +70,10 @@ class State:
 
     @contextmanager
     def storage(self) -> Iterator[Storage]:
+        from ..accountability import Storage
+        from ..audit import WitnessError
+        from ..store import StoreError
+
         try:
             storage = Storage.open(self.config)
         except StoreError as exc:
@@ -79,6 +90,8 @@ class State:
 
     @contextmanager
     def service(self) -> Iterator[HubService]:
+        from ..service import HubService
+
         runtime = self.runtime()
         with self.storage() as storage:
             yield HubService(self.config, runtime, storage)
@@ -87,11 +100,15 @@ class State:
     def store_service(self) -> Iterator[HubService]:
         """The service for use cases that only read and write the store (listing,
         auditing, accounts): no connectors are built, so none can be asked."""
+        from ..service import HubService
+
         with self.storage() as storage:
             yield HubService(self.config, None, storage)  # type: ignore[arg-type]
 
     @property
     def actor(self) -> Actor:
+        from ..accountability import Actor
+
         op = self.config.operator
         return Actor(op.id, op.name, tuple(op.roles), tuple(op.municipalities), client="cli")
 

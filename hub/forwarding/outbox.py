@@ -243,7 +243,8 @@ class Outbox:
         municipalities: tuple[str, ...] | None = None,
         limit: int = 200,
     ) -> list[DeliveryRow]:
-        where, params = [], []  # type: ignore[var-annotated]
+        where: list[str] = []
+        params: list[object] = []
         if state == "stuck":
             where.append("state = 'sending' AND lease_until < ?")
             params.append(format_ts(utc_now()))

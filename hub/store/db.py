@@ -30,8 +30,6 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-
 from .errors import StoreError
 from .migrations import apply_migrations
 from .settings import StorageSettings
@@ -261,6 +259,8 @@ class Database:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             return conn
+        import psycopg  # only a PostgreSQL store pays for the driver (~0.3 s to import)
+
         try:
             pg = psycopg.connect(self._url, autocommit=True, connect_timeout=10)
         except psycopg.OperationalError as exc:

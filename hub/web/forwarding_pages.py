@@ -69,10 +69,10 @@ class _NoTable:
     transport = ""
 
 
-def _withheld(dossier: Dossier, items: list[str]) -> list[dict[str, str]]:
+def _withheld(dossier: Dossier, items: list[str]) -> list[dict[str, str | bool]]:
     """``"bibob: geen wettelijke grondslag … (fact-id)"`` as gegeven / over / reden."""
     facts = {f.id: f for f in dossier.facts}
-    out = []
+    out: list[dict[str, str | bool]] = []
     for item in items:
         reason, _, rest = item.rpartition(" (")
         fact = facts.get(rest.rstrip(")"))

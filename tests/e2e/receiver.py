@@ -39,5 +39,6 @@ if __name__ == "__main__":
     delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
     spec = FakeSpec("riec", "/riec/informatieplein", create_app)
     app = build_fakes_app({"riec": spec})
-    uvicorn.run(delayed(app, delay) if delay else app, host="127.0.0.1", port=port,
-                log_level="warning")
+    uvicorn.run(
+        delayed(app, delay) if delay else app, host="127.0.0.1", port=port, log_level="warning"
+    )

@@ -59,8 +59,7 @@ def test_traceparent_reaches_the_registries_with_the_dossiers_ids(fakes_url):
         if outcome["attempts"]:
             assert f"00-{dossier['trace_id']}-{outcome['span_id']}-01" in seen, outcome
     # ... and the processing log names the same trace and spans
-    logged = run_opplus("audit", "search", "--signal", dossier["signal_id"], "--log",
-                        "processing")
+    logged = run_opplus("audit", "search", "--signal", dossier["signal_id"], "--log", "processing")
     assert logged.code == 0, logged.err
     records = [json.loads(line)["payload"] for line in logged.out.splitlines()]
     assert records
@@ -238,8 +237,9 @@ def test_demo_runs_all_examples_on_the_embedded_default():
     assert "MISLUKT" not in result.out and "TIME-OUT" not in result.out
 
 
-@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.json")),
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "example", sorted((ROOT / "examples").glob("*.json")), ids=lambda p: p.stem
+)
 def test_every_demo_story_enriches_over_real_http_and_soap(fakes_url, example):
     dossier = enrich_json(str(example), fakes_url=fakes_url)
     bad = [o for o in dossier["outcomes"] if o["status"] in ("failed", "timeout")]

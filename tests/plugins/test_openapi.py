@@ -4,6 +4,9 @@ for the registries' quirks."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -327,3 +330,44 @@ async def test_guard_refuses_with_the_status_of_the_violation(doc: OpenApiDocume
     assert bad.json() == [
         {"name": "code", "code": "pattern", "reason": "Waarde voldoet niet aan patroon ^[0-9]{4}$."}
     ]
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=False
+    )
+
+
+def test_the_sdk_imports_without_jsonschema() -> None:
+    """jsonschema is a development dependency: importing the SDK, its OpenAPI module
+    included, never needs it (a production install has none)."""
+    done = _python(
+        """
+        import sys
+        sys.modules["jsonschema"] = None  # as if not installed
+        sys.modules["referencing"] = None
+        import plugins, plugins.openapi
+        print("ok")
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_a_document_without_jsonschema_says_what_to_install() -> None:
+    """Where a document is given (a fake's strict mode starting), not at a first request."""
+    done = _python(
+        """
+        import sys
+        sys.modules["jsonschema"] = None
+        from plugins.openapi import OpenApiDocument
+        try:
+            OpenApiDocument({"openapi": "3.1.0", "paths": {}})
+        except ModuleNotFoundError as exc:
+            print(exc.name, "|", exc)
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    name, message = done.stdout.strip().split(" | ")
+    assert name == "jsonschema"
+    assert "development dependency" in message and "pip install jsonschema" in message

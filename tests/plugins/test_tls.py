@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from plugins import ConnectorContext, ConnectorError, ConnectorSettings, registry_client, send
+from plugins import (
+    ConnectorContext,
+    ConnectorError,
+    ConnectorSettings,
+    registry_client,
+    send,
+    tls_context,
+)
 
 from .tls_server import Pki, https_server, make_pki
 
@@ -83,3 +90,13 @@ def test_a_file_that_is_no_pem_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="geen bruikbaar PEM"):
         ConnectorSettings(base_url="https://registry.test", ca_file=str(junk))
 
+
+def test_connectors_without_tls_files_share_one_default_context(pki: Pki) -> None:
+    """Loading certifi's bundle costs ~50 ms: a dozen connectors must not pay it twice
+    each at start. A context with its own files stays the connector's own."""
+    plain = [ConnectorSettings(base_url=f"https://r{i}.test") for i in range(3)]
+    assert len({id(s.tls()) for s in plain}) == 1
+    assert plain[0].tls() is tls_context()
+    own = ConnectorSettings(base_url="https://r.test", ca_file=str(pki.ca_file))
+    assert own.tls() is not plain[0].tls()
+    assert own.tls() is not own.tls()

@@ -133,3 +133,19 @@ def test_trail_verify_reports_every_log(
     assert [r.ok for r in caught.value.reports] == [True, True, False, True, True]
     assert caught.value.first is not None and caught.value.first.log == BRP_LOG
     assert caught.value.first.index == 0 and "brp_protocol" in str(caught.value)
+
+
+def test_every_record_the_trail_writes_is_in_the_record_union() -> None:
+    """The trail's ``Record`` type names every record class written through it, so
+    mypy checks the callers (the forwarding service records disclosures)."""
+    from typing import get_args
+
+    from hub.audit import records
+
+    written = {
+        cls
+        for cls in vars(records).values()
+        if isinstance(cls, type) and hasattr(cls, "LOG") and hasattr(cls, "to_payload")
+    }
+    assert records.DisclosureRecord in written
+    assert set(get_args(records.Record)) == written

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -110,3 +113,21 @@ def test_repr_hides_the_password() -> None:
     with Database(dsn, schema="t_repr") as db:
         assert ":***@" in repr(db) or "@" not in dsn
         db.execute('DROP SCHEMA "t_repr" CASCADE')
+
+
+def test_a_sqlite_store_never_imports_the_postgresql_driver(tmp_path: Path) -> None:
+    """psycopg takes tenths of a second to import; a SQLite installation (the embedded
+    default, every `opplus enrich` on it) must not pay for it."""
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from hub.store import Database
+        db = Database({f"sqlite:///{tmp_path / 'x.db'}"!r})
+        db.execute("SELECT 1")
+        db.close()
+        print("psycopg" in sys.modules)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
