@@ -1,8 +1,8 @@
 """The opplus plugin contract: what a connector author imports, and nothing else.
 
 Hook specs, the connector protocol and its small SDK types (``Query``, ``Fact``,
-``Evidence``, ``EnrichResult``), the error hierarchy, HTTP helpers, and the plugin
-manager factory. The contract test kit is :mod:`plugins.testing`; holding a fake's
+``Evidence``, ``EnrichResult``), the error hierarchy, HTTP helpers, the ZGW JWT signer,
+and the plugin manager factory. The contract test kit is :mod:`plugins.testing`; holding a fake's
 requests against the registry's OpenAPI document is :mod:`plugins.openapi`.
 """
 
@@ -68,6 +68,7 @@ from ._subjects import (
     normalise_postcode,
 )
 from ._table import Delivery, DeliveryFailed, Receipt, TableSettings, TableSpec, TableTransport
+from ._zgw_jwt import ZgwClientSettings, ZgwJwt, ZgwJwtError, unverified_zgw_claims, verify_zgw_jwt
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -117,6 +118,9 @@ __all__ = [
     "TableTransport",
     "TokenSource",
     "TraceContext",
+    "ZgwClientSettings",
+    "ZgwJwt",
+    "ZgwJwtError",
     "check_request_signature",
     "hal_items",
     "header_value",
@@ -136,5 +140,7 @@ __all__ = [
     "sign_body",
     "sign_request",
     "tls_context",
+    "unverified_zgw_claims",
     "verify_signature",
+    "verify_zgw_jwt",
 ]

@@ -15,8 +15,7 @@ import pytest
 from connectors.handhaving.client import HandhavingConnector, Settings
 from connectors.handhaving.data import HANDHAVING_ZAAKTYPEN
 from connectors.handhaving.fake import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, create_app
-from connectors.handhaving.jwt import zgw_token
-from plugins import ConnectorContext, Officer, Purpose, Query, Subject, TraceContext
+from plugins import ConnectorContext, Officer, Purpose, Query, Subject, TraceContext, ZgwJwt
 
 
 class Zgw:
@@ -29,15 +28,15 @@ class Zgw:
     all_fields = frozenset({"zaken", "aantalOpenZaken"})
 
     @staticmethod
-    def token(**overrides: Any) -> str:
-        args: dict[str, Any] = {
-            "client_id": FAKE_CLIENT_ID,
-            "secret": FAKE_CLIENT_SECRET,
-            "user_id": "o-1",
-            "user_representation": "Test Officer",
-        }
-        args.update(overrides)
-        return zgw_token(**args)
+    def token(
+        *,
+        client_id: str = FAKE_CLIENT_ID,
+        secret: str = FAKE_CLIENT_SECRET,
+        user_id: str = "o-1",
+        user_representation: str = "Test Officer",
+        issued_at: int | None = None,
+    ) -> str:
+        return ZgwJwt(client_id, secret).token(user_id, user_representation, now=issued_at)
 
     def auth(self, **overrides: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(**overrides)}"}
