@@ -20,12 +20,17 @@ GUIDE = Path(__file__).resolve().parents[3] / "docs" / "writing-a-connector.md"
 MODULE = "opplus_filedrop_guide.plugin"
 
 
-def example_source() -> str:
+def guide_block(heading: str) -> str:
+    """The first ``text`` code block under ``heading`` in the guide."""
     text = GUIDE.read_text()
-    section = text[text.index("### A third-party transport: a secure file drop") :]
+    section = text[text.index(heading) :]
     match = re.search(r"```text\n(.*?)```", section, re.S)
-    assert match is not None, "the guide's file drop example is missing"
+    assert match is not None, f"the guide's example under {heading!r} is missing"
     return match.group(1)
+
+
+def example_source() -> str:
+    return guide_block("### A third-party transport: a secure file drop")
 
 
 @pytest.fixture
@@ -75,14 +80,6 @@ async def test_the_guide_example_fails_as_documented(
         spec.settings_model.model_validate({"directory": str(tmp_path), "secret": "x"})
 
 
-def kit_example_source() -> str:
-    text = GUIDE.read_text()
-    section = text[text.index("### The table contract kit") :]
-    match = re.search(r"```text\n(.*?)```", section, re.S)
-    assert match is not None, "the guide's table contract kit example is missing"
-    return match.group(1)
-
-
 def test_the_guide_transport_passes_the_table_contract_kit(tmp_path: Path) -> None:
     """Both blocks as printed: the file drop as package ``opplus_filedrop``, the kit's
     example as its test module, run by pytest in a fresh interpreter."""
@@ -90,7 +87,7 @@ def test_the_guide_transport_passes_the_table_contract_kit(tmp_path: Path) -> No
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "plugin.py").write_text(example_source())
-    (tmp_path / "test_filedrop_contract.py").write_text(kit_example_source())
+    (tmp_path / "test_filedrop_contract.py").write_text(guide_block("### The table contract kit"))
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", tmp_path.name],
         capture_output=True,
