@@ -15,7 +15,8 @@ import pytest
 from connectors.handhaving.client import HandhavingConnector, Settings
 from connectors.handhaving.data import HANDHAVING_ZAAKTYPEN
 from connectors.handhaving.fake import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, create_app
-from plugins import ConnectorContext, Officer, Purpose, Query, Subject, TraceContext, ZgwJwt
+from plugins import ConnectorContext, Query, Subject, ZgwJwt
+from plugins.testing import make_query
 
 
 class Zgw:
@@ -46,15 +47,7 @@ class Zgw:
         return {**self.auth(), "Accept-Crs": "EPSG:4326"}
 
     def query(self, subject: Subject, fields: frozenset[str] | None = None) -> Query:
-        return Query(
-            subject=subject,
-            fields=self.all_fields if fields is None else fields,
-            purpose=Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 6 lid 1 e AVG"),
-            officer=Officer("o-1", "Test Officer", "0405"),
-            signal_id="s-1",
-            trace=TraceContext.new_trace(),
-            municipality="0405",
-        )
+        return make_query(subject, fields, declared=self.all_fields)
 
 
 @pytest.fixture
