@@ -46,7 +46,7 @@ from plugins import (
 
 from . import _values as v
 
-__all__ = ["FIELDS", "OPERATION", "BrpConnector", "BrpSettings", "create_connector"]
+__all__ = ["FIELDS", "OPERATION", "BrpConnector", "Settings", "create_connector"]
 
 log = structlog.get_logger(__name__)
 
@@ -60,7 +60,7 @@ _PERSONEN = "personen"
 _P = Classification.PERSONAL
 
 
-class BrpSettings(OAuth2Settings):
+class Settings(OAuth2Settings):
     """``[connectors.brp]``: where the BRP API is and how to authenticate.
 
     OAuth2 (``token_url``, ``client_id``, ``scope``, ``token_auth_method``), TLS
@@ -217,7 +217,7 @@ class BrpConnector:
         brp_supply=True,
     )
 
-    def __init__(self, settings: BrpSettings, context: ConnectorContext) -> None:
+    def __init__(self, settings: Settings, context: ConnectorContext) -> None:
         self._settings = settings
         self._client = registry_client(settings, context, headers={"Accept": "application/json"})
         self._api_key = context.secret(settings.api_key_env)
@@ -347,8 +347,13 @@ class BrpConnector:
 
 def create_connector(settings: Any, context: ConnectorContext) -> BrpConnector:
     """The :class:`~plugins.ConnectorSpec` factory: settings as a model or a mapping."""
-    if not isinstance(settings, BrpSettings):
-        settings = BrpSettings.model_validate(
+    if not isinstance(settings, Settings):
+        settings = Settings.model_validate(
             settings.model_dump() if hasattr(settings, "model_dump") else settings
         )
     return BrpConnector(settings, context)
+
+
+#: the former name, while this connector's plugin.py still imports it (issue 11 renames
+#: every connector's settings model to ``Settings``); drop it once plugin.py says Settings
+BrpSettings = Settings

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from connectors.brp.client import BrpConnector, BrpSettings
+from connectors.brp.client import BrpConnector, Settings
 from connectors.brp.data import TEST_API_KEY, TEST_CLIENT_ID, TEST_CLIENT_SECRET
 from connectors.brp.fake import MOUNT, create_app
 from plugins import ConnectorContext, PersonRef, Query, testing
@@ -100,7 +100,7 @@ async def connect(fake: FastAPI) -> AsyncIterator[Callable[..., BrpConnector]]:
             transport=httpx.ASGITransport(app=mounted(app or fake)),
             env=TEST_ENV if env is None else env,
         )
-        connector = BrpConnector(BrpSettings(**options), context)
+        connector = BrpConnector(Settings(**options), context)
         made.append(connector)
         return connector
 

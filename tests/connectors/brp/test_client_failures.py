@@ -11,7 +11,7 @@ import httpx
 import pytest
 import respx
 
-from connectors.brp.client import BrpConnector, BrpSettings
+from connectors.brp.client import BrpConnector, Settings
 from plugins import (
     AuthenticationFailed,
     BadResponse,
@@ -51,7 +51,7 @@ async def build(router: respx.Router) -> AsyncIterator[Build]:
             if env is None
             else env,
         )
-        connector = BrpConnector(BrpSettings(**options), context)
+        connector = BrpConnector(Settings(**options), context)
         made.append(connector)
         return connector
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from connectors.kvk.client import FIELDS, KvkConnector, KvkSettings
+from connectors.kvk.client import FIELDS, KvkConnector, Settings
 from connectors.kvk.fake import TEST_API_KEY, create_app
 from plugins import ConnectorContext, Query, testing
 
@@ -53,7 +53,7 @@ async def make_connector(fake_app: FastAPI) -> AsyncIterator[MakeConnector]:
     def build(*, api_key: str | None = TEST_API_KEY, **settings: Any) -> KvkConnector:
         env = {} if api_key is None else {"OPPLUS_KVK_API_KEY": api_key}
         context = ConnectorContext(transport=httpx.ASGITransport(app=fake_app), env=env)
-        connector = KvkConnector(KvkSettings(base_url=BASE, **settings), context)
+        connector = KvkConnector(Settings(base_url=BASE, **settings), context)
         made.append(connector)
         return connector
 
