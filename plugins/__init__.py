@@ -46,7 +46,7 @@ from ._http import (
     send,
 )
 from ._manager import ENTRY_POINT_GROUP, PluginLoadError, Plugins, make_plugins
-from ._oauth import OAuth2Settings, TokenSource
+from ._oauth import GatewayAuth, GatewayAuthSettings, OAuth2Settings, TokenSource
 from ._query import Officer, Purpose, Query, TraceContext
 from ._signature import (
     SIGNATURE_HEADER,
@@ -93,6 +93,8 @@ __all__ = [
     "Fact",
     "FakeSpec",
     "FieldSpec",
+    "GatewayAuth",
+    "GatewayAuthSettings",
     "Health",
     "OAuth2Settings",
     "Officer",
