@@ -1,9 +1,10 @@
 """The opplus plugin contract: what a connector author imports, and nothing else.
 
 Hook specs, the connector protocol and its small SDK types (``Query``, ``Fact``,
-``Evidence``, ``EnrichResult``), the error hierarchy, HTTP helpers, the ZGW JWT signer,
-and the plugin manager factory. The contract test kit is :mod:`plugins.testing`; holding a fake's
-requests against the registry's OpenAPI document is :mod:`plugins.openapi`.
+``Evidence``, ``EnrichResult``), the error hierarchy, HTTP helpers, the credentials a
+registry wants (OAuth2 or an API key, the ZGW JWT), and the plugin manager factory. The
+contract test kits are :mod:`plugins.testing`; holding a fake's requests against the
+registry's OpenAPI document is :mod:`plugins.openapi`.
 """
 
 from ._connector import (
