@@ -24,7 +24,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ._connector import ConnectorContext
 from ._errors import AuthenticationFailed
@@ -42,6 +42,8 @@ _HEADER = {"alg": "HS256", "typ": "JWT"}
 
 class ZgwClientSettings(BaseModel):
     """The keys of a ZGW client, mixed into a connector's or transport's settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     client_id: str = Field(
         default="opplus", min_length=1, description="the ZGW client id (JWT iss/client_id)"
