@@ -1,9 +1,10 @@
 """The opplus plugin contract: what a connector author imports, and nothing else.
 
 Hook specs, the connector protocol and its small SDK types (``Query``, ``Fact``,
-``Evidence``, ``EnrichResult``), the error hierarchy, HTTP helpers, and the plugin
-manager factory. The contract test kit is :mod:`plugins.testing`; holding a fake's
-requests against the registry's OpenAPI document is :mod:`plugins.openapi`.
+``Evidence``, ``EnrichResult``), the error hierarchy, HTTP helpers, the credentials a
+registry wants (OAuth2 or an API key, the ZGW JWT), and the plugin manager factory. The
+contract test kits are :mod:`plugins.testing`; holding a fake's requests against the
+registry's OpenAPI document is :mod:`plugins.openapi`.
 """
 
 from ._connector import (
@@ -46,7 +47,7 @@ from ._http import (
     send,
 )
 from ._manager import ENTRY_POINT_GROUP, PluginLoadError, Plugins, make_plugins
-from ._oauth import OAuth2Settings, TokenSource
+from ._oauth import GatewayAuth, GatewayAuthSettings, OAuth2Settings, TokenSource
 from ._query import Officer, Purpose, Query, TraceContext
 from ._signature import (
     SIGNATURE_HEADER,
@@ -68,6 +69,7 @@ from ._subjects import (
     normalise_postcode,
 )
 from ._table import Delivery, DeliveryFailed, Receipt, TableSettings, TableSpec, TableTransport
+from ._zgw_jwt import ZgwClientSettings, ZgwJwt, ZgwJwtError, unverified_zgw_claims, verify_zgw_jwt
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -92,6 +94,8 @@ __all__ = [
     "Fact",
     "FakeSpec",
     "FieldSpec",
+    "GatewayAuth",
+    "GatewayAuthSettings",
     "Health",
     "OAuth2Settings",
     "Officer",
@@ -117,6 +121,9 @@ __all__ = [
     "TableTransport",
     "TokenSource",
     "TraceContext",
+    "ZgwClientSettings",
+    "ZgwJwt",
+    "ZgwJwtError",
     "check_request_signature",
     "hal_items",
     "header_value",
@@ -136,5 +143,7 @@ __all__ = [
     "sign_body",
     "sign_request",
     "tls_context",
+    "unverified_zgw_claims",
     "verify_signature",
+    "verify_zgw_jwt",
 ]

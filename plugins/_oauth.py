@@ -7,6 +7,10 @@ token is reused until ``token_renew_margin_s`` before it expires, and a 401 from
 registry renews it once (unless a concurrent call already did) and retries.
 The client authenticates to the token endpoint with ``client_secret_basic`` (HTTP
 Basic, RFC 6749 section 2.3.1) or ``client_secret_post`` (in the form).
+
+Gateways that still offer a static ``X-API-KEY`` next to OAuth2 (the BRP APIs do): a
+connector's settings subclass :class:`GatewayAuthSettings` (``auth = "oauth2"`` or
+``"api_key"``) and it sends through one :class:`GatewayAuth`, whichever is configured.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from ._http import json_body, raise_for_status, send
 from ._query import TraceContext
 from ._subjects import is_ascii_digits
 
-__all__ = ["OAuth2Settings", "TokenSource"]
+__all__ = ["GatewayAuth", "GatewayAuthSettings", "OAuth2Settings", "TokenSource"]
 
 #: assumed lifetime when the token endpoint does not say (RFC 6749 only recommends it)
 DEFAULT_EXPIRES_IN_S = 300
@@ -233,3 +237,105 @@ class TokenSource:
         ):
             raise BadResponse(f"{where}: expires_in is not a number of seconds")
         return token, float(expires_in)
+
+
+class GatewayAuthSettings(OAuth2Settings):
+    """OAuth2 client credentials, or a static API key for gateways that still take one."""
+
+    auth: Literal["oauth2", "api_key"] = Field(
+        default="oauth2", description="'oauth2' (client credentials) or 'api_key'"
+    )
+    api_key_env: str = Field(
+        default="OPPLUS_API_KEY",
+        description="environment variable holding the X-API-KEY (auth = api_key)",
+    )
+
+
+class GatewayAuth:
+    """Sends with the credentials :class:`GatewayAuthSettings` configure: a bearer token
+    of a :class:`TokenSource`, or the ``X-API-KEY`` header."""
+
+    def __init__(
+        self,
+        *,
+        tokens: TokenSource | None,
+        api_key: str | None,
+        api_key_env: str,
+        client_secret_env: str,
+        label: str,
+    ) -> None:
+        self.tokens = tokens
+        self._api_key = api_key or None
+        self._api_key_env = api_key_env
+        self._client_secret_env = client_secret_env
+        self._label = label
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: GatewayAuthSettings,
+        context: ConnectorContext,
+        *,
+        label: str,
+        extra_form: Mapping[str, str] | None = None,
+    ) -> GatewayAuth:
+        """The credentials ``settings`` choose, their secrets read from ``context``."""
+        oauth2 = settings.auth == "oauth2"
+        return cls(
+            tokens=(
+                TokenSource.from_settings(settings, context, label=label, extra_form=extra_form)
+                if oauth2
+                else None
+            ),
+            api_key=None if oauth2 else context.secret(settings.api_key_env),
+            api_key_env=settings.api_key_env,
+            client_secret_env=settings.client_secret_env,
+            label=label,
+        )
+
+    @property
+    def problem(self) -> str | None:
+        """What is missing to send at all (naming the environment variable), or None."""
+        if self.tokens is not None:
+            problem = self.tokens.problem
+            return f"{problem} ({self._client_secret_env})" if problem else None
+        if self._api_key is None:
+            return f"the API key is not set ({self._api_key_env})"
+        return None
+
+    @property
+    def fetches(self) -> int:
+        """How many OAuth2 tokens were fetched (0 with an API key)."""
+        return self.tokens.fetches if self.tokens is not None else 0
+
+    async def refresh(self, client: httpx.AsyncClient, *, trace: TraceContext | None) -> None:
+        """Fetch a fresh token now (a health check proves the credentials this way)."""
+        if self.tokens is not None:
+            await self.tokens.token(client, trace=trace, force=True)
+
+    async def send(
+        self,
+        client: httpx.AsyncClient,
+        method: str,
+        url: str,
+        *,
+        trace: TraceContext | None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """:func:`~plugins.send` with the credentials; :class:`AuthenticationFailed`,
+        before anything is sent, when they are not there."""
+        problem = self.problem
+        if problem:
+            raise AuthenticationFailed(f"{self._label}: {problem}")
+        if self.tokens is not None:
+            return await self.tokens.send(
+                client, method, url, trace=trace, headers=headers, **kwargs
+            )
+        assert self._api_key is not None
+        keyed = {**(headers or {}), "X-API-KEY": self._api_key}
+        return await send(client, method, url, trace=trace, headers=keyed, **kwargs)
+
+    def __repr__(self) -> str:
+        kind = "oauth2" if self.tokens is not None else "api_key"
+        return f"GatewayAuth({self._label!r}, {kind}, problem={self.problem!r})"

@@ -1,6 +1,6 @@
-"""The connector contract test kit: the same checks for every connector, ours and yours.
+"""The contract test kits: the same checks for every plugin, ours and yours.
 
-Opt in from a test module of your plugin::
+For a connector, opt in from a test module of your plugin::
 
     import pytest
     from plugins.testing import ConnectorContract, ContractCase
@@ -30,22 +30,29 @@ with each fault injected at the transport in front of your fake — connect refu
 hang, 500, 502/503 and 429 followed by a good answer, 401/403, malformed, empty,
 wrongly shaped and oversized bodies, SOAP faults — and checks that each ends in an
 honest outcome: never ``ok`` or ``empty`` from bad data, and no indicator derived.
+
+A table transport has its kit too: :class:`TableContract` with a :class:`TableCase`
+(see the guide). :func:`make_query` builds a query as the engine does, for your own tests.
+
+Importing this module does not import pytest (a plugin's runtime never needs it): the
+pytest-bound classes :class:`ConnectorContract` and :class:`TableContract` (with
+:class:`TableCase`, :class:`TableReceiver` and :data:`TABLE_FAULTS`) load from their own
+modules the first time they are named.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import importlib
 import json
-import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
-import pytest
-import structlog
 
 from ._connector import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -55,28 +62,53 @@ from ._connector import (
     ConnectorSpec,
     FakeSpec,
 )
-from ._errors import (
-    AuthenticationFailed,
-    BadResponse,
-    ConnectorError,
-    RateLimited,
-    RegistryTimeout,
-    RegistryUnavailable,
-)
-from ._facts import Classification, EnrichResult
+from ._facts import EnrichResult
 from ._query import Officer, Purpose, Query, TraceContext
 from ._subjects import PersonRef, Subject
+from ._table import Delivery, TableSpec
+
+if TYPE_CHECKING:
+    from ._connector_contract import ConnectorContract
+    from ._table_contract import TABLE_FAULTS, TableCase, TableContract, TableFault, TableReceiver
 
 __all__ = [
     "ENGINE_RUNNER",
     "FAULTS",
+    "SAMPLE_PAYLOAD",
+    "TABLE_FAULTS",
+    "TEST_OFFICER",
+    "TEST_PURPOSE",
     "ConnectorContract",
     "ContractCase",
     "EngineRunner",
     "EngineVerdict",
     "Fault",
+    "TableCase",
+    "TableContract",
+    "TableFault",
+    "TableReceiver",
+    "make_delivery",
     "make_query",
+    "table_spec",
 ]
+
+#: where the pytest-bound names live; loaded on first use (PEP 562), never at import
+_LAZY = {
+    "ConnectorContract": "._connector_contract",
+    "TABLE_FAULTS": "._table_contract",
+    "TableCase": "._table_contract",
+    "TableContract": "._table_contract",
+    "TableFault": "._table_contract",
+    "TableReceiver": "._table_contract",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __package__), name)
+
 
 _KINDS = {"person", "address", "business"}
 
@@ -95,17 +127,100 @@ class ContractCase:
     fake_options: Mapping[str, Any] = field(default_factory=dict)
 
 
-def make_query(subject: Subject, fields: frozenset[str]) -> Query:
-    """A query as the engine builds one."""
+#: the processing activity of :func:`make_query`'s queries
+TEST_PURPOSE = Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 6 lid 1 sub e AVG")
+#: the officer of :func:`make_query`'s queries (municipality 0405, Hoorn)
+TEST_OFFICER = Officer("o-1", "Test Officer", "0405")
+
+
+def make_query(
+    subject: Subject,
+    fields: Iterable[str] | None = None,
+    *,
+    declared: Iterable[str] = (),
+    trace: TraceContext | None = None,
+    purpose: Purpose = TEST_PURPOSE,
+    officer: Officer = TEST_OFFICER,
+    signal_id: str = "s-1",
+) -> Query:
+    """A query as the engine builds one, for connector tests.
+
+    ``fields`` are the fields asked for; left out, all of ``declared`` (bind a
+    connector's declared fields once: ``functools.partial(make_query, declared=FIELDS)``).
+    A new trace unless ``trace`` is given; the municipality is the officer's.
+    """
     return Query(
         subject=subject,
-        fields=fields,
-        purpose=Purpose("VA-TEST", "Contract test", "test"),
-        officer=Officer("af-contract", "Contract Test", "0405"),
-        signal_id="signal-contract",
-        trace=TraceContext.new_trace(),
-        municipality="0405",
+        fields=frozenset(declared if fields is None else fields),
+        purpose=purpose,
+        officer=officer,
+        signal_id=signal_id,
+        trace=trace or TraceContext.new_trace(),
+        municipality=officer.municipality,
     )
+
+
+#: the payload of :func:`make_delivery` unless one is given: a minimised dossier with
+#: one person (a BSN of the test range) and one fact
+SAMPLE_PAYLOAD: Mapping[str, Any] = {
+    "schema": "opplus-tafel-payload/1",
+    "table": "test",
+    "dossier_id": "d-test-0001",
+    "signal_id": "s-1",
+    "purpose": {"id": TEST_PURPOSE.id, "name": TEST_PURPOSE.name},
+    "subjects": [
+        {
+            "key": "person:999993653",
+            "kind": "person",
+            "identifiers": {"burgerservicenummer": "999993653"},
+        }
+    ],
+    "facts": [
+        {
+            "id": "f1",
+            "subject": "person:999993653",
+            "attribute": "leeftijd",
+            "value": 16,
+            "classification": "personal",
+        }
+    ],
+}
+
+
+def make_delivery(payload: Mapping[str, Any] | None = None, **overrides: Any) -> Delivery:
+    """A delivery as the hub's outbox builds one, for table transport tests.
+
+    ``payload_json`` and ``payload_sha256`` are computed from ``payload`` (default
+    :data:`SAMPLE_PAYLOAD`) as the hub computes them; any field can be overridden.
+    """
+    payload = SAMPLE_PAYLOAD if payload is None else payload
+    body = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    values: dict[str, Any] = {
+        "id": "dl-0001",
+        "idempotency_key": "a3f1c2d4e5b6a7980123456789abcdef",
+        "table": str(payload.get("table", "test")),
+        "table_label": "Testtafel",
+        "dossier_id": str(payload.get("dossier_id", "d-test-0001")),
+        "signal_id": str(payload.get("signal_id", "s-1")),
+        "payload": payload,
+        "payload_json": body,
+        "payload_sha256": hashlib.sha256(body).hexdigest(),
+        "rendering_html": "<!doctype html><html lang='nl'><body><h1>Signaal</h1></body></html>",
+        "officer": TEST_OFFICER,
+        "purpose": TEST_PURPOSE,
+        "trace": TraceContext.new_trace(),
+    }
+    values.update(overrides)
+    return Delivery(**values)
+
+
+def table_spec(module: ModuleType) -> TableSpec:
+    """The one transport a plugin module registers through its ``register_tables`` hook."""
+    specs: list[TableSpec] = []
+    module.register_tables(register=specs.append)
+    if len(specs) != 1:
+        raise AssertionError(f"{module.__name__} registers {len(specs)} transports, not one")
+    return specs[0]
 
 
 class _Harness:
@@ -532,204 +647,6 @@ class _Matrix:
                 return f"{where}: a BSN in the reason"
         problem = fault.verify(verdict, wire) if fault.verify else None
         return f"{where}: {problem}" if problem else None
-
-
-class ConnectorContract:
-    """Subclass in your tests and provide a ``case`` fixture returning a ContractCase."""
-
-    @pytest.fixture
-    def harness(self, case: ContractCase) -> _Harness:
-        return _Harness(case)
-
-    @pytest.fixture
-    def engine(self) -> EngineRunner:
-        """The hub's engine (:data:`ENGINE_RUNNER`); override to run the matrix elsewhere."""
-        module, _, name = ENGINE_RUNNER.partition(":")
-        runner: EngineRunner = getattr(importlib.import_module(module), name)
-        return runner
-
-    # -- declaration ------------------------------------------------------------------
-
-    def test_declares_name_version_kinds_and_classified_fields(self, harness: _Harness) -> None:
-        info = harness.info
-        assert info.name == harness.case.spec.name
-        assert info.version and info.registry
-        assert info.subject_kinds and set(info.subject_kinds) <= _KINDS
-        assert info.fields, "a connector declares the fields it can provide"
-        for name, spec in info.fields.items():
-            assert isinstance(spec.classification, Classification), name
-            assert spec.description, f"field {name!r} needs a description"
-
-    # -- answers ----------------------------------------------------------------------
-
-    def test_known_subjects_give_facts_with_full_provenance(self, harness: _Harness) -> None:
-        for subject in harness.case.known:
-            query = make_query(subject, harness.all_fields)
-            result = _run(_enrich(harness.connector(), query))
-            assert result.facts, f"no facts for known subject {subject.key}"
-            hashes = {ev.sha256 for ev in result.evidence}
-            for fact in result.facts:
-                p = fact.provenance
-                assert p.connector == harness.case.spec.name
-                assert p.connector_version and p.registry and p.operation and p.request_id
-                assert p.response_sha256 in hashes, "provenance must point at a kept response"
-                assert p.trace_id == query.trace.trace_id and p.span_id == query.trace.span_id
-                assert fact.classification == result.info.fields[fact.attribute].classification
-
-    def test_only_requested_declared_fields_come_back(self, harness: _Harness) -> None:
-        subject = harness.case.known[0]
-        for name in harness.info.fields:
-            result = _run(_enrich(harness.connector(), make_query(subject, frozenset({name}))))
-            assert {f.attribute for f in result.facts} <= {name}, name
-
-    def test_unknown_subjects_are_empty_not_errors(self, harness: _Harness) -> None:
-        for subject in harness.case.unknown:
-            result = _run(_enrich(harness.connector(), make_query(subject, harness.all_fields)))
-            informative = [f for f in result.facts if f.value not in ([], 0, None, False)]
-            assert not informative, f"unknown {subject.key} gave {informative}"
-
-    # -- failures on the wire ---------------------------------------------------------
-
-    def _fail_with(
-        self, harness: _Harness, handler: Callable[[httpx.Request], Any]
-    ) -> BaseException:
-        async def respond(request: httpx.Request) -> httpx.Response:
-            outcome = handler(request)
-            if isinstance(outcome, BaseException):
-                raise outcome
-            return outcome  # type: ignore[no-any-return]
-
-        conn = harness.connector(transport=httpx.MockTransport(respond))
-        query = make_query(harness.case.known[0], harness.all_fields)
-        with pytest.raises(ConnectorError) as info:
-            _run(_enrich(conn, query))
-        return info.value
-
-    def test_timeout_is_registry_timeout(self, harness: _Harness) -> None:
-        err = self._fail_with(harness, lambda r: httpx.ReadTimeout("slow", request=r))
-        assert isinstance(err, RegistryTimeout) and err.transient
-
-    def test_connect_error_is_transient_unavailable(self, harness: _Harness) -> None:
-        err = self._fail_with(harness, lambda r: httpx.ConnectError("refused", request=r))
-        assert isinstance(err, RegistryUnavailable) and err.transient
-
-    @pytest.mark.parametrize(
-        ("status", "transient"), [(500, False), (502, True), (503, True), (504, True)]
-    )
-    def test_server_errors_are_unavailable(
-        self, harness: _Harness, status: int, transient: bool
-    ) -> None:
-        err = self._fail_with(harness, lambda r: httpx.Response(status, text="error"))
-        assert isinstance(err, RegistryUnavailable) and err.transient is transient
-
-    def test_429_is_rate_limited_with_retry_after(self, harness: _Harness) -> None:
-        err = self._fail_with(
-            harness, lambda r: httpx.Response(429, headers={"Retry-After": "7"}, text="slow down")
-        )
-        assert isinstance(err, RateLimited) and err.retry_after == 7
-
-    def test_401_is_authentication_failed(self, harness: _Harness) -> None:
-        err = self._fail_with(harness, lambda r: httpx.Response(401, text="no"))
-        assert isinstance(err, AuthenticationFailed)
-
-    @pytest.mark.parametrize(
-        ("ctype", "body"),
-        [
-            ("text/html", b"<html><body>Onderhoud</body></html>"),
-            ("application/json", b'{"truncated": '),
-            ("text/xml", b"<?xml version='1.0'?><unexpected/>"),
-        ],
-    )
-    def test_malformed_body_is_bad_response(
-        self, harness: _Harness, ctype: str, body: bytes
-    ) -> None:
-        err = self._fail_with(
-            harness, lambda r: httpx.Response(200, headers={"content-type": ctype}, content=body)
-        )
-        assert isinstance(err, BadResponse), type(err)
-
-    def test_cancellation_is_honoured(self, harness: _Harness) -> None:
-        async def hang(request: httpx.Request) -> httpx.Response:
-            await asyncio.sleep(3600)
-            raise AssertionError("unreachable")
-
-        async def scenario() -> None:
-            conn = harness.connector(transport=httpx.MockTransport(hang))
-            task = asyncio.create_task(
-                conn.enrich(make_query(harness.case.known[0], harness.all_fields))
-            )
-            await asyncio.sleep(0.05)
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await asyncio.wait_for(task, timeout=2)
-            await conn.aclose()
-
-        _run(scenario())
-
-    # -- the fault matrix, through the engine -----------------------------------------
-
-    @pytest.mark.parametrize("fault", FAULTS, ids=lambda fault: fault.name)
-    def test_fault_matrix_through_the_engine(
-        self, harness: _Harness, engine: EngineRunner, fault: Fault
-    ) -> None:
-        matrix = _Matrix(harness, engine)
-        hits = matrix.hits(fault)
-        if not hits:
-            pytest.skip(f"no answer of this connector can carry: {fault.name}")
-        problems = [matrix.judge(fault, *hit) for hit in hits]
-        found = [p for p in problems if p]
-        assert not found, f"{fault.name}:\n" + "\n".join(found)
-
-    # -- health -----------------------------------------------------------------------
-
-    def test_check_is_ok_with_the_fakes_credentials(self, harness: _Harness) -> None:
-        async def probe() -> Any:
-            conn = harness.connector()
-            try:
-                return await conn.check()
-            finally:
-                await conn.aclose()
-
-        health = _run(probe())
-        assert health.ok, health.detail
-
-    def test_check_fails_on_bad_credentials(self, harness: _Harness) -> None:
-        if not harness.case.bad_credentials:
-            pytest.skip("this connector has no credentials")
-
-        async def probe() -> Any:
-            conn = harness.connector(env=harness.case.bad_credentials)
-            try:
-                return await conn.check()
-            finally:
-                await conn.aclose()
-
-        health = _run(probe())
-        assert not health.ok
-
-    # -- privacy ----------------------------------------------------------------------
-
-    def test_no_secret_and_no_bsn_in_logs(
-        self, harness: _Harness, caplog: pytest.LogCaptureFixture
-    ) -> None:
-        secrets = [v for v in harness.case.fake.test_env.values() if v]
-        bsns = {s.burgerservicenummer for s in harness.case.known if isinstance(s, PersonRef)}
-        caplog.set_level(logging.DEBUG)
-        for quiet in ("httpx", "httpcore"):  # the hub silences their request lines
-            logging.getLogger(quiet).setLevel(logging.WARNING)
-        with structlog.testing.capture_logs() as events:
-            for subject in harness.case.known:
-                _run(_enrich(harness.connector(), make_query(subject, harness.all_fields)))
-            if harness.case.bad_credentials:
-                bad = harness.connector(env=harness.case.bad_credentials)
-                query = make_query(harness.case.known[0], harness.all_fields)
-                with pytest.raises(ConnectorError):
-                    _run(_enrich(bad, query))
-        text = caplog.text + "\n".join(repr(e) for e in events)
-        for secret in secrets:
-            assert secret not in text, "a secret reached the logs"
-        for bsn in bsns:
-            assert bsn not in text, "a BSN reached the logs"
 
 
 def iter_failures() -> Iterator[str]:

@@ -11,27 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from plugins import Officer, Purpose, Query, Subject, TraceContext
 from plugins.openapi import OpenApiDocument
-
-
-def make_query(subject: Subject, fields: set[str] | frozenset[str], **extra: object) -> Query:
-    """A query as the engine would build it, for connector tests."""
-    return Query(
-        subject=subject,
-        fields=frozenset(fields),
-        purpose=Purpose("VA-MH-01", "Verrijken signaal mensenhandel", "test grondslag"),
-        officer=Officer("af-test", "Test Aandachtsfunctionaris", "0405"),
-        signal_id="signal-test",
-        trace=TraceContext.new_trace(),
-        municipality="0405",
-    )
-
-
-@pytest.fixture
-def query_factory():
-    return make_query
-
 
 _ROOT = Path(__file__).resolve().parents[1]
 DSN_ENV = "OPPLUS_TEST_POSTGRES_DSN"

@@ -15,7 +15,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -23,7 +23,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plugins import (
     AddressRef,
-    AuthenticationFailed,
     BadResponse,
     Classification,
     ConnectorContext,
@@ -32,20 +31,19 @@ from plugins import (
     EnrichResult,
     Evidence,
     FieldSpec,
+    GatewayAuth,
+    GatewayAuthSettings,
     Health,
-    OAuth2Settings,
     PersonRef,
     Query,
     QueryRejected,
     Subject,
-    TokenSource,
     TraceContext,
     is_valid_bsn,
     json_body,
     problem_detail,
     raise_for_status,
     registry_client,
-    send,
 )
 
 __all__ = ["FIELDS", "BewoningConnector", "Settings", "problem_detail"]
@@ -68,7 +66,7 @@ FIELDS: Mapping[str, FieldSpec] = {
 }
 
 
-class Settings(OAuth2Settings):
+class Settings(GatewayAuthSettings):
     """``[connectors.bewoning]``; OAuth2, TLS and ``purpose_headers`` are the SDK's."""
 
     sends_purpose_headers: ClassVar[bool] = True
@@ -77,7 +75,6 @@ class Settings(OAuth2Settings):
         default="https://apigw.idm.diginetwerk.net/api/brp/bewoning",
         description="the registry's base URL, without trailing slash",
     )
-    auth: Literal["oauth2", "api_key"] = "oauth2"
     token_url: str | None = Field(
         default="https://auth.idm.diginetwerk.net/nidp/oauth/nam/token",
         description="OAuth2 token endpoint (auth = oauth2)",
@@ -198,20 +195,10 @@ class BewoningConnector:
         self.settings = settings
         self._today = today
         self._client = registry_client(settings, context, headers={"Accept": "application/json"})
-        self._api_key: str | None = None
-        self._tokens: TokenSource | None = None
-        self._auth_problem: str | None = None
-        if settings.auth == "api_key":
-            self._api_key = context.secret(settings.api_key_env)
-            if not self._api_key:
-                self._auth_problem = f"environment variable {settings.api_key_env} is not set"
-        else:
-            extra = {"resourceServer": settings.resource_server} if settings.resource_server else {}
-            self._tokens = TokenSource.from_settings(
-                settings, context, label="BRP Bewoning", extra_form=extra
-            )
-            if self._tokens.problem:
-                self._auth_problem = f"{self._tokens.problem} ({settings.client_secret_env})"
+        extra = {"resourceServer": settings.resource_server} if settings.resource_server else {}
+        self._auth = GatewayAuth.from_settings(
+            settings, context, label="BRP Bewoning", extra_form=extra
+        )
         self.info = ConnectorInfo(
             name="bewoning",
             version=VERSION,
@@ -267,8 +254,8 @@ class BewoningConnector:
         400 ``paramsValidation`` proves the credentials work and returns no persons.
         """
         started = time.perf_counter()
-        if self._auth_problem:
-            return Health(ok=False, detail=f"not configured: {self._auth_problem}")
+        if self._auth.problem:
+            return Health(ok=False, detail=f"not configured: {self._auth.problem}")
         try:
             probe = {"type": "BewoningMetPeildatum"}
             headers = self.settings.gateway_headers()
@@ -345,18 +332,9 @@ class BewoningConnector:
         *,
         check: bool = False,
     ) -> httpx.Response:
-        if self._auth_problem:
-            raise AuthenticationFailed(f"BRP Bewoning credentials: {self._auth_problem}")
-        if self._tokens is not None:
-            response = await self._tokens.send(
-                self._client, "POST", "/bewoningen", trace=trace, json=body, headers=headers
-            )
-        else:
-            assert self._api_key is not None
-            headers = {**headers, "X-API-KEY": self._api_key}
-            response = await send(
-                self._client, "POST", "/bewoningen", trace=trace, json=body, headers=headers
-            )
+        response = await self._auth.send(
+            self._client, "POST", "/bewoningen", trace=trace, json=body, headers=headers
+        )
         if check and response.status_code == 400:
             return response
         raise_for_status(response, detail=problem_detail)

@@ -29,6 +29,7 @@ from plugins import (
     Health,
     Query,
     Subject,
+    ZgwClientSettings,
 )
 
 from .soap import SoapSource
@@ -74,6 +75,7 @@ _ONLY_FOR = {
         {
             "client_id",
             "client_secret_env",
+            "jwt_expiry_s",
             "zaaktype",
             "catalogi_base_url",
             "omschrijvingen",
@@ -83,7 +85,7 @@ _ONLY_FOR = {
 }
 
 
-class Settings(ConnectorSettings):
+class Settings(ConnectorSettings, ZgwClientSettings):
     """``[connectors.bibob]``: which register (``source``) and the settings it needs.
 
     ``base_url`` is the SOAP endpoint (``soap``) or the Zaken API root (``zgw``).
@@ -98,11 +100,6 @@ class Settings(ConnectorSettings):
         default="OPPLUS_BIBOB_PASSWORD", description="environment variable with the password"
     )
     # -- source "zgw" --
-    client_id: str = Field(default="opplus", description="the ZGW client id (JWT iss/client_id)")
-    client_secret_env: str = Field(
-        default="OPPLUS_ZGW_CLIENT_SECRET",
-        description="environment variable holding the secret the JWT is signed with (HS256)",
-    )
     zaaktype: str | None = Field(
         default=None,
         description="URL of the Bibob-onderzoek zaaktype (absolute, or relative to "

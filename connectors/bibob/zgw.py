@@ -24,7 +24,7 @@ applicant and address itself. The rollen and zaakobjecten of other applicants'
 screenings are not kept as evidence; the list pages are (they prove "none found"),
 and they carry every Bibob zaak's identificatie, omschrijving and zaakgeometrie.
 
-Authentication is the ZGW JWT of :mod:`connectors.handhaving.jwt`, signed
+Authentication is the SDK's ZGW JWT (:class:`plugins.ZgwJwt`), signed
 per query for the officer (the Zaken API keeps the user in its audit trail); the
 token goes only to URLs under the configured Zaken and Catalogi APIs.
 """
@@ -40,10 +40,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from connectors.handhaving.jwt import zgw_token
 from plugins import (
     AddressRef,
-    AuthenticationFailed,
     BadResponse,
     BusinessRef,
     ConnectorContext,
@@ -51,6 +49,7 @@ from plugins import (
     Evidence,
     Health,
     Query,
+    ZgwJwt,
     json_body,
     problem_detail,
     raise_for_status,
@@ -104,7 +103,7 @@ class ZgwBibobSource:
 
     def __init__(self, settings: Any, context: ConnectorContext) -> None:
         self.settings = settings
-        self._secret = context.secret(settings.client_secret_env)
+        self._jwt = ZgwJwt.from_settings(settings, context)
         self._zaaktype = settings.zaaktype_url()
         self._roots = (settings.base_url.rstrip("/") + "/", settings.catalogi_root() + "/")
         self._extra: Mapping[str, str] = settings.omschrijvingen
@@ -114,7 +113,7 @@ class ZgwBibobSource:
     # --- the BibobSource protocol ---------------------------------------------------
 
     async def permits(self, subject: BusinessRef | AddressRef, query: Query) -> Permits:
-        call = _Call(self._auth(query.officer.id, query.officer.name), query.trace)
+        call = _Call(self._jwt.authorization(query.officer.id, query.officer.name), query.trace)
         zaken, listed = await self._pages(
             call, "zaken", {"zaaktype": self._zaaktype}, "zaak_list", crs=True
         )
@@ -129,7 +128,7 @@ class ZgwBibobSource:
     async def check(self) -> Health:
         started = time.perf_counter()
         try:
-            call = _Call(self._auth("opplus-check", "opplus health check"), None)
+            call = _Call(self._jwt.authorization("opplus-check", "opplus health check"), None)
             await self._get(call, self._zaaktype, "zaaktype_retrieve")
         except ConnectorError as exc:
             return Health(ok=False, detail=str(exc), latency_ms=_ms(started))
@@ -141,20 +140,6 @@ class ZgwBibobSource:
         await self.http.aclose()
 
     # --- reading --------------------------------------------------------------------
-
-    def _auth(self, user_id: str, user_representation: str) -> dict[str, str]:
-        if not self._secret:
-            raise AuthenticationFailed(
-                f"no ZGW client secret: environment variable "
-                f"{self.settings.client_secret_env} is not set"
-            )
-        token = zgw_token(
-            client_id=self.settings.client_id,
-            secret=self._secret,
-            user_id=user_id,
-            user_representation=user_representation,
-        )
-        return {"Authorization": f"Bearer {token}"}
 
     async def _fetch(
         self,

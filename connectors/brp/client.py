@@ -2,8 +2,8 @@
 
 The connector asks ``POST {base_url}/personen`` for exactly the BRP fields its declared
 fields need (:data:`FIELDS`), and only for those the query allows; when none apply it
-does not call the registry at all. It authenticates with the SDK's OAuth2
-client-credentials :class:`~plugins.TokenSource` or with the older ``X-API-KEY``, and
+does not call the registry at all. It authenticates with OAuth2 client credentials
+or with the older ``X-API-KEY`` (the SDK's :class:`~plugins.GatewayAuth`), and
 sends the gateway's purpose headers (:class:`~plugins.PurposeHeaders`) when configured.
 
 A person's ``Adres`` residence is reported as a discovered :class:`~plugins.AddressRef`.
@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import httpx
 import structlog
 from pydantic import Field
 
 from plugins import (
-    AuthenticationFailed,
     BadResponse,
     Classification,
     ConnectorContext,
@@ -29,24 +28,23 @@ from plugins import (
     EnrichResult,
     Evidence,
     FieldSpec,
+    GatewayAuth,
+    GatewayAuthSettings,
     Health,
-    OAuth2Settings,
     PersonRef,
     Query,
     QueryRejected,
     Subject,
-    TokenSource,
     TraceContext,
     json_body,
     problem_detail,
     raise_for_status,
     registry_client,
-    send,
 )
 
 from . import _values as v
 
-__all__ = ["FIELDS", "OPERATION", "BrpConnector", "BrpSettings", "create_connector"]
+__all__ = ["FIELDS", "OPERATION", "BrpConnector", "Settings", "create_connector"]
 
 log = structlog.get_logger(__name__)
 
@@ -60,17 +58,16 @@ _PERSONEN = "personen"
 _P = Classification.PERSONAL
 
 
-class BrpSettings(OAuth2Settings):
+class Settings(GatewayAuthSettings):
     """``[connectors.brp]``: where the BRP API is and how to authenticate.
 
-    OAuth2 (``token_url``, ``client_id``, ``scope``, ``token_auth_method``), TLS
-    (``ca_file``, ``client_cert_file``) and the gateway's ``purpose_headers`` are the
-    SDK's settings; see :class:`~plugins.OAuth2Settings` and
-    :class:`~plugins.ConnectorSettings`.
+    OAuth2 (``token_url``, ``client_id``, ``scope``, ``token_auth_method``) or the
+    API key (``auth``, ``api_key_env``), TLS (``ca_file``, ``client_cert_file``) and
+    the gateway's ``purpose_headers`` are the SDK's settings; see
+    :class:`~plugins.GatewayAuthSettings` and :class:`~plugins.ConnectorSettings`.
     """
 
     sends_purpose_headers: ClassVar[bool] = True
-    auth: Literal["oauth2", "api_key"] = "oauth2"
     client_secret_env: str = "OPPLUS_BRP_CLIENT_SECRET"  # noqa: S105 - a variable name
     api_key_env: str = "OPPLUS_BRP_API_KEY"
     gemeente_van_inschrijving: str | None = Field(
@@ -217,18 +214,15 @@ class BrpConnector:
         brp_supply=True,
     )
 
-    def __init__(self, settings: BrpSettings, context: ConnectorContext) -> None:
+    def __init__(self, settings: Settings, context: ConnectorContext) -> None:
         self._settings = settings
         self._client = registry_client(settings, context, headers={"Accept": "application/json"})
-        self._api_key = context.secret(settings.api_key_env)
-        self._tokens: TokenSource | None = None
-        if settings.auth == "oauth2":
-            self._tokens = TokenSource.from_settings(settings, context, label="BRP")
+        self._auth = GatewayAuth.from_settings(settings, context, label="BRP")
 
     @property
     def token_fetches(self) -> int:
         """How many OAuth2 tokens this connector fetched."""
-        return self._tokens.fetches if self._tokens else 0
+        return self._auth.fetches
 
     def accepts(self, subject: Subject) -> bool:
         return subject.kind == "person"
@@ -301,16 +295,9 @@ class BrpConnector:
     async def _post(
         self, body: dict[str, Any], *, trace: TraceContext, headers: Mapping[str, str]
     ) -> httpx.Response:
-        if self._tokens is not None:
-            return await self._tokens.send(
-                self._client, "POST", _PERSONEN, trace=trace, json=body, headers=headers
-            )
-        if not self._api_key:
-            raise AuthenticationFailed(
-                f"BRP: the API key is not set ({self._settings.api_key_env})"
-            )
-        headers = {**headers, "X-API-KEY": self._api_key}
-        return await send(self._client, "POST", _PERSONEN, trace=trace, json=body, headers=headers)
+        return await self._auth.send(
+            self._client, "POST", _PERSONEN, trace=trace, json=body, headers=headers
+        )
 
     async def check(self) -> Health:
         """Fetch a fresh token (OAuth2) and ask for one well-known test BSN, with the
@@ -327,8 +314,7 @@ class BrpConnector:
             "fields": list(_MINIMAL_FIELDS),
         }
         try:
-            if self._tokens is not None:
-                await self._tokens.token(self._client, trace=trace, force=True)
+            await self._auth.refresh(self._client, trace=trace)
             headers = self._settings.gateway_headers()
             response = await self._post(body, trace=trace, headers=headers)
             self._persoon(response, self._settings.health_check_bsn)
@@ -347,8 +333,13 @@ class BrpConnector:
 
 def create_connector(settings: Any, context: ConnectorContext) -> BrpConnector:
     """The :class:`~plugins.ConnectorSpec` factory: settings as a model or a mapping."""
-    if not isinstance(settings, BrpSettings):
-        settings = BrpSettings.model_validate(
+    if not isinstance(settings, Settings):
+        settings = Settings.model_validate(
             settings.model_dump() if hasattr(settings, "model_dump") else settings
         )
     return BrpConnector(settings, context)
+
+
+#: the former name, while this connector's plugin.py still imports it (issue 11 renames
+#: every connector's settings model to ``Settings``); drop it once plugin.py says Settings
+BrpSettings = Settings

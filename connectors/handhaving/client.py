@@ -30,7 +30,6 @@ from pydantic import Field, model_validator
 
 from plugins import (
     AddressRef,
-    AuthenticationFailed,
     BadResponse,
     BusinessRef,
     Classification,
@@ -46,6 +45,8 @@ from plugins import (
     Query,
     QueryRejected,
     Subject,
+    ZgwClientSettings,
+    ZgwJwt,
     json_body,
     normalise_postcode,
     problem_detail,
@@ -53,8 +54,6 @@ from plugins import (
     registry_client,
     send,
 )
-
-from .jwt import zgw_token
 
 __all__ = ["INFO", "HandhavingConnector", "Settings"]
 
@@ -85,16 +84,11 @@ INFO = ConnectorInfo(
 )
 
 
-class Settings(ConnectorSettings):
+class Settings(ConnectorSettings, ZgwClientSettings):
     """``[connectors.handhaving]``: where the Zaken API is and which zaaktypes count."""
 
     base_url: str = Field(
         description="the Zaken API root, e.g. https://zaken.gemeente.nl/zaken/api/v1"
-    )
-    client_id: str = Field(default="opplus", description="the ZGW client id (JWT iss/client_id)")
-    client_secret_env: str = Field(
-        default="OPPLUS_ZGW_CLIENT_SECRET",
-        description="environment variable holding the secret the JWT is signed with (HS256)",
     )
     zaaktypen: list[str] = Field(
         default_factory=list,
@@ -362,7 +356,7 @@ class HandhavingConnector:
 
     def __init__(self, settings: Settings, context: ConnectorContext) -> None:
         self.settings = settings
-        self._secret = context.secret(settings.client_secret_env)
+        self._jwt = ZgwJwt.from_settings(settings, context)
         self._zaaktypen = settings.zaaktype_urls()
         self._roots = tuple(
             root + "/" for root in (settings.base_url.rstrip("/"), settings.catalogi_root()) if root
@@ -379,7 +373,7 @@ class HandhavingConnector:
         wanted = query.fields & self.info.fields.keys()
         if not wanted:
             return result  # nothing of ours was asked for: do not call the registry
-        lookup = _Lookup(self, query, self._token(query.officer.id, query.officer.name))
+        lookup = _Lookup(self, query, self._jwt.token(query.officer.id, query.officer.name))
         subject = query.subject
         if isinstance(subject, PersonRef):
             zaken = await self._zaken_by_rol(lookup, [{ROL_BSN: subject.burgerservicenummer}])
@@ -412,10 +406,8 @@ class HandhavingConnector:
         def elapsed() -> float:
             return round((time.perf_counter() - started) * 1000, 1)
 
-        if not self._secret:
-            return Health(
-                ok=False, detail=f"client secret not set ({self.settings.client_secret_env})"
-            )
+        if not self._jwt.has_secret:
+            return Health(ok=False, detail=self._jwt.missing)
         try:
             response = await send(
                 self.http,
@@ -423,7 +415,7 @@ class HandhavingConnector:
                 "zaken",
                 params={"page": "1"},
                 headers={
-                    "Authorization": f"Bearer {self._token('opplus-check', 'opplus health check')}",
+                    **self._jwt.authorization("opplus-check", "opplus health check"),
                     "Accept-Crs": CRS,
                 },
             )
@@ -437,19 +429,6 @@ class HandhavingConnector:
         await self.http.aclose()
 
     # --- helpers ------------------------------------------------------------------
-
-    def _token(self, user_id: str, user_representation: str) -> str:
-        if not self._secret:
-            raise AuthenticationFailed(
-                f"no ZGW client secret: environment variable "
-                f"{self.settings.client_secret_env} is not set"
-            )
-        return zgw_token(
-            client_id=self.settings.client_id,
-            secret=self._secret,
-            user_id=user_id,
-            user_representation=user_representation,
-        )
 
     def trusted(self, url: str) -> None:
         """Refuse to send the token to a URL outside the configured APIs."""

@@ -18,10 +18,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import psycopg
-import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from plugins import Evidence
@@ -50,17 +49,33 @@ def postgres_dsn() -> str | None:
     return os.environ.get(POSTGRES_DSN_ENV) or None
 
 
-BACKENDS: list[Any] = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgresql",
-        id="postgresql",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(postgres_dsn() is None, reason=f"{POSTGRES_DSN_ENV} not set"),
-        ],
-    ),
-]
+def _backends() -> list[Any]:
+    # pytest is imported here, not at the top: bench/tamper.py and other non-test users
+    # of this module must not need it
+    import pytest
+
+    return [
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param(
+            "postgresql",
+            id="postgresql",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(postgres_dsn() is None, reason=f"{POSTGRES_DSN_ENV} not set"),
+            ],
+        ),
+    ]
+
+
+if TYPE_CHECKING:
+    BACKENDS: list[Any]
+
+
+def __getattr__(name: str) -> Any:
+    """``BACKENDS``, the pytest parameters of both backends, built when first named."""
+    if name == "BACKENDS":
+        return _backends()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @contextmanager
@@ -72,6 +87,8 @@ def temporary_database(backend: Backend, tmp_dir: Path) -> Iterator[Database]:
         return
     dsn = postgres_dsn()
     if dsn is None:
+        import pytest  # only a test asks for a PostgreSQL database without a server
+
         pytest.skip(f"{POSTGRES_DSN_ENV} not set")
     schema = f"t_{secrets.token_hex(6)}"
     try:

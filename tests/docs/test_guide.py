@@ -79,6 +79,8 @@ def test_the_kit_and_the_answer_helpers_are_documented():
     helpers |= {"raise_for_status", "registry_client", "send", "BadResponse"}
     helpers |= {"PurposeHeaders", "PurposeCode", "header_value", "missing_headers"}
     helpers |= {"tls_context", "OAuth2Settings", "TokenSource"}
+    helpers |= {"ZgwClientSettings", "ZgwJwt", "ZgwJwtError", "verify_zgw_jwt"}
+    helpers |= {"unverified_zgw_claims", "GatewayAuth", "GatewayAuthSettings"}
     assert helpers <= set(plugins.__all__)
     for name in sorted(helpers | set(testing.__all__)):
         assert re.search(rf"`[^`]*\b{name}\b[^`]*`", text), f"the guide does not mention {name}"

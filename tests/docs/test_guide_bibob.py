@@ -19,11 +19,10 @@ from plugins import (
     BusinessRef,
     ConnectorContext,
     Officer,
-    Purpose,
     Query,
-    TraceContext,
     make_plugins,
 )
+from plugins.testing import make_query
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "writing-a-connector.md"
@@ -75,14 +74,9 @@ def guide_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def query() -> Query:
-    return Query(
-        subject=BusinessRef("97000035"),
-        fields=frozenset({"naam", "vergunningen", "hoogsteMateVanGevaar", "aantalVergunningen"}),
-        purpose=Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 6 lid 1 e AVG"),
-        officer=Officer("o-1", "Test Officer", "0388"),
-        signal_id="s-1",
-        trace=TraceContext.new_trace(),
-        municipality="0388",
+    fields = {"naam", "vergunningen", "hoogsteMateVanGevaar", "aantalVergunningen"}
+    return make_query(
+        BusinessRef("97000035"), fields, officer=Officer("o-1", "Test Officer", "0388")
     )
 
 

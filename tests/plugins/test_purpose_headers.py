@@ -3,8 +3,6 @@ internal purpose id, and refused where a connector would not send them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from pydantic import ValidationError
 
@@ -16,11 +14,12 @@ from plugins import (
     QueryRejected,
     missing_headers,
 )
+from plugins.testing import make_query
 
 
 @pytest.fixture
-def query(query_factory: Callable[..., Query]) -> Query:
-    return query_factory(AddressRef(postcode="1621AB", huisnummer=1), {"x"})
+def query() -> Query:
+    return make_query(AddressRef(postcode="1621AB", huisnummer=1), {"x"})
 
 
 def test_headers_for_a_query_carry_the_registered_code_and_the_officer(query: Query) -> None:
@@ -33,7 +32,7 @@ def test_headers_for_a_query_carry_the_registered_code_and_the_officer(query: Qu
     assert block.for_query(query) == {
         "x-doelbinding": "D-1",
         "x-verwerking": "V-1",
-        "x-gebruiker": "af-test",
+        "x-gebruiker": query.officer.id,
         "x-origin-oin": "00000001001234567000",
     }
 

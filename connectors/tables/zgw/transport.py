@@ -46,6 +46,8 @@ from plugins import (
     Health,
     Receipt,
     TableSettings,
+    ZgwClientSettings,
+    ZgwJwt,
     is_valid_bsn,
     json_body,
     parse_retry_after,
@@ -53,8 +55,6 @@ from plugins import (
     raise_for_status,
     send,
 )
-
-from ._jwt import zgw_token
 
 __all__ = ["Settings", "ZgwTransport", "document_identificatie", "zaak_identificatie"]
 
@@ -75,7 +75,7 @@ Vertrouwelijkheid = Literal[
 ]
 
 
-class Settings(TableSettings):
+class Settings(TableSettings, ZgwClientSettings):
     """``[tables.NAME.settings]`` of a ``zgw`` table."""
 
     zaken_url: str = Field(description="Zaken API root, e.g. https://zaken.example/zaken/api/v1")
@@ -89,11 +89,6 @@ class Settings(TableSettings):
     bronorganisatie: str = Field(description="RSIN (9 digits) of the sending organisation")
     verantwoordelijke_organisatie: str | None = Field(
         default=None, description="RSIN of the organisation responsible; default bronorganisatie"
-    )
-    client_id: str = Field(default="opplus", min_length=1, description="ZGW client id")
-    client_secret_env: str = Field(
-        default="OPPLUS_ZGW_CLIENT_SECRET",
-        description="environment variable with the secret the JWT is signed with (HS256)",
     )
     roltype: str | None = Field(
         default=None,
@@ -207,7 +202,7 @@ class ZgwTransport:
 
     def __init__(self, settings: Settings, context: ConnectorContext) -> None:
         self.settings = settings
-        self._secret = context.secret(settings.client_secret_env)
+        self._jwt = ZgwJwt.from_settings(settings, context)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.timeout_s),
             transport=context.transport,
@@ -241,9 +236,9 @@ class ZgwTransport:
         def ms() -> float:
             return round((time.perf_counter() - started) * 1000, 1)
 
-        if not self._secret:
-            return Health(ok=False, detail=f"no client secret in {self.settings.client_secret_env}")
-        headers = self._auth("opplus-check", "opplus health check")
+        if not self._jwt.has_secret:
+            return Health(ok=False, detail=self._jwt.missing)
+        headers = self._jwt.authorization("opplus-check", "opplus health check")
         try:
             response = await send(self._http, "GET", self.settings.zaaktype, headers=headers)
             _check(response)
@@ -274,10 +269,8 @@ class ZgwTransport:
     # -- one delivery ----------------------------------------------------------------
 
     async def _deliver(self, delivery: Delivery) -> Receipt:
-        if not self._secret:
-            raise DeliveryFailed(
-                f"zgw: no client secret in {self.settings.client_secret_env}", transient=False
-            )
+        if not self._jwt.has_secret:
+            raise DeliveryFailed(f"zgw: {self._jwt.missing}", transient=False)
         if hashlib.sha256(delivery.payload_json).hexdigest() != delivery.payload_sha256.lower():
             raise DeliveryFailed("zgw: payload_json does not match payload_sha256", transient=False)
         attempt = _Attempt(self, delivery)
@@ -310,16 +303,6 @@ class ZgwTransport:
             },
         )
 
-    def _auth(self, user_id: str, user_representation: str) -> dict[str, str]:
-        assert self._secret is not None
-        token = zgw_token(
-            client_id=self.settings.client_id,
-            secret=self._secret,
-            user_id=user_id,
-            user_representation=user_representation,
-        )
-        return {"Authorization": f"Bearer {token}"}
-
     def _zaaktype_problem(self, zaaktype: Any) -> str | None:
         if not isinstance(zaaktype, dict):
             return "zaaktype: answer is not an object"
@@ -339,7 +322,7 @@ class _Attempt:
         self.settings = transport.settings
         self.http = transport._http
         self.delivery = delivery
-        self.auth = transport._auth(delivery.officer.id, delivery.officer.name)
+        self.auth = transport._jwt.authorization(delivery.officer.id, delivery.officer.name)
         self.today = date.today().isoformat()
 
     async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:

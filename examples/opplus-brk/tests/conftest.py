@@ -6,8 +6,9 @@ The hub's ``plugins`` package must be importable (run from the opplus repository
 
 from __future__ import annotations
 
+import functools
 import sys
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +22,12 @@ if str(SRC) not in sys.path:
 from opplus_brk.client import FIELDS, BrkConnector, Settings  # noqa: E402
 from opplus_brk.fake import FAKE_API_KEY, MOUNT, create_app  # noqa: E402
 
-from plugins import ConnectorContext, Officer, Purpose, Query, Subject, TraceContext  # noqa: E402
+from plugins import ConnectorContext, testing  # noqa: E402
 
 BASE_URL = f"http://fake.test{MOUNT}"
 
-
-def make_query(subject: Subject, fields: Iterable[str] | None = None) -> Query:
-    """A query as the engine builds one (all BRK fields unless ``fields`` is given)."""
-    return Query(
-        subject=subject,
-        fields=frozenset(FIELDS if fields is None else fields),
-        purpose=Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 273f Sr"),
-        officer=Officer("o-1", "Test Officer", "0405"),
-        signal_id="s-1",
-        trace=TraceContext.new_trace(),
-        municipality="0405",
-    )
+#: ``make_query(subject, fields=None)``: the SDK's query, all BRK fields by default
+make_query = functools.partial(testing.make_query, declared=FIELDS)
 
 
 class Recording(httpx.AsyncBaseTransport):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+import functools
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -11,7 +12,7 @@ from fastapi import FastAPI
 
 from connectors.bag.client import FIELDS, BagConnector, Settings
 from connectors.bag.fake import FAKE_API_KEY, MOUNT, create_app
-from plugins import ConnectorContext, Officer, Purpose, Query, Subject, TraceContext
+from plugins import ConnectorContext, Query, testing
 
 BASE_URL = f"http://bag.fake{MOUNT}"
 ENV = {"OPPLUS_BAG_API_KEY": FAKE_API_KEY}
@@ -32,26 +33,10 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         return [request.url.path.removeprefix(MOUNT) for request in self.requests]
 
 
-def _make_query(
-    subject: Subject,
-    fields: Iterable[str] = FIELDS.keys(),
-    trace: TraceContext | None = None,
-) -> Query:
-    return Query(
-        subject=subject,
-        fields=frozenset(fields),
-        purpose=Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 6 lid 1 sub e AVG"),
-        officer=Officer("o-1", "Test Officer", "0405"),
-        signal_id="s-1",
-        trace=trace or TraceContext.new_trace(),
-        municipality="0405",
-    )
-
-
 @pytest.fixture
 def make_query() -> Callable[..., Query]:
-    """``make_query(subject, fields=..., trace=...)``: a Query as the engine builds it."""
-    return _make_query
+    """``make_query(subject, fields=..., trace=...)``: the SDK's, all fields by default."""
+    return functools.partial(testing.make_query, declared=FIELDS)
 
 
 @pytest.fixture

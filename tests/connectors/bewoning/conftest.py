@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+import functools
+from collections.abc import AsyncIterator, Callable
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,7 @@ from connectors.bewoning.fake import (
     MOUNT,
     create_app,
 )
-from plugins import ConnectorContext, Officer, Purpose, Query, Subject, TraceContext
+from plugins import ConnectorContext, Query, testing
 
 #: the day the tests pretend it is, for the fake and the connector alike
 TODAY = date(2026, 3, 16)
@@ -44,22 +45,6 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         return [request.url.path.removeprefix(MOUNT) for request in self.requests]
 
 
-def _make_query(
-    subject: Subject,
-    fields: Iterable[str] = FIELDS.keys(),
-    trace: TraceContext | None = None,
-) -> Query:
-    return Query(
-        subject=subject,
-        fields=frozenset(fields),
-        purpose=Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 6 lid 1 sub e AVG"),
-        officer=Officer("o-1", "Test Officer", "0405"),
-        signal_id="s-1",
-        trace=trace or TraceContext.new_trace(),
-        municipality="0405",
-    )
-
-
 @pytest.fixture
 def today() -> date:
     return TODAY
@@ -67,8 +52,8 @@ def today() -> date:
 
 @pytest.fixture
 def make_query() -> Callable[..., Query]:
-    """``make_query(subject, fields=..., trace=...)``: a Query as the engine builds it."""
-    return _make_query
+    """``make_query(subject, fields=..., trace=...)``: the SDK's, all fields by default."""
+    return functools.partial(testing.make_query, declared=FIELDS)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+import functools
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -10,7 +11,7 @@ import pytest
 
 from connectors.bibob.client import FIELDS, BibobConnector, Settings
 from connectors.bibob.fake import FAKE_PASSWORD, MOUNT, create_app
-from plugins import ConnectorContext, Officer, Purpose, Query, Subject, TraceContext
+from plugins import ConnectorContext, Query, testing
 
 BASE_URL = f"http://fake{MOUNT}"
 ENV = {"OPPLUS_BIBOB_PASSWORD": FAKE_PASSWORD}
@@ -20,20 +21,6 @@ ALL_FIELDS = frozenset(FIELDS)
 def in_process(app: Any) -> httpx.ASGITransport:
     """The fake as the hub mounts it: requests under ``MOUNT`` with ``root_path`` set."""
     return httpx.ASGITransport(app=app, root_path=MOUNT)
-
-
-def make_query(
-    subject: Subject, fields: Iterable[str] = ALL_FIELDS, trace: TraceContext | None = None
-) -> Query:
-    return Query(
-        subject=subject,
-        fields=frozenset(fields),
-        purpose=Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 6 lid 1 sub e AVG"),
-        officer=Officer("o-1", "Test Officer", "0405"),
-        signal_id="s-1",
-        trace=trace or TraceContext.new_trace(),
-        municipality="0405",
-    )
 
 
 def make_connector(
@@ -80,8 +67,8 @@ async def connector_factory() -> AsyncIterator[Callable[..., BibobConnector]]:
 
 @pytest.fixture
 def query_for() -> Callable[..., Query]:
-    """``query_for(subject, fields=..., trace=...)``."""
-    return make_query
+    """``query_for(subject, fields=..., trace=...)``: the SDK's, all fields by default."""
+    return functools.partial(testing.make_query, declared=ALL_FIELDS)
 
 
 @pytest.fixture

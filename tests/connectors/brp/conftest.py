@@ -10,10 +10,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from connectors.brp.client import BrpConnector, BrpSettings
+from connectors.brp.client import BrpConnector, Settings
 from connectors.brp.data import TEST_API_KEY, TEST_CLIENT_ID, TEST_CLIENT_SECRET
 from connectors.brp.fake import MOUNT, create_app
-from plugins import ConnectorContext, Officer, PersonRef, Purpose, Query, TraceContext
+from plugins import ConnectorContext, PersonRef, Query, testing
 
 #: the fake's fixed "today" in these tests (recent dates and ages depend on it)
 TODAY = date(2026, 11, 28)
@@ -78,15 +78,7 @@ async def token(fake_http: httpx.AsyncClient) -> str:
 
 
 def _query(bsn: str = "999993653", fields: Iterable[str] = ("burgerservicenummer",)) -> Query:
-    return Query(
-        subject=PersonRef(bsn),
-        fields=frozenset(fields),
-        purpose=Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 3.3 Wet BRP"),
-        officer=Officer("o-1", "Test Officer", "0405"),
-        signal_id="s-1",
-        trace=TraceContext.new_trace(),
-        municipality="0405",
-    )
+    return testing.make_query(PersonRef(bsn), fields)
 
 
 @pytest.fixture
@@ -108,7 +100,7 @@ async def connect(fake: FastAPI) -> AsyncIterator[Callable[..., BrpConnector]]:
             transport=httpx.ASGITransport(app=mounted(app or fake)),
             env=TEST_ENV if env is None else env,
         )
-        connector = BrpConnector(BrpSettings(**options), context)
+        connector = BrpConnector(Settings(**options), context)
         made.append(connector)
         return connector
 

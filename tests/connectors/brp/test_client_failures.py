@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -10,22 +11,20 @@ import httpx
 import pytest
 import respx
 
-from connectors.brp.client import BrpConnector, BrpSettings
+from connectors.brp.client import BrpConnector, Settings
 from plugins import (
     AuthenticationFailed,
     BadResponse,
     ConnectorContext,
     ConnectorError,
-    Officer,
     PersonRef,
-    Purpose,
     Query,
     QueryRejected,
     RateLimited,
     RegistryTimeout,
     RegistryUnavailable,
-    TraceContext,
 )
+from plugins.testing import TEST_PURPOSE, make_query
 
 BASE = "https://brp.test/api/brp"
 TOKEN_URL = "https://login.test/oauth2/token"
@@ -52,7 +51,7 @@ async def build(router: respx.Router) -> AsyncIterator[Build]:
             if env is None
             else env,
         )
-        connector = BrpConnector(BrpSettings(**options), context)
+        connector = BrpConnector(Settings(**options), context)
         made.append(connector)
         return connector
 
@@ -64,15 +63,8 @@ async def build(router: respx.Router) -> AsyncIterator[Build]:
 def query(
     fields: tuple[str, ...] = ("leeftijd",), purpose_name: str = "Signaalverrijking"
 ) -> Query:
-    return Query(
-        subject=PersonRef("999993653"),
-        fields=frozenset(fields),
-        purpose=Purpose("VA-MH-01", purpose_name, "art. 3.3 Wet BRP"),
-        officer=Officer("o-1", "Test Officer", "0405"),
-        signal_id="s-1",
-        trace=TraceContext.new_trace(),
-        municipality="0405",
-    )
+    purpose = dataclasses.replace(TEST_PURPOSE, name=purpose_name)
+    return make_query(PersonRef("999993653"), fields, purpose=purpose)
 
 
 def answer(*personen: Any) -> httpx.Response:

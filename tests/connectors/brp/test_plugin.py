@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from connectors.brp.client import BrpConnector, BrpSettings
+from connectors.brp.client import BrpConnector, Settings
 from connectors.brp.data import TEST_API_KEY, TEST_CLIENT_SECRET
 from plugins import ConnectorContext, make_plugins
 
@@ -14,7 +14,7 @@ def test_registers_connector_and_fake() -> None:
     plugins = make_plugins(["connectors.brp.plugin"], load_entry_points=False, environ={})
     assert plugins.names == ["brp"]
     spec = plugins.connectors()["brp"]
-    assert spec.settings_model is BrpSettings
+    assert spec.settings_model is Settings
     fake = plugins.fakes()["brp"]
     assert fake.mount == "/haalcentraal/api/brp"
     assert dict(fake.test_env) == {
@@ -37,7 +37,7 @@ async def test_factory_accepts_a_settings_mapping() -> None:
 
 
 def test_settings_defaults() -> None:
-    settings = BrpSettings(base_url="https://brp.test")
+    settings = Settings(base_url="https://brp.test")
     assert settings.auth == "oauth2"
     assert settings.client_secret_env == "OPPLUS_BRP_CLIENT_SECRET"
     assert settings.api_key_env == "OPPLUS_BRP_API_KEY"

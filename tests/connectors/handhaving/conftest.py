@@ -15,8 +15,8 @@ import pytest
 from connectors.handhaving.client import HandhavingConnector, Settings
 from connectors.handhaving.data import HANDHAVING_ZAAKTYPEN
 from connectors.handhaving.fake import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, create_app
-from connectors.handhaving.jwt import zgw_token
-from plugins import ConnectorContext, Officer, Purpose, Query, Subject, TraceContext
+from plugins import ConnectorContext, Query, Subject, ZgwJwt
+from plugins.testing import make_query
 
 
 class Zgw:
@@ -29,15 +29,15 @@ class Zgw:
     all_fields = frozenset({"zaken", "aantalOpenZaken"})
 
     @staticmethod
-    def token(**overrides: Any) -> str:
-        args: dict[str, Any] = {
-            "client_id": FAKE_CLIENT_ID,
-            "secret": FAKE_CLIENT_SECRET,
-            "user_id": "o-1",
-            "user_representation": "Test Officer",
-        }
-        args.update(overrides)
-        return zgw_token(**args)
+    def token(
+        *,
+        client_id: str = FAKE_CLIENT_ID,
+        secret: str = FAKE_CLIENT_SECRET,
+        user_id: str = "o-1",
+        user_representation: str = "Test Officer",
+        issued_at: int | None = None,
+    ) -> str:
+        return ZgwJwt(client_id, secret).token(user_id, user_representation, now=issued_at)
 
     def auth(self, **overrides: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(**overrides)}"}
@@ -47,15 +47,7 @@ class Zgw:
         return {**self.auth(), "Accept-Crs": "EPSG:4326"}
 
     def query(self, subject: Subject, fields: frozenset[str] | None = None) -> Query:
-        return Query(
-            subject=subject,
-            fields=self.all_fields if fields is None else fields,
-            purpose=Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 6 lid 1 e AVG"),
-            officer=Officer("o-1", "Test Officer", "0405"),
-            signal_id="s-1",
-            trace=TraceContext.new_trace(),
-            municipality="0405",
-        )
+        return make_query(subject, fields, declared=self.all_fields)
 
 
 @pytest.fixture

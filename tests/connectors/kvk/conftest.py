@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+import functools
+from collections.abc import AsyncIterator, Callable
 from datetime import date
 from typing import Any
 
@@ -10,9 +11,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from connectors.kvk.client import FIELDS, KvkConnector, KvkSettings
+from connectors.kvk.client import FIELDS, KvkConnector, Settings
 from connectors.kvk.fake import TEST_API_KEY, create_app
-from plugins import ConnectorContext, Officer, Purpose, Query, Subject, TraceContext
+from plugins import ConnectorContext, Query, testing
 
 BASE = "http://fake/api"
 #: the fake's "today": the demo world's recent dates are relative to it
@@ -22,21 +23,10 @@ MakeQuery = Callable[..., Query]
 MakeConnector = Callable[..., KvkConnector]
 
 
-def make_query(subject: Subject, fields: Iterable[str] | None = None) -> Query:
-    return Query(
-        subject=subject,
-        fields=frozenset(FIELDS if fields is None else fields),
-        purpose=Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 273f Sr"),
-        officer=Officer("o-1", "Test Officer", "0405"),
-        signal_id="s-1",
-        trace=TraceContext.new_trace(),
-        municipality="0405",
-    )
-
-
 @pytest.fixture
 def query() -> MakeQuery:
-    return make_query
+    """``query(subject, fields=None)``: the SDK's, all fields by default."""
+    return functools.partial(testing.make_query, declared=FIELDS)
 
 
 @pytest.fixture
@@ -63,7 +53,7 @@ async def make_connector(fake_app: FastAPI) -> AsyncIterator[MakeConnector]:
     def build(*, api_key: str | None = TEST_API_KEY, **settings: Any) -> KvkConnector:
         env = {} if api_key is None else {"OPPLUS_KVK_API_KEY": api_key}
         context = ConnectorContext(transport=httpx.ASGITransport(app=fake_app), env=env)
-        connector = KvkConnector(KvkSettings(base_url=BASE, **settings), context)
+        connector = KvkConnector(Settings(base_url=BASE, **settings), context)
         made.append(connector)
         return connector
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from connectors.kvk._wire import iso_date
-from connectors.kvk.client import ADDRESS_FIELDS, BUSINESS_FIELDS, FIELDS, KvkConnector, KvkSettings
+from connectors.kvk.client import ADDRESS_FIELDS, BUSINESS_FIELDS, FIELDS, KvkConnector, Settings
 from plugins import (
     AddressRef,
     AuthenticationFailed,
@@ -45,7 +45,7 @@ def test_accepts_businesses_and_addresses_only(connector: KvkConnector) -> None:
 
 def test_only_v2_is_a_known_api_version() -> None:
     with pytest.raises(pydantic.ValidationError):
-        KvkSettings(base_url="http://x", zoeken_version="v3")
+        Settings(base_url="http://x", zoeken_version="v3")
 
 
 # --- businesses ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import respx
 
-from connectors.kvk.client import KvkConnector, KvkSettings
+from connectors.kvk.client import KvkConnector, Settings
 from plugins import (
     AddressRef,
     AuthenticationFailed,
@@ -85,7 +85,7 @@ async def make(router: respx.Router) -> AsyncIterator[Callable[..., KvkConnector
             transport=httpx.MockTransport(router.async_handler),
             env={"OPPLUS_KVK_API_KEY": "secret-key"} if env is None else env,
         )
-        connector = KvkConnector(KvkSettings(base_url=BASE, **settings), context)
+        connector = KvkConnector(Settings(base_url=BASE, **settings), context)
         made.append(connector)
         return connector
 

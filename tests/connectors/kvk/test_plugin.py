@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from connectors.kvk.client import KvkConnector, KvkSettings
+from connectors.kvk.client import KvkConnector, Settings
 from plugins import BusinessRef, ConnectorContext, make_plugins
 
 
@@ -14,7 +14,7 @@ async def test_registers_connector_and_fake_that_work_together(query: Any) -> No
     plugins = make_plugins(["connectors.kvk.plugin"], load_entry_points=False, environ={})
     spec = plugins.connectors()["kvk"]
     fake = plugins.fakes()["kvk"]
-    assert spec.settings_model is KvkSettings
+    assert spec.settings_model is Settings
     assert fake.mount == "/api"
     assert dict(fake.test_env) == {"OPPLUS_KVK_API_KEY": "l7xx1f2691f2520d487b902f4e0b57a0b197"}
 
@@ -33,7 +33,7 @@ async def test_registers_connector_and_fake_that_work_together(query: Any) -> No
 
 
 def test_settings_defaults() -> None:
-    settings = KvkSettings(base_url="https://api.kvk.nl/api")
+    settings = Settings(base_url="https://api.kvk.nl/api")
     assert settings.api_key_env == "OPPLUS_KVK_API_KEY"
     assert settings.zoeken_version == "v2"
     assert (settings.max_discovered_vestigingen, settings.max_pages, settings.max_profiles) == (

@@ -7,15 +7,13 @@ as fixtures (``make_delivery``, ``intercept``).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from plugins import Delivery, Officer, Purpose, TraceContext
+from plugins import Delivery, Officer, Purpose, testing
 
 BSN = "999970057"  # Katarzyna Wiśniewska of the demo world
 KVK = "97000035"  # Lotus Massage & Wellness
@@ -57,26 +55,15 @@ RENDERING = (
 
 
 def make(**overrides: Any) -> Delivery:
-    payload = overrides.pop("payload", PAYLOAD)
-    body = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    """The SDK's delivery (table ``pct``, ids from the payload) with this file's payload."""
     values: dict[str, Any] = {
-        "id": "dl-0001",
-        "idempotency_key": "a3f1c2d4e5b6a7980123456789abcdef",
-        "table": "pct",
         "table_label": "Politie (PCT)",
-        "dossier_id": "d-2026-0042",
-        "signal_id": "s-2026-0042",
-        "payload": payload,
-        "payload_json": body,
-        "payload_sha256": hashlib.sha256(body).hexdigest(),
         "rendering_html": RENDERING,
         "officer": Officer("af-0388-1", "Anna de Groot", "0388"),
         "purpose": Purpose("VA-MH-01", "Signaalverrijking mensenhandel", "art. 6 lid 1 e AVG"),
-        "trace": TraceContext.new_trace(),
-        "attempt": 1,
     }
     values.update(overrides)
-    return Delivery(**values)
+    return testing.make_delivery(values.pop("payload", PAYLOAD), **values)
 
 
 @pytest.fixture

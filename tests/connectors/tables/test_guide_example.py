@@ -3,7 +3,9 @@ the page, loaded as a plugin through ``register_tables``, delivering twice write
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
 import types
 from collections.abc import Callable
@@ -18,12 +20,17 @@ GUIDE = Path(__file__).resolve().parents[3] / "docs" / "writing-a-connector.md"
 MODULE = "opplus_filedrop_guide.plugin"
 
 
-def example_source() -> str:
+def guide_block(heading: str) -> str:
+    """The first ``text`` code block under ``heading`` in the guide."""
     text = GUIDE.read_text()
-    section = text[text.index("### A third-party transport: a secure file drop") :]
+    section = text[text.index(heading) :]
     match = re.search(r"```text\n(.*?)```", section, re.S)
-    assert match is not None, "the guide's file drop example is missing"
+    assert match is not None, f"the guide's example under {heading!r} is missing"
     return match.group(1)
+
+
+def example_source() -> str:
+    return guide_block("### A third-party transport: a secure file drop")
 
 
 @pytest.fixture
@@ -71,3 +78,24 @@ async def test_the_guide_example_fails_as_documented(
     assert failed.value.transient is True  # the share may come back
     with pytest.raises(ValueError):
         spec.settings_model.model_validate({"directory": str(tmp_path), "secret": "x"})
+
+
+def test_the_guide_transport_passes_the_table_contract_kit(tmp_path: Path) -> None:
+    """Both blocks as printed: the file drop as package ``opplus_filedrop``, the kit's
+    example as its test module, run by pytest in a fresh interpreter."""
+    package = tmp_path / "opplus_filedrop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "plugin.py").write_text(example_source())
+    (tmp_path / "test_filedrop_contract.py").write_text(guide_block("### The table contract kit"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", tmp_path.name],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path.parent,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert re.search(r"\b1[0-9] passed", proc.stdout), proc.stdout[-800:]
