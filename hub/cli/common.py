@@ -26,6 +26,7 @@ from ..config import Config, ConfigError, load_config
 from ..runtime import Runtime
 from ..service import HubService
 from ..store import StoreError
+from ..usecases import Damaged, Refused, UseCaseError
 
 EXIT_BAD_INPUT = 2
 EXIT_INCOMPLETE = 3
@@ -36,6 +37,14 @@ EXIT_TAMPERED = 1
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     click.echo(f"opplus: {message}", err=True)
     sys.exit(code)
+
+
+def fail_use_case(exc: UseCaseError) -> NoReturn:
+    """A use case's error as the command line reports it: the message naming its field,
+    exit 2 (nothing written), or 1 for stored data changed outside opplus."""
+    if isinstance(exc, Damaged):
+        fail(str(exc), EXIT_TAMPERED)
+    fail(f"geweigerd: {exc}" if isinstance(exc, Refused) else str(exc))
 
 
 class State:
