@@ -50,6 +50,7 @@ from ..forwarding.service import (
     Preview,
 )
 from ..service import DamagedDossier, Forbidden, UnknownDossier
+from .access import refuse, require_role
 from .errors import Conflict, Damaged, Invalid, NotFound, Problem, Refused
 
 __all__ = [
@@ -181,12 +182,10 @@ class Forwarding:
     # -- permission -------------------------------------------------------------------
 
     def _refused(self, actor: Actor, action: str, reason: str, **details: Any) -> Refused:
-        self.storage.record_access(actor, action, result="refused", reason=reason, **details)
-        return Refused(reason)
+        return refuse(self.storage, actor, action, reason, **details)
 
     def _officer(self, actor: Actor, action: str) -> None:
-        if "officer" not in actor.roles:
-            raise self._refused(actor, action, f"rol officer vereist voor {action}")
+        require_role(self.storage, actor, "officer", action)
 
     def _dossier(self, actor: Actor, dossier_id: str, action: str) -> Dossier:
         """A dossier the officer may see (its view logged as ``action``)."""

@@ -38,6 +38,7 @@ from ..service import DamagedDossier, Forbidden, HubService, UnknownDossier
 from ..signal import unreadable_json
 from ..store import DecryptionFailed
 from ..usecases import UseCaseError
+from ..usecases.accounts import UserAdmin
 from .api import router as api_router
 from .api import service_router
 from .auth import CsrfFailed, LoginRequired
@@ -59,7 +60,7 @@ from .pages import render
 from .pages import router as pages_router
 from .refusals import RefusalCounter
 from .sessions import LoginThrottle, OidcLogins, Sessions
-from .users import Accounts, UserAdmin
+from .users import Accounts
 from .views import KIND_NAMES, display_time, subject_key_label
 
 __all__ = ["WebState", "create_app"]
@@ -412,7 +413,7 @@ def create_app(
         oidc_logins=OidcLogins(storage.db),
         oidc=(OidcProvider(web_config.oidc, transport=oidc_transport) if web_config.oidc else None),
         jobs=JobManager(service, metrics, max_per_user=web_config.max_jobs_per_user),
-        users=UserAdmin(service, accounts),
+        users=UserAdmin(storage, accounts),
         metrics=metrics,
         templates=_templates(config),
         forwarding=(forwarding := ForwardingService(config, runtime, storage)),
