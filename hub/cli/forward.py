@@ -89,7 +89,7 @@ def forward(
         if payload.withheld:
             counts = ", ".join(f"{n}× {cls}" for cls, n in payload.withheld_counts.items())
             click.echo(f"Achtergehouden (mag deze tafel niet ontvangen): {counts}")
-            if any(w.startswith("bibob") for w in payload.withheld):
+            if payload.bibob_withheld:
                 click.echo(
                     "  Bibob-gegevens worden niet verstrekt: deze tafel heeft geen "
                     "wettelijke grondslag als Bibob-ontvanger."

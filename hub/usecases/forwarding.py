@@ -134,9 +134,7 @@ class TableView:
     @property
     def bibob_withheld(self) -> bool:
         """Bibob facts left out because this table has no legal ground for them."""
-        return self.preview is not None and any(
-            w.startswith("bibob:") for w in self.preview.payload.withheld
-        )
+        return self.preview is not None and self.preview.payload.bibob_withheld
 
     @property
     def explanation(self) -> str:

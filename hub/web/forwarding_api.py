@@ -278,7 +278,7 @@ def _summary(view: TableView, dossier_id: str) -> TableSummaryOut:
             WithheldOut(
                 count=len(payload.withheld),
                 by_class=dict(payload.withheld_counts),
-                bibob_without_legal_ground=any(w.startswith("bibob:") for w in payload.withheld),
+                bibob_without_legal_ground=payload.bibob_withheld,
             )
             if payload
             else None

@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 
 from ..accountability import Actor
 from ..dossier import Dossier
-from ..forwarding.minimise import CLASS_LABELS
+from ..forwarding.minimise import CLASS_LABELS, Withheld
 from ..forwarding.outbox import DeliveryRow
 from ..signal import FORM_LABELS, Form
 from ..usecases import Invalid, UseCaseError
@@ -69,22 +69,20 @@ class _NoTable:
     transport = ""
 
 
-def _withheld(dossier: Dossier, items: list[str]) -> list[dict[str, Any]]:
-    """``"bibob: geen wettelijke grondslag … (fact-id)"`` as gegeven / over / reden."""
+def _withheld(dossier: Dossier, items: list[Withheld]) -> list[dict[str, Any]]:
+    """What a table does not get, as gegeven / over / klasse / reden."""
     facts = {f.id: f for f in dossier.facts}
     out = []
     for item in items:
-        reason, _, rest = item.rpartition(" (")
-        fact = facts.get(rest.rstrip(")"))
-        cls, _, why = reason.partition(": ")
+        fact = facts.get(item.fact_id)
         out.append(
             {
                 "attribute": fact.attribute if fact else "?",
                 "subject": subject_key_label(fact.subject) if fact else "",
                 "kind": _KINDS.get(fact.subject.split(":", 1)[0], "") if fact else "",
-                "class": CLASS_LABELS.get(cls, cls),
-                "reason": why or reason,
-                "bibob": cls == "bibob",
+                "class": CLASS_LABELS.get(item.classification, item.classification),
+                "reason": item.reason,
+                "bibob": item.bibob,
             }
         )
     return out
@@ -151,7 +149,7 @@ def _preview_page(
             "p": payload,
             "data": payload.data if payload else None,
             "subjects": _subjects(payload.data) if payload else [],
-            "withheld": _withheld(dossier, payload.withheld) if payload else [],
+            "withheld": _withheld(dossier, payload.left_out) if payload else [],
             "payload_json": (
                 json.dumps(payload.data, indent=2, ensure_ascii=False) if payload else ""
             ),
