@@ -323,10 +323,6 @@ class Forwarding:
             state=state, dossier_id=dossier_id, municipalities=actor.municipalities
         )
 
-    def delivery(self, actor: Actor, delivery_id: str) -> DeliveryRow:
-        """One delivery of the officer's municipalities."""
-        return self._delivery(actor, delivery_id, "deliveries")
-
     def requeue(self, actor: Actor, delivery_id: str) -> DeliveryRow:
         """A failed delivery gets a fresh attempt budget (an officer's decision, logged)."""
         action = "deliveries.requeue"

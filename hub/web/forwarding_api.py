@@ -233,7 +233,7 @@ def delivery_out(config: Config, row: DeliveryRow) -> DeliveryOut:
         municipality=row.municipality,
         table=row.table_name,
         table_label=table_label(config, row.table_name),
-        state=row.state,  # type: ignore[arg-type]
+        state=row.state,
         state_label=state_label(row),
         stuck=row.stuck(),
         attempts=row.attempts,

@@ -101,6 +101,11 @@ class AccountError(Invalid):
         # not super(): a subclass's other base (NotFound) takes other arguments
         UseCaseError.__init__(self, [Problem(field, message)])
 
+    @property
+    def field(self) -> str:
+        """The input field, always named for an account value."""
+        return self.problems[0].field or ""
+
 
 class UnknownAccount(AccountError, NotFound):
     """No such user, token or change (404)."""
@@ -332,7 +337,7 @@ class Accounts:
         return self.require(login)
 
     def set_municipalities(self, login: str, codes: tuple[str, ...]) -> None:
-        """Store checked gemeentecodes (see :class:`hub.usecases.accounts.UserAdmin` for who may)."""
+        """Store checked gemeentecodes (who may: :mod:`hub.usecases.accounts`)."""
         self.db.execute(
             "UPDATE web_users SET municipalities = ?, updated_at = ? WHERE login = ?",
             (",".join(codes), format_ts(utc_now()), login),
