@@ -31,8 +31,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from plugins import SIGNATURE_HEADER, check_request_signature, sign_request
@@ -368,17 +369,20 @@ class Forwarding:
         method: str = "POST",
         path: str | None = None,
         admit: Callable[[], bool] | None = None,
+        origin: Mapping[str, str] | None = None,
     ) -> SignedBy:
         """The table whose key signed ``body`` for this delivery, or :class:`Refused`
-        (field: the signature header; logged, unless ``admit`` says this caller's
-        refusals are being counted instead of written — a flood)."""
+        (field: the signature header; logged with ``origin``, what the adapter knows of
+        the caller, e.g. its address — unless ``admit`` says this caller's refusals are
+        being counted instead of written: a flood)."""
+        refused = partial(self._signature_refused, admit=admit, origin=origin)
         try:
             row: DeliveryRow | None = self.machinery.outbox.get(delivery_id)
         except KeyError:
             row = None
         if row is None or row.table_name == NOTICE_TABLE:
             who = Actor("tafel (handtekening)", "tafel", (), (), client="table")
-            raise self._signature_refused(who, _NO_SUCH_DELIVERY, admit)
+            raise refused(who, _NO_SUCH_DELIVERY)
         who = _table_actor(row.table_name, row.table_name)
         secret = os.environ.get(feedback_secret_env(row.table_name))
         if not secret:
@@ -386,21 +390,28 @@ class Forwarding:
                 f"tafel {row.table_name} heeft geen terugkoppelgeheim "
                 f"({feedback_secret_env(row.table_name)} is niet gezet)"
             )
-            raise self._signature_refused(who, reason, admit)
+            raise refused(who, reason)
         signed_path = path or FEEDBACK_PATH.format(delivery_id=delivery_id)
         check = check_request_signature(secret, header, method, signed_path, body)
         if check.problem is not None:
-            raise self._signature_refused(who, _SIGNATURE_REASONS[check.problem], admit)
+            raise refused(who, _SIGNATURE_REASONS[check.problem])
         assert check.signature is not None and check.timestamp is not None
         if not self.replays.first_use(check.signature, check.timestamp):
-            raise self._signature_refused(who, _REPLAYED, admit)
+            raise refused(who, _REPLAYED)
         return SignedBy(row.table_name, row)
 
     def _signature_refused(
-        self, who: Actor, reason: str, admit: Callable[[], bool] | None
+        self,
+        who: Actor,
+        reason: str,
+        *,
+        admit: Callable[[], bool] | None,
+        origin: Mapping[str, str] | None,
     ) -> Refused:
         if admit is None or admit():
-            self.storage.record_access(who, "feedback", result="refused", reason=reason)
+            self.storage.record_access(
+                who, "feedback", result="refused", reason=reason, detail=dict(origin or {})
+            )
         return Refused(reason, SIGNATURE_HEADER)
 
     def table_feedback(self, signed: SignedBy, text: str, source: str | None = None) -> Feedback:

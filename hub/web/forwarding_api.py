@@ -33,6 +33,7 @@ from ..forwarding.outbox import DeliveryRow
 from ..forwarding.service import Feedback
 from ..usecases import Refused
 from ..usecases.forwarding import (
+    FEEDBACK_PATH,
     SIGNATURE_HEADER,
     Forwarding,
     SignedBy,
@@ -98,6 +99,7 @@ async def feedback_caller(
             # a caller without an account can send refusals at will: past a number per
             # address and minute they are counted and summarised instead
             admit=lambda: web.refusals.admit(address),
+            origin={"address": address, "route": f"{request.method} {FEEDBACK_PATH}"},
         )
     except Refused as exc:
         # not a refusal of a known caller (403) but a failed authentication
