@@ -246,8 +246,8 @@ def page_feedback(request: Request, delivery_id: Id, actor: ActorDep, form: Form
             "error.html",
             {
                 "title": "Terugkoppeling niet vastgelegd",
-                "message": f"Terugkoppeling ({exc.field or 'tekst'}): {exc.message}. "
-                "Er is niets vastgelegd.",
+                # the form's one text field is "tekst" (the use case calls it text)
+                "message": f"Terugkoppeling (tekst): {exc.message}. Er is niets vastgelegd.",
             },
             status=422,
         )

@@ -109,6 +109,26 @@ async def test_retrying_a_delivery_without_the_officer_role(hub: Hub):
     assert cli_line["action"] == "deliveries.requeue" and cli_line["user_id"] == "auditor"
 
 
+async def test_an_officer_retries_a_failed_delivery_through_the_command_line(hub: Hub):
+    dossier_id = await hub.enrich("af-hoorn", example(HOORN))
+    officer = hub.users["af-hoorn"].actor("test")
+    delivery_id = Forwarding(hub.web.forwarding).forward(officer, dossier_id, "lokaal").id
+    outbox = hub.web.forwarding.outbox
+    outbox.claim("w", limit=10)
+    outbox.attempt_failed(delivery_id, "HTTP 500", transient=False, retry_after=None, worker="w")
+    done = run_cli(as_operator(hub, "af-hoorn"), requeue, delivery_id)
+    assert done.exit_code == 0, done.stderr
+    assert outbox.get(delivery_id).state == "queued"
+    line = last_line(hub)
+    assert (line["action"], line["result"], line["user_id"]) == (
+        "deliveries.requeue",
+        "allowed",
+        "af-hoorn",
+    )
+    again = run_cli(as_operator(hub, "af-hoorn"), requeue, delivery_id)
+    assert again.exit_code == 2 and "alleen een mislukte levering" in again.stderr
+
+
 async def test_recording_feedback_without_the_officer_role(hub: Hub):
     """The command line used to record feedback for anyone its operator was; now the
     same role check as the web: only an officer of the delivery's municipality."""
