@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..runtime import Runtime
     from ..service import HubService
+    from ..usecases import UseCaseError
 
 EXIT_BAD_INPUT = 2
 EXIT_INCOMPLETE = 3
@@ -36,6 +37,16 @@ EXIT_TAMPERED = 1
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     click.echo(f"opplus: {message}", err=True)
     sys.exit(code)
+
+
+def fail_use_case(exc: UseCaseError) -> NoReturn:
+    """A use case's error as the command line reports it: the message naming its field,
+    exit 2 (nothing written), or 1 for stored data changed outside opplus."""
+    from ..usecases import Damaged, Refused
+
+    if isinstance(exc, Damaged):
+        fail(str(exc), EXIT_TAMPERED)
+    fail(f"geweigerd: {exc}" if isinstance(exc, Refused) else str(exc))
 
 
 class State:

@@ -1,4 +1,7 @@
-"""Forwarding from the command line: ``forward``, ``deliveries``, ``deliver``, ``feedback``."""
+"""Forwarding from the command line: ``forward``, ``deliveries``, ``requeue``,
+``deliver``, ``feedback`` — an adapter over :mod:`hub.usecases.forwarding`, which
+decides who may do what and writes the access log, as it does for the web service;
+its errors become a message naming the field and exit status 2."""
 
 from __future__ import annotations
 
@@ -9,20 +12,26 @@ import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
 from ..forwarding.outbox import DeliveryRow
-from ..forwarding.service import AlreadyForwarded, ForwardingService
-from ..service import DamagedDossier, Forbidden, UnknownDossier
-from .common import EXIT_TAMPERED, State, fail, pass_state
+from ..forwarding.service import ForwardingService
+from ..usecases import UseCaseError
+from ..usecases.forwarding import Forwarding, parse_signed_body
+from .common import State, fail, fail_use_case, pass_state
 
 
 @contextmanager
-def _forwarding(state: State) -> Iterator[ForwardingService]:
+def _forwarding(state: State) -> Iterator[Forwarding]:
+    """The forwarding use cases; a use case's error ends the command (exit 2)."""
     runtime = state.runtime()
     with state.storage() as storage:
-        yield ForwardingService(state.config, runtime, storage)
+        try:
+            yield Forwarding(ForwardingService(state.config, runtime, storage))
+        except UseCaseError as exc:
+            fail_use_case(exc)
 
 
 def _row(row: DeliveryRow) -> str:
@@ -57,28 +66,18 @@ def forward(
     """Show suggested tables, or preview and confirm forwarding DOSSIER_ID to --table."""
     actor = state.actor
     with _forwarding(state) as fwd:
-        try:
-            dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
-        except Forbidden as exc:
-            fail(f"geweigerd: {exc}")
-        except UnknownDossier:
-            fail(f"onbekend dossier: {dossier_id}")
-        except DamagedDossier as exc:
-            fail(str(exc), EXIT_TAMPERED)
         if table_name is None:
-            suggestions = fwd.suggestions(dossier)
+            overview = fwd.overview(actor, dossier_id)
             click.echo("Voorgestelde tafels (u kiest zelf; er wordt niets verstuurd):")
-            for s in suggestions:
-                click.echo(f"  {s.table:<8} {s.explanation}")
-            others = sorted(set(state.config.tables) - {s.table for s in suggestions})
+            for view in overview.tables:
+                if view.suggested:
+                    click.echo(f"  {view.name:<8} {view.explanation}")
+            others = [view.name for view in overview.tables if not view.suggested]
             if others:
-                click.echo(f"Andere tafels: {', '.join(others)}")
+                click.echo(f"Andere tafels: {', '.join(sorted(others))}")
             click.echo("Doorsturen: opplus forward DOSSIER --table NAAM")
             return
-        try:
-            preview = fwd.preview(dossier, table_name)
-        except Forbidden as exc:
-            fail(str(exc))
+        _, preview = fwd.preview(actor, dossier_id, table_name)
         payload = preview.payload
         click.echo(f"Voorbeeld: wat {preview.label} ontvangt (sha256 {payload.sha256[:16]}…)")
         for subject in payload.data["subjects"]:
@@ -90,7 +89,7 @@ def forward(
         if payload.withheld:
             counts = ", ".join(f"{n}× {cls}" for cls, n in payload.withheld_counts.items())
             click.echo(f"Achtergehouden (mag deze tafel niet ontvangen): {counts}")
-            if any(w.startswith("bibob") for w in payload.withheld):
+            if payload.bibob_withheld:
                 click.echo(
                     "  Bibob-gegevens worden niet verstrekt: deze tafel heeft geen "
                     "wettelijke grondslag als Bibob-ontvanger."
@@ -103,18 +102,15 @@ def forward(
             if not click.confirm(f"Doorsturen naar {preview.label} als {actor.name}?"):
                 click.echo("Niet verstuurd.")
                 return
-        try:
-            row = fwd.forward(dossier_id, table_name, actor)
-        except AlreadyForwarded as exc:
-            fail(str(exc))
-        except Forbidden as exc:
-            fail(f"geweigerd: {exc}")
+        # what the officer saw is what goes: a payload changed meanwhile is not sent
+        row = fwd.forward(actor, dossier_id, table_name, payload.sha256)
         click.echo(f"In de wachtrij: levering {row.id} naar {table_name}")
         if deliver_now:
+            machinery = fwd.machinery
 
             async def once() -> list[DeliveryRow]:
-                async with fwd.runtime:
-                    return await fwd.deliver_due(_worker_id(), limit=50)
+                async with machinery.runtime:
+                    return await machinery.deliver_due(_worker_id(), limit=50)
 
             for done in asyncio.run(once()):
                 click.echo(_row(done))
@@ -131,10 +127,7 @@ def forward(
 def deliveries(state: State, state_filter: str | None, dossier_id: str | None) -> None:
     """Deliveries of the operator's municipalities, newest first."""
     with _forwarding(state) as fwd:
-        try:
-            rows = fwd.deliveries(state.actor, state=state_filter, dossier_id=dossier_id)
-        except Forbidden as exc:
-            fail(f"geweigerd: {exc}")
+        rows = fwd.deliveries(state.actor, state=state_filter, dossier_id=dossier_id)
     for row in rows:
         click.echo(_row(row) + ("  [VASTGELOPEN]" if row.stuck() else ""))
     if not rows:
@@ -177,7 +170,7 @@ def deliver(state: State, loop: bool, interval: float, limit: int, lease_s: floa
 
     with _forwarding(state) as fwd:
         try:
-            total = asyncio.run(run(fwd))
+            total = asyncio.run(run(fwd.machinery))
         except KeyboardInterrupt:
             return
     if not total:
@@ -186,19 +179,54 @@ def deliver(state: State, loop: bool, interval: float, limit: int, lease_s: floa
 
 @click.command()
 @click.argument("delivery_id")
-@click.option("--text", required=True, help="The table's feedback (e.g. from its e-mail).")
-@click.option("--from", "source", required=True, help="Who gave it (table or person).")
 @pass_state
-def feedback(state: State, delivery_id: str, text: str, source: str) -> None:
-    """Record a table's feedback on a delivery (for tables that answer by e-mail)."""
+def requeue(state: State, delivery_id: str) -> None:
+    """Try a failed delivery again, with a fresh attempt budget."""
     with _forwarding(state) as fwd:
-        try:
-            fb = fwd.record_feedback(delivery_id, text, source=source, actor=state.actor)
-        except ValueError as exc:
-            fail(str(exc))
-        except Forbidden as exc:
-            fail(f"geweigerd: {exc}")
+        row = fwd.requeue(state.actor, delivery_id)
+    click.echo(_row(row))
+
+
+@click.command()
+@click.argument("delivery_id")
+@click.option("--text", help="The table's feedback (e.g. from its e-mail).")
+@click.option("--from", "source", help="Who gave it (default: the table, via you).")
+@click.option(
+    "--signed-body",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A table's own signed feedback: the exact JSON body it signed "
+    '({"text": ..., "source"?: ...}), with --signature.',
+)
+@click.option("--signature", help="The table's X-Opplus-Signature value for --signed-body.")
+@pass_state
+def feedback(
+    state: State,
+    delivery_id: str,
+    text: str | None,
+    source: str | None,
+    signed_body: str | None,
+    signature: str | None,
+) -> None:
+    """Record feedback on a delivery, told by a table or signed by it.
+
+    What a table told you: --text, as an officer of the delivery's municipality. A
+    table's own signed feedback: --signed-body and --signature; its source is the table
+    of the key, as on the web."""
+    if (signed_body is None) != (signature is None):
+        fail("--signed-body en --signature horen bij elkaar: geef ze allebei")
+    if signed_body is not None and (text is not None or source is not None):
+        fail("--text/--from of --signed-body: een getekende terugkoppeling draagt zelf haar tekst")
+    if signed_body is None and text is None:
+        fail("--text: geef de terugkoppeling (of --signed-body met --signature)")
+    with _forwarding(state) as fwd:
+        if signed_body is not None and signature is not None:
+            body = Path(signed_body).read_bytes()
+            signed = fwd.verify_signature(delivery_id, signature, body)
+            fb = fwd.table_feedback(signed, *parse_signed_body(body))
+        else:
+            assert text is not None
+            fb = fwd.record_feedback(state.actor, delivery_id, text, source)
     click.echo(f"terugkoppeling {fb.id} vastgelegd bij dossier {fb.dossier_id}")
 
 
-COMMANDS = [forward, deliveries, deliver, feedback]
+COMMANDS = [forward, deliveries, requeue, deliver, feedback]

@@ -44,12 +44,13 @@ SUBCOMMANDS: Mapping[str, tuple[str, str]] = {
     "fakes": ("registries", "The registries' test doubles."),
     "feedback": (
         "forward",
-        "Record a table's feedback on a delivery (for tables that answer by e-mail).",
+        "Record feedback on a delivery, told by a table or signed by it.",
     ),
     "forward": (
         "forward",
         "Show suggested tables, or preview and confirm forwarding DOSSIER_ID to --table.",
     ),
+    "requeue": ("forward", "Try a failed delivery again, with a fresh attempt budget."),
     "retention": ("audit", "Delete what is past its retention period; legal holds."),
     "schema": ("registries", "Print the dossier's JSON Schema."),
     "serve": (

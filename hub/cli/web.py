@@ -17,12 +17,12 @@ from plugins import PluginLoadError
 
 from ..audit import WitnessError
 from ..config import ConfigError
-from ..service import Forbidden
 from ..store import StoreError
-from .common import State, fail, pass_state
+from ..usecases import UseCaseError
+from .common import State, fail, fail_use_case, pass_state
 
 if TYPE_CHECKING:
-    from ..web.users import UserAdmin
+    from ..usecases.accounts import UserAdmin
 
 
 @click.command()
@@ -100,14 +100,16 @@ def serve(state: State, host: str, port: int, forwarded_allow_ips: str) -> None:
 
 @contextmanager
 def _admin(state: State) -> Iterator[UserAdmin]:
-    from ..web.users import Accounts, UserAdmin
+    """The account use cases over the store (no connectors are built: none is asked);
+    a use case's error ends the command with its message (exit 2, nothing written)."""
+    from ..usecases.accounts import UserAdmin
+    from ..web.users import Accounts
 
-    with state.store_service() as service:
-        accounts = Accounts(service.storage.db, state.config.municipalities)
+    with state.storage() as storage:
         try:
-            yield UserAdmin(service, accounts)
-        except Forbidden as exc:
-            fail(f"geweigerd: {exc}")
+            yield UserAdmin(storage, Accounts(storage.db, state.config.municipalities))
+        except UseCaseError as exc:
+            fail_use_case(exc)
 
 
 @click.group("users")
@@ -163,15 +165,10 @@ def users_add(
 ) -> None:
     """Create an account; a person's generated password is printed once. Its
     municipalities wait for a second administrator (`users approve`)."""
-    from ..web.users import AccountError
-
     with _admin(state) as admin:
-        try:
-            user, password, change = admin.add_user(
-                state.actor, login, name, roles, municipalities, system=system
-            )
-        except AccountError as exc:
-            fail(str(exc))
+        user, password, change = admin.add_user(
+            state.actor, login, name, roles, municipalities, system=system
+        )
     click.echo(f"gebruiker {user.login} aangemaakt ({', '.join(user.roles)})", err=True)
     if change is not None:
         click.echo(
@@ -184,23 +181,16 @@ def users_add(
 
 
 def _change(state: State, login: str, what: str) -> None:
-    from ..web.users import AccountError
-
     with _admin(state) as admin:
-        try:
-            if what == "disable":
-                admin.set_disabled(state.actor, login, True)
-                click.echo(f"{login} uitgeschakeld; de sessies zijn beëindigd", err=True)
-            elif what == "enable":
-                admin.set_disabled(state.actor, login, False)
-                click.echo(f"{login} ingeschakeld", err=True)
-            else:
-                password = admin.reset_password(state.actor, login)
-                click.echo(
-                    f"nieuw wachtwoord voor {login} (alleen nu getoond): {password}", err=True
-                )
-        except AccountError as exc:
-            fail(str(exc))
+        if what == "disable":
+            admin.set_disabled(state.actor, login, True)
+            click.echo(f"{login} uitgeschakeld; de sessies zijn beëindigd", err=True)
+        elif what == "enable":
+            admin.set_disabled(state.actor, login, False)
+            click.echo(f"{login} ingeschakeld", err=True)
+        else:
+            password = admin.reset_password(state.actor, login)
+            click.echo(f"nieuw wachtwoord voor {login} (alleen nu getoond): {password}", err=True)
 
 
 @users_group.command("disable")
@@ -234,13 +224,8 @@ def users_reset(state: State, login: str) -> None:
 def users_token(state: State, login: str, label: str) -> None:
     """Create an API token acting as LOGIN (printed once, stored hashed): your own
     account's, or, as administrator, a system account's."""
-    from ..web.users import AccountError
-
     with _admin(state) as admin:
-        try:
-            token, secret = admin.create_token(state.actor, login, label)
-        except AccountError as exc:
-            fail(str(exc))
+        token, secret = admin.create_token(state.actor, login, label)
     click.echo(f"API-token {token.id} voor {login} (alleen nu getoond):", err=True)
     click.echo(secret)
 
@@ -257,13 +242,8 @@ def users_token(state: State, login: str, label: str) -> None:
 def users_municipalities(state: State, login: str, municipalities: tuple[str, ...]) -> None:
     """Set LOGIN's municipalities: fewer take effect at once, an added one waits for a
     second administrator (`users approve`)."""
-    from ..web.users import AccountError
-
     with _admin(state) as admin:
-        try:
-            _, change = admin.change_municipalities(state.actor, login, municipalities)
-        except AccountError as exc:
-            fail(str(exc))
+        _, change = admin.change_municipalities(state.actor, login, municipalities)
     if change.state == "pending":
         click.echo(
             f"wijziging {change.id}: de extra gemeente(n) {','.join(change.added)} voor {login} "
@@ -276,13 +256,8 @@ def users_municipalities(state: State, login: str, municipalities: tuple[str, ..
 
 
 def _decide(state: State, change_id: str, approve: bool) -> None:
-    from ..web.users import AccountError
-
     with _admin(state) as admin:
-        try:
-            change = admin.decide_change(state.actor, change_id, approve)
-        except AccountError as exc:
-            fail(str(exc))
+        change = admin.decide_change(state.actor, change_id, approve)
     word = "goedgekeurd" if approve else "afgewezen"
     click.echo(f"wijziging {change.id} voor {change.login} {word}", err=True)
 
@@ -308,13 +283,8 @@ def users_reject(state: State, change_id: str) -> None:
 @pass_state
 def users_revoke_token(state: State, token_id: str) -> None:
     """Revoke an API token."""
-    from ..web.users import AccountError
-
     with _admin(state) as admin:
-        try:
-            admin.revoke_token(state.actor, token_id)
-        except AccountError as exc:
-            fail(str(exc))
+        admin.revoke_token(state.actor, token_id)
     click.echo(f"API-token {token_id} ingetrokken", err=True)
 
 

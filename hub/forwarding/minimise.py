@@ -16,7 +16,7 @@ from typing import Any
 from ..config import TableConfig
 from ..dossier import Dossier, DossierFact
 
-__all__ = ["PAYLOAD_SCHEMA", "Payload", "build_payload"]
+__all__ = ["CLASS_LABELS", "PAYLOAD_SCHEMA", "Payload", "Withheld", "build_payload"]
 
 PAYLOAD_SCHEMA = "opplus-tafel-payload/1"
 CLASS_LABELS = {
@@ -28,6 +28,23 @@ CLASS_LABELS = {
 
 
 @dataclass(frozen=True)
+class Withheld:
+    """One fact a table does not get: its class and why not (Dutch)."""
+
+    fact_id: str
+    classification: str
+    reason: str
+
+    @property
+    def bibob(self) -> bool:
+        return self.classification == "bibob"
+
+    def __str__(self) -> str:
+        # the form the API and the CLI show: "bibob: geen wettelijke grondslag … (fact-id)"
+        return f"{self.classification}: {self.reason} ({self.fact_id})"
+
+
+@dataclass(frozen=True)
 class Payload:
     """A minimised payload for one table, with what was left out."""
 
@@ -36,22 +53,32 @@ class Payload:
     body: bytes
     sha256: str
     fields_sent: list[str]
-    withheld: list[str] = field(default_factory=list)
+    left_out: list[Withheld] = field(default_factory=list)
+
+    @property
+    def withheld(self) -> list[str]:
+        return [str(w) for w in self.left_out]
 
     @property
     def withheld_counts(self) -> Counter[str]:
-        return Counter(w.split(":", 1)[0] for w in self.withheld)
+        return Counter(w.classification for w in self.left_out)
+
+    @property
+    def bibob_withheld(self) -> bool:
+        """Bibob facts left out (this table has no legal ground for them)."""
+        return any(w.bibob for w in self.left_out)
 
 
-def _allowed(fact: DossierFact, table: TableConfig) -> tuple[bool, str]:
+def _refusal(fact: DossierFact, table: TableConfig) -> str | None:
+    """Why ``table`` may not get ``fact``, or None when it may."""
     cls = fact.classification
     if cls not in table.allow.classifications:
-        return False, f"{cls}: klasse {CLASS_LABELS.get(cls, cls)} niet toegestaan"
+        return f"klasse {CLASS_LABELS.get(cls, cls)} niet toegestaan"
     if cls == "bibob" and not table.bibob_legal_ground.strip():
-        return False, "bibob: geen wettelijke grondslag voor Bibob-ontvanger"
+        return "geen wettelijke grondslag voor Bibob-ontvanger"
     if not any(fnmatchcase(fact.attribute, pattern) for pattern in table.allow.attributes):
-        return False, f"{cls}: veld {fact.attribute} staat niet op de lijst"
-    return True, ""
+        return f"veld {fact.attribute} staat niet op de lijst"
+    return None
 
 
 def build_payload(dossier: Dossier, name: str, table: TableConfig) -> Payload:
@@ -59,11 +86,11 @@ def build_payload(dossier: Dossier, name: str, table: TableConfig) -> Payload:
     facts = []
     withheld = []
     for fact in dossier.facts:
-        ok, why = _allowed(fact, table)
-        if ok:
+        why = _refusal(fact, table)
+        if why is None:
             facts.append(fact)
         else:
-            withheld.append(f"{why} ({fact.id})")
+            withheld.append(Withheld(fact.id, fact.classification, why))
     sent_ids = {f.id for f in facts}
     subjects_with_facts = {f.subject for f in facts}
     persons_allowed = "personal" in table.allow.classifications
@@ -107,7 +134,7 @@ def build_payload(dossier: Dossier, name: str, table: TableConfig) -> Payload:
         ],
         "withheld": {
             "count": len(withheld),
-            "by_class": dict(Counter(w.split(":", 1)[0] for w in withheld)),
+            "by_class": dict(Counter(w.classification for w in withheld)),
         },
     }
     if "bibob" in table.allow.classifications and table.bibob_legal_ground:
@@ -119,5 +146,5 @@ def build_payload(dossier: Dossier, name: str, table: TableConfig) -> Payload:
         body=body,
         sha256=hashlib.sha256(body).hexdigest(),
         fields_sent=sorted({f"{f.subject}#{f.attribute}" for f in facts}),
-        withheld=withheld,
+        left_out=withheld,
     )

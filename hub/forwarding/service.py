@@ -1,7 +1,10 @@
-"""Forwarding use cases: suggest, preview, confirm (enqueue), deliver, feedback.
+"""The forwarding machinery: suggest tables, build a table's payload (preview),
+queue it in the outbox, deliver due deliveries through the tables' transports, keep
+feedback and tell the reporter.
 
-Nothing is sent without an explicit confirmation by a named officer; what is sent is
-exactly the previewed payload; every delivery is a disclosure in the processing log.
+Who may do any of this, and the access log of it, is :mod:`hub.usecases.forwarding`;
+this module only does what it is told. What is sent is exactly the previewed payload;
+every delivery is a disclosure in the processing log.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from ..audit import DisclosureRecord
 from ..config import Config
 from ..dossier import Dossier
 from ..runtime import Runtime
-from ..service import Forbidden, HubService
+from ..service import HubService
 from ..store.timestamps import format_ts, utc_now
 from .minimise import Payload, build_payload
 from .outbox import DeliveryRow, Outbox
@@ -81,51 +84,27 @@ class ForwardingService:
     def suggestions(self, dossier: Dossier) -> list[Suggestion]:
         return suggest_tables(self.config, dossier)
 
-    def _table(self, name: str, dossier: Dossier) -> None:
-        table = self.config.tables.get(name)
-        if table is None:
-            known = ", ".join(sorted(self.config.tables)) or "geen"
-            raise Forbidden(f"onbekende tafel {name!r} (bekend: {known})", "table")
-        municipality = dossier.signal["municipality"]
-        if table.municipalities and municipality not in table.municipalities:
-            raise Forbidden(
-                f"tafel {name} ontvangt geen dossiers van gemeente {municipality}", "table"
-            )
-
     def preview(self, dossier: Dossier, table_name: str) -> Preview:
-        """Exactly what ``table_name`` would receive, and what is withheld."""
-        self._table(table_name, dossier)
+        """Exactly what ``table_name`` would receive, and what is withheld (whether it
+        may receive it is :mod:`hub.usecases.forwarding`'s decision)."""
         table = self.config.tables[table_name]
         payload = build_payload(dossier, table_name, table)
         return Preview(table_name, table.label, payload, render_payload_html(payload, table.label))
 
-    def forward(self, dossier_id: str, table_name: str, actor: Actor) -> DeliveryRow:
-        """The officer confirmed: record the delivery in the outbox (sent by a worker)."""
-        dossier = self.hub.view(dossier_id, actor, action="forward.preview")
-        try:
-            preview = self.preview(dossier, table_name)
-        except Forbidden as exc:
-            self.storage.record_access(
-                actor,
-                "forward",
-                result="refused",
-                reason=str(exc),
-                dossier_id=dossier_id,
-                signal_id=dossier.signal_id,
-            )
-            raise
+    def enqueue(self, dossier: Dossier, preview: Preview, actor: Actor) -> DeliveryRow:
+        """Queue exactly the previewed payload, confirmed by ``actor`` (sent by a worker);
+        AlreadyForwarded when this payload already went (or is going) to this table."""
         payload = preview.payload
         key = hashlib.sha256(
-            f"{dossier.id}\x00{table_name}\x00{payload.sha256}".encode()
+            f"{dossier.id}\x00{preview.table}\x00{payload.sha256}".encode()
         ).hexdigest()
         existing = [r for r in self.outbox.list(dossier_id=dossier.id) if r.idempotency_key == key]
         if existing:
             raise AlreadyForwarded(existing[0])
-        root = TraceContext(dossier.trace_id, uuid.uuid4().hex[:16])
         delivery = Delivery(
             id=str(uuid.uuid4()),
             idempotency_key=key,
-            table=table_name,
+            table=preview.table,
             table_label=preview.label,
             dossier_id=dossier.id,
             signal_id=dossier.signal_id,
@@ -135,39 +114,13 @@ class ForwardingService:
             rendering_html=preview.rendering_html,
             officer=Officer(actor.id, actor.name, dossier.signal["municipality"]),
             purpose=Purpose(dossier.purpose.id, dossier.purpose.name, dossier.purpose.legal_ground),
-            trace=root,
+            trace=TraceContext(dossier.trace_id, uuid.uuid4().hex[:16]),
         )
-        with self.storage.db.transaction():
-            row = self.outbox.enqueue(
-                delivery,
-                municipality=dossier.signal["municipality"],
-                max_attempts=self.config.tables[table_name].max_attempts,
-                confirmed_by=actor.id,
-            )
-            self.storage.record_access(
-                actor,
-                "forward",
-                role="officer",
-                municipality=dossier.signal["municipality"],
-                purpose_id=dossier.purpose.id,
-                trace_id=dossier.trace_id,
-                signal_id=dossier.signal_id,
-                dossier_id=dossier.id,
-                detail={
-                    "table": table_name,
-                    "delivery_id": row.id,
-                    "payload_sha256": payload.sha256,
-                    "withheld": str(len(payload.withheld)),
-                },
-            )
-        return row
-
-    def deliveries(
-        self, actor: Actor, *, state: str | None = None, dossier_id: str | None = None
-    ) -> list[DeliveryRow]:
-        self.hub.require_role(actor, "officer", "deliveries")
-        return self.outbox.list(
-            state=state, dossier_id=dossier_id, municipalities=actor.municipalities
+        return self.outbox.enqueue(
+            delivery,
+            municipality=dossier.signal["municipality"],
+            max_attempts=self.config.tables[preview.table].max_attempts,
+            confirmed_by=actor.id,
         )
 
     # -- worker -----------------------------------------------------------------------
@@ -311,35 +264,13 @@ class ForwardingService:
 
     # -- feedback (step 7) ------------------------------------------------------------
 
-    def record_feedback(
-        self, delivery_id: str, text: str, *, source: str, actor: Actor | None = None
-    ) -> Feedback:
-        """Feedback from a table on a delivery; acknowledges it; the officer sees it."""
-        text = text.strip()
-        if not text:
-            raise ValueError("text: terugkoppeling mag niet leeg zijn")
-        if len(text) > 20_000:
-            raise ValueError("text: terugkoppeling is te lang (max. 20.000 tekens)")
-        try:
-            row = self.outbox.get(delivery_id)
-        except KeyError:
-            raise ValueError(f"delivery: onbekende levering {delivery_id}") from None
-        if actor is not None and not actor.may_see(row.municipality):
-            self.storage.record_access(
-                actor,
-                "feedback",
-                result="refused",
-                dossier_id=row.dossier_id,
-                reason=f"levering hoort bij gemeente {row.municipality}",
-                municipality=row.municipality,
-            )
-            # worded as for an unknown id: whose it is goes to the access log only
-            raise ValueError(f"delivery: onbekende levering {delivery_id}")
-        if row.state not in ("delivered", "acknowledged"):
-            raise ValueError(f"delivery: levering {row.id} is nog niet afgeleverd ({row.state})")
+    def store_feedback(self, row: DeliveryRow, text: str, source: str) -> Feedback:
+        """Keep a table's feedback on a delivery (encrypted), acknowledge the delivery
+        and tell the reporter; who may give it is :mod:`hub.usecases.forwarding`'s."""
         feedback_id = str(uuid.uuid4())
         now = format_ts(utc_now())
-        envelope = self.storage.keys.cipher().encrypt(
+        cipher = self.storage.keys.cipher()
+        envelope = cipher.encrypt(
             json.dumps({"text": text}).encode(), kind="feedback", record_id=feedback_id
         )
         with self.storage.db.transaction() as tx:
@@ -353,24 +284,12 @@ class ForwardingService:
                     row.signal_id,
                     source,
                     now,
-                    self.storage.keys.cipher().key_id,
+                    cipher.key_id,
                     envelope,
                 ),
             )
             self.outbox.acknowledge(row.id)
             self._enqueue_notice(row)
-            who = actor or Actor(
-                f"table:{row.table_name}", source, ("table",), (row.municipality,), client="table"
-            )
-            self.storage.record_access(
-                who,
-                "feedback",
-                role=who.roles[0],
-                municipality=row.municipality,
-                dossier_id=row.dossier_id,
-                signal_id=row.signal_id,
-                detail={"delivery_id": row.id, "source": source},
-            )
         return Feedback(feedback_id, row.id, row.dossier_id, source, now, text)
 
     def _enqueue_notice(self, row: DeliveryRow) -> None:

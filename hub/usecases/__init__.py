@@ -4,6 +4,6 @@ results or raises a :class:`UseCaseError`; the command line and the web service 
 adapters over them, so the same action follows the same rule wherever it is asked for.
 """
 
-from .errors import Damaged, Invalid, NotFound, Problem, Refused, UseCaseError
+from .errors import Conflict, Damaged, Invalid, NotFound, Problem, Refused, UseCaseError
 
-__all__ = ["Damaged", "Invalid", "NotFound", "Problem", "Refused", "UseCaseError"]
+__all__ = ["Conflict", "Damaged", "Invalid", "NotFound", "Problem", "Refused", "UseCaseError"]

@@ -6,6 +6,7 @@ that field (a web form) or prefixes it (the command line) without parsing string
     ├── Refused    the actor may not do this (logged as a refusal in the access log)
     ├── NotFound   no such object, or none the actor may know of (same answer for both)
     ├── Damaged    a stored object does not open or was changed outside opplus
+    ├── Conflict   the object is not in a state that allows this (already done, changed)
     └── Invalid    the input is wrong: one or more problems, each with its field
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Damaged", "Invalid", "NotFound", "Problem", "Refused", "UseCaseError"]
+__all__ = ["Conflict", "Damaged", "Invalid", "NotFound", "Problem", "Refused", "UseCaseError"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,14 @@ class Damaged(UseCaseError):
         )
         self.kind = kind
         self.key = key
+
+
+class Conflict(UseCaseError):
+    """The request is well-formed and allowed, but the object's state forbids it now
+    (e.g. the same payload was already forwarded, a delivery is not failed)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__([Problem(field, message)])
 
 
 class Invalid(UseCaseError):

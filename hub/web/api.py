@@ -27,10 +27,10 @@ from ..signal import Signal, SignalError, parse_signal
 from ..store import DossierSummary
 from .approvals import MunicipalityChange
 from .auth import api_actor, identify, web_state
-from .errors import ApiError, ErrorOut
+from .errors import ApiError, ErrorOut, use_case_status
 from .jobs import Job, TooManyJobs
 from .metrics import CONTENT_TYPE
-from .users import AccountError, ApiToken, UnknownAccount, User
+from .users import AccountError, ApiToken, User
 
 __all__ = ["JOB_STATE_LABELS", "PROGRESS_LABELS", "job_out", "router", "service_router"]
 
@@ -481,10 +481,7 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def _account_error(exc: AccountError) -> ApiError:
-    status = 404 if isinstance(exc, UnknownAccount) else 422
-    if "bestaat al" in exc.message:
-        status = 409
-    return ApiError(status, [(exc.field, exc.message)])
+    return ApiError(use_case_status(exc), [(exc.field, exc.message)])
 
 
 def config_out(config: Any) -> ConfigOut:

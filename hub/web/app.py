@@ -30,18 +30,27 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..accountability import Storage
 from ..config import Config
+from ..forwarding.replays import SignatureReplays
 from ..forwarding.service import ForwardingService
 from ..render import STATUS_LABELS
 from ..runtime import Runtime
 from ..service import DamagedDossier, Forbidden, HubService, UnknownDossier
 from ..signal import unreadable_json
 from ..store import DecryptionFailed
+from ..usecases import UseCaseError
+from ..usecases.accounts import UserAdmin
 from .api import router as api_router
 from .api import service_router
 from .auth import CsrfFailed, LoginRequired
 from .checkpoints import CheckpointSigner
 from .delivery_worker import DeliveryWorker
-from .errors import ApiError, signal_problems, validation_problems
+from .errors import (
+    ApiError,
+    signal_problems,
+    use_case_body,
+    use_case_status,
+    validation_problems,
+)
 from .forwarding_api import router as forwarding_api_router
 from .forwarding_pages import router as forwarding_pages_router
 from .jobs import JobManager, UnknownJob
@@ -50,9 +59,8 @@ from .oidc import OidcProvider
 from .pages import render
 from .pages import router as pages_router
 from .refusals import RefusalCounter
-from .replays import SignatureReplays
 from .sessions import LoginThrottle, OidcLogins, Sessions
-from .users import Accounts, UserAdmin
+from .users import Accounts
 from .views import KIND_NAMES, display_time, subject_key_label
 
 __all__ = ["WebState", "create_app"]
@@ -235,6 +243,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         message = "; ".join(f"{f}: {m}" if f else m for f, m in exc.problems)
         return _error_page(request, exc.status, "Dat lukte niet", message)
 
+    @app.exception_handler(UseCaseError)
+    async def on_use_case_error(request: Request, exc: UseCaseError) -> Response:
+        status = use_case_status(exc)
+        if _wants_json(request):
+            return JSONResponse(use_case_body(exc), status_code=status)
+        titles = {403: "Geen toegang", 404: "Niet gevonden", 409: "Dat lukte niet"}
+        return _error_page(request, status, titles.get(status, "Ongeldige invoer"), str(exc))
+
     @app.exception_handler(Forbidden)
     async def on_forbidden(request: Request, exc: Forbidden) -> Response:
         if _wants_json(request):
@@ -397,7 +413,7 @@ def create_app(
         oidc_logins=OidcLogins(storage.db),
         oidc=(OidcProvider(web_config.oidc, transport=oidc_transport) if web_config.oidc else None),
         jobs=JobManager(service, metrics, max_per_user=web_config.max_jobs_per_user),
-        users=UserAdmin(service, accounts),
+        users=UserAdmin(storage, accounts),
         metrics=metrics,
         templates=_templates(config),
         forwarding=(forwarding := ForwardingService(config, runtime, storage)),

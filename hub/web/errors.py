@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..signal import SignalError, parse_signal
+from ..usecases import Conflict, Damaged, Invalid, NotFound, Refused, UseCaseError
 
 __all__ = [
     "ApiError",
@@ -20,6 +21,8 @@ __all__ = [
     "ErrorOut",
     "field_path",
     "signal_problems",
+    "use_case_body",
+    "use_case_status",
     "validation_problems",
 ]
 
@@ -51,6 +54,26 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"detail": [{"field": f, "message": m} for f, m in self.problems]}
+
+
+#: the HTTP status of each kind of use-case error (the most specific class wins)
+_STATUS: tuple[tuple[type[UseCaseError], int], ...] = (
+    (Refused, 403),
+    (NotFound, 404),
+    (Damaged, 409),
+    (Conflict, 409),
+    (Invalid, 422),
+)
+
+
+def use_case_status(exc: UseCaseError) -> int:
+    """The HTTP status a use case's error is answered with."""
+    return next((status for kind, status in _STATUS if isinstance(exc, kind)), 400)
+
+
+def use_case_body(exc: UseCaseError) -> dict[str, Any]:
+    """``{"detail": [{"field", "message"}]}``: every problem of the error, as typed."""
+    return {"detail": [{"field": p.field, "message": p.message} for p in exc.problems]}
 
 
 _MESSAGES = {

@@ -1,6 +1,7 @@
 """Forwarding in the JSON API (``/api/v1``): suggestions and previews, the confirmed
-forward, deliveries, requeue, and the table feedback endpoint — plus the helpers the
-forwarding pages share with it (one piece of code decides who may touch a delivery).
+forward, deliveries, requeue, and the table feedback endpoint — an adapter over
+:mod:`hub.usecases.forwarding`, which decides who may do what and writes the access
+log; errors it raises propagate to the app's one handler (``{"detail": [...]}``).
 
 The feedback endpoint takes two kinds of caller:
 
@@ -12,17 +13,13 @@ The feedback endpoint takes two kinds of caller:
   secret, from the environment variable ``OPPLUS_FEEDBACK_SECRET_<TABLE>`` (the table
   name upper-cased, other characters ``_``); the timestamp must be within five minutes
   and each signature is accepted once (a second copy is refused: a replay). A ``v1``
-  signature (body only) is refused here. A signature only vouches for deliveries to
-  its own table, and the feedback's ``source`` is that table: a body ``source`` that
+  signature (body only) is refused here (401). A signature only vouches for deliveries
+  to its own table, and the feedback's ``source`` is that table: a body ``source`` that
   names anyone else is refused (422).
-
-Every refusal is written to the access log.
 """
 
 from __future__ import annotations
 
-import os
-import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -30,266 +27,46 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
-from plugins import SIGNATURE_HEADER, check_request_signature, sign_request
-
 from ..accountability import Actor
 from ..config import Config
-from ..dossier import Dossier
 from ..forwarding.outbox import DeliveryRow
-from ..forwarding.service import NOTICE_TABLE, AlreadyForwarded, Feedback, ForwardingService
-from ..service import Forbidden
+from ..forwarding.service import Feedback
+from ..usecases import Refused
+from ..usecases.forwarding import (
+    FEEDBACK_PATH,
+    SIGNATURE_HEADER,
+    Forwarding,
+    SignedBy,
+    TableView,
+    state_label,
+    table_label,
+)
 from .api import Id, Text, _errors
-from .auth import api_actor, record_refusal, web_state
+from .auth import api_actor, client_address, web_state
 from .errors import ApiError
 
-__all__ = [
-    "SIGNATURE_HEADER",
-    "STATE_LABELS",
-    "DeliveryOut",
-    "TableView",
-    "delivery_out",
-    "feedback_secret_env",
-    "forward_checked",
-    "owned_delivery",
-    "record_feedback",
-    "requeue",
-    "router",
-    "sign",
-    "table_views",
-]
+__all__ = ["DeliveryOut", "delivery_out", "forwarding", "router", "wake_worker"]
 
-STATE_LABELS = {
-    "queued": "in wachtrij",
-    "sending": "wordt verstuurd",
-    "delivered": "afgeleverd",
-    "acknowledged": "bevestigd",
-    "failed": "mislukt",
-    "stuck": "vastgelopen",
-}
 DeliveryState = Literal["queued", "sending", "delivered", "acknowledged", "failed", "stuck"]
 
 
-# -- shared with the pages ---------------------------------------------------------------
+def forwarding(request: Request) -> Forwarding:
+    """The forwarding use cases over this app's machinery and replay store."""
+    web = web_state(request)
+    return Forwarding(web.forwarding, web.replays)
 
 
-def forwarding(request: Request) -> ForwardingService:
-    return web_state(request).forwarding
-
-
-def table_label(config: Config, name: str) -> str:
-    if name == NOTICE_TABLE:
-        return "Melder (bericht dat het signaal is opgepakt)"
-    table = config.tables.get(name)
-    return table.label if table else name
-
-
-def state_label(row: DeliveryRow) -> str:
-    return STATE_LABELS["stuck"] if row.stuck() else STATE_LABELS.get(row.state, row.state)
-
-
-@dataclass(frozen=True)
-class TableView:
-    """One configured table for one dossier: suggested or not, and what it would get."""
-
-    name: str
-    label: str
-    transport: str
-    reasons: list[str]
-    refusal: str | None
-    preview: Any  # hub.forwarding.service.Preview, or None when refused
-
-    @property
-    def suggested(self) -> bool:
-        return bool(self.reasons)
-
-    @property
-    def bibob_withheld(self) -> bool:
-        """Bibob facts left out because this table has no legal ground for them."""
-        return self.preview is not None and any(
-            w.startswith("bibob:") for w in self.preview.payload.withheld
-        )
-
-    @property
-    def explanation(self) -> str:
-        return f"{self.label}, omdat: {' en '.join(self.reasons)}" if self.reasons else ""
-
-
-def table_views(fwd: ForwardingService, dossier: Dossier) -> list[TableView]:
-    """Every configured table, the suggested ones first (in rule order)."""
-    suggested = {s.table: s.reasons for s in fwd.suggestions(dossier)}
-    order = list(suggested) + sorted(set(fwd.config.tables) - set(suggested))
-    views = []
-    for name in order:
-        table = fwd.config.tables[name]
-        try:
-            preview, refusal = fwd.preview(dossier, name), None
-        except Forbidden as exc:
-            preview, refusal = None, exc.reason
-        views.append(
-            TableView(name, table.label, table.transport, suggested.get(name, []), refusal, preview)
-        )
-    return views
-
-
-def check_table(fwd: ForwardingService, name: str) -> None:
-    """An unknown table is bad input (422), not a refusal."""
-    if name not in fwd.config.tables:
-        known = ", ".join(sorted(fwd.config.tables)) or "geen"
-        raise ApiError(422, [("table", f"onbekende tafel {name!r} (bekend: {known})")])
-
-
-def forward_checked(
-    fwd: ForwardingService,
-    dossier_id: str,
-    table: str,
-    actor: Actor,
-    expected_sha256: str | None,
-) -> DeliveryRow:
-    """Forward after the officer confirmed — refusing when the payload is no longer the
-    one they previewed (the configuration changed in between)."""
-    check_table(fwd, table)
-    if expected_sha256:
-        dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
-        current = fwd.preview(dossier, table).payload.sha256
-        if current != expected_sha256:
-            raise ApiError(
-                409,
-                [
-                    (
-                        "payload_sha256",
-                        "wat deze tafel zou ontvangen is veranderd sinds het voorbeeld; "
-                        "bekijk het voorbeeld opnieuw",
-                    )
-                ],
-            )
-    try:
-        return fwd.forward(dossier_id, table, actor)
-    except AlreadyForwarded as exc:
-        row = exc.row
-        raise ApiError(
-            409,
-            [
-                (
-                    "table",
-                    f"dit dossier is al doorgestuurd naar {table_label(fwd.config, table)} "
-                    f"(levering {row.id}, {state_label(row)}); precies dezelfde gegevens "
-                    "gaan niet twee keer",
-                )
-            ],
-        ) from None
-
-
-def owned_delivery(
-    fwd: ForwardingService, actor: Actor, delivery_id: str, action: str
-) -> DeliveryRow:
-    """The delivery, for an officer of its municipality (refusals logged)."""
-    fwd.hub.require_role(actor, "officer", action)
-    unknown = ApiError(404, [("delivery_id", f"geen levering met id {delivery_id}")])
-    try:
-        row = fwd.outbox.get(delivery_id)
-    except KeyError:
-        fwd.storage.record_access(actor, action, result="failed", reason="onbekende levering")
-        raise unknown from None
-    if not actor.may_see(row.municipality):
-        # the same answer as an unknown id: whose it is goes to the access log only
-        fwd.storage.record_access(
-            actor,
-            action,
-            result="refused",
-            reason=f"levering hoort bij gemeente {row.municipality}",
-            dossier_id=row.dossier_id,
-            municipality=row.municipality,
-        )
-        raise unknown
-    return row
-
-
-def requeue(fwd: ForwardingService, actor: Actor, delivery_id: str) -> DeliveryRow:
-    """A failed delivery gets a fresh attempt budget (an officer's decision, logged)."""
-    row = owned_delivery(fwd, actor, delivery_id, "deliveries.requeue")
-    if row.state != "failed":
-        raise ApiError(
-            409,
-            [
-                (
-                    "delivery",
-                    f"levering {row.id} is {state_label(row)}; alleen een mislukte levering "
-                    "kan opnieuw worden geprobeerd",
-                )
-            ],
-        )
-    done = fwd.outbox.requeue(row.id)
-    fwd.storage.record_access(
-        actor,
-        "deliveries.requeue",
-        role="officer",
-        municipality=row.municipality,
-        dossier_id=row.dossier_id,
-        signal_id=row.signal_id,
-        detail={"delivery_id": row.id, "table": row.table_name},
-    )
-    return done
-
-
-def record_feedback(
-    fwd: ForwardingService, delivery_id: str, text: str, source: str, actor: Actor | None
-) -> Feedback:
-    """Feedback on a delivery; the service's ``field: message`` errors as API errors."""
-    if actor is not None:
-        row = owned_delivery(fwd, actor, delivery_id, "feedback")
-    else:
-        row = fwd.outbox.get(delivery_id)
-    if row.table_name == NOTICE_TABLE:
-        raise ApiError(
-            409, [("delivery", "dit is het bericht aan de melder, geen levering aan een tafel")]
-        )
-    try:
-        return fwd.record_feedback(row.id, text, source=source, actor=actor)
-    except ValueError as exc:
-        field, _, message = str(exc).partition(": ")
-        status = 409 if field == "delivery" else 422
-        raise ApiError(status, [(field, message)]) from None
-
-
-def feedback_secret_env(table: str) -> str:
-    """The environment variable holding table ``table``'s feedback secret."""
-    return "OPPLUS_FEEDBACK_SECRET_" + re.sub(r"[^A-Z0-9]", "_", table.upper())
-
-
-FEEDBACK_PATH = "/api/v1/deliveries/{delivery_id}/feedback"
-
-
-def sign(secret: str, timestamp: int, delivery_id: str, body: bytes) -> str:
-    """The ``X-Opplus-Signature`` value a table sends with feedback ``body`` on
-    delivery ``delivery_id`` (``v2``: over t, method, path and body)."""
-    path = FEEDBACK_PATH.format(delivery_id=delivery_id)
-    return sign_request(secret, timestamp, "POST", path, body)
-
-
-_REASONS = {
-    "missing": "handtekening ontbreekt",
-    "malformed": "handtekening zonder t of v2",
-    "v1-only": "alleen een v2-handtekening (over t, methode, pad en body) wordt aanvaard",
-    "expired": "tijdstip van de handtekening ligt meer dan vijf minuten van nu",
-    "mismatch": "handtekening klopt niet",
-}
-_REPLAYED = "deze handtekening is al gebruikt; elke handtekening geldt één keer"
-
-
-def _signature_problem(request: Request, secret: str, header: str, body: bytes) -> str | None:
-    check = check_request_signature(secret, header, request.method, request.url.path, body)
-    if check.problem is not None:
-        return _REASONS[check.problem]
-    assert check.signature is not None and check.timestamp is not None
-    if not web_state(request).replays.first_use(check.signature, check.timestamp):
-        return _REPLAYED
-    return None
+def wake_worker(request: Request) -> None:
+    """A delivery was queued: the app's worker (when it runs one) sends it now."""
+    worker = web_state(request).delivery_worker
+    if worker is not None:
+        worker.wake()
 
 
 @dataclass(frozen=True)
 class FeedbackCaller:
     actor: Actor | None  # None: the table itself, by signature
-    table: str | None
+    signed: SignedBy | None
 
 
 async def feedback_caller(
@@ -308,32 +85,27 @@ async def feedback_caller(
     """An officer (session or API token), or the delivery's table by its signature."""
     if signature is None:
         return FeedbackCaller(api_actor(request), None)
-    fwd = forwarding(request)
-    delivery_id = str(request.path_params.get("delivery_id", ""))
+    web = web_state(request)
+    address = client_address(request)
     body = await request.body()
-    who = Actor("tafel (handtekening)", "tafel", (), (), client="table")
     try:
-        row = await run_in_threadpool(fwd.outbox.get, delivery_id)
-    except KeyError:
-        row = None
-    problem: str | None
-    if row is None or row.table_name == NOTICE_TABLE:
-        problem = "handtekening klopt niet of de levering is onbekend"
-    else:
-        who = Actor(f"table:{row.table_name}", row.table_name, (), (), client="table")
-        secret = os.environ.get(feedback_secret_env(row.table_name))
-        if not secret:
-            problem = (
-                f"tafel {row.table_name} heeft geen terugkoppelgeheim "
-                f"({feedback_secret_env(row.table_name)} is niet gezet)"
-            )
-        else:
-            problem = await run_in_threadpool(_signature_problem, request, secret, signature, body)
-    if problem is not None:
-        await run_in_threadpool(record_refusal, request, who, problem, action="feedback")
-        raise ApiError(401, [(SIGNATURE_HEADER, problem)], headers={"WWW-Authenticate": "Bearer"})
-    assert row is not None
-    return FeedbackCaller(None, row.table_name)
+        signed = await run_in_threadpool(
+            forwarding(request).verify_signature,
+            str(request.path_params.get("delivery_id", "")),
+            signature,
+            body,
+            method=request.method,
+            path=request.url.path,
+            # a caller without an account can send refusals at will: past a number per
+            # address and minute they are counted and summarised instead
+            admit=lambda: web.refusals.admit(address),
+            origin={"address": address, "route": f"{request.method} {FEEDBACK_PATH}"},
+        )
+    except Refused as exc:
+        # not a refusal of a known caller (403) but a failed authentication
+        problems = [(p.field, p.message) for p in exc.problems]
+        raise ApiError(401, problems, headers={"WWW-Authenticate": "Bearer"}) from None
+    return FeedbackCaller(None, signed)
 
 
 # -- models ------------------------------------------------------------------------------
@@ -508,7 +280,7 @@ def _summary(view: TableView, dossier_id: str) -> TableSummaryOut:
             WithheldOut(
                 count=len(payload.withheld),
                 by_class=dict(payload.withheld_counts),
-                bibob_without_legal_ground=any(w.startswith("bibob:") for w in payload.withheld),
+                bibob_without_legal_ground=payload.bibob_withheld,
             )
             if payload
             else None
@@ -532,20 +304,18 @@ def api_forwarding(request: Request, dossier_id: Id, actor: ActorDep) -> Forward
     """The suggested tables with their reasons, every table's preview summary (what is
     sent, what is withheld, the payload's sha256), the deliveries and the feedback."""
     fwd = forwarding(request)
-    dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
-    views = table_views(fwd, dossier)
+    overview = fwd.overview(actor, dossier_id)
+    dossier = overview.dossier
     return ForwardingOut(
         dossier_id=dossier.id,
         suggestions=[
             SuggestionOut(table=v.name, label=v.label, reasons=v.reasons, explanation=v.explanation)
-            for v in views
+            for v in overview.tables
             if v.suggested
         ],
-        tables=[_summary(v, dossier.id) for v in views],
-        deliveries=[
-            delivery_out(fwd.config, r) for r in fwd.deliveries(actor, dossier_id=dossier.id)
-        ],
-        feedback=[_feedback_out(f) for f in fwd.feedback_for(dossier.id)],
+        tables=[_summary(v, dossier.id) for v in overview.tables],
+        deliveries=[delivery_out(fwd.config, r) for r in overview.deliveries],
+        feedback=[_feedback_out(f) for f in overview.feedback],
     )
 
 
@@ -558,11 +328,7 @@ def api_forwarding_payload(
     request: Request, dossier_id: Id, table: Id, actor: ActorDep
 ) -> PayloadOut:
     """Exactly the JSON that ``table`` would receive, and what is withheld (and why)."""
-    fwd = forwarding(request)
-    dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
-    if table not in fwd.config.tables:
-        raise ApiError(404, [("table", f"onbekende tafel {table!r}")])
-    preview = fwd.preview(dossier, table)
+    _, preview = forwarding(request).preview(actor, dossier_id, table)
     payload = preview.payload
     return PayloadOut(
         table=table,
@@ -585,10 +351,8 @@ def api_forward(request: Request, dossier_id: Id, body: ForwardIn, actor: ActorD
     """Forward the dossier to a table, as the calling officer (``confirm`` must be true).
     The delivery is queued and sent by the worker; follow it at ``/deliveries``."""
     fwd = forwarding(request)
-    row = forward_checked(fwd, dossier_id, body.table, actor, body.payload_sha256)
-    worker = web_state(request).delivery_worker
-    if worker is not None:
-        worker.wake()
+    row = fwd.forward(actor, dossier_id, body.table, body.payload_sha256)
+    wake_worker(request)
     return delivery_out(fwd.config, row)
 
 
@@ -615,10 +379,8 @@ def api_deliveries(
 def api_requeue(request: Request, delivery_id: Id, actor: ActorDep) -> DeliveryOut:
     """Try a failed delivery again, with a fresh attempt budget."""
     fwd = forwarding(request)
-    row = requeue(fwd, actor, delivery_id)
-    worker = web_state(request).delivery_worker
-    if worker is not None:
-        worker.wake()
+    row = fwd.requeue(actor, delivery_id)
+    wake_worker(request)
     return delivery_out(fwd.config, row)
 
 
@@ -637,15 +399,9 @@ def api_feedback(
     """Feedback on a delivery: from the table itself (``X-Opplus-Signature``), or
     recorded by an officer (session or API token). Acknowledges the delivery."""
     fwd = forwarding(request)
-    if caller.table is not None:
-        # The key says which table speaks; the body cannot say otherwise.
-        source = table_label(fwd.config, caller.table)
-        if body.source is not None and body.source not in (source, caller.table):
-            reason = f"de afzender is de tafel van de sleutel ({source}); laat source weg"
-            who = Actor(f"table:{caller.table}", caller.table, (), (), client="table")
-            record_refusal(request, who, reason, action="feedback")
-            raise ApiError(422, [("source", reason)])
+    if caller.signed is not None:
+        feedback = fwd.table_feedback(caller.signed, body.text, body.source)
     else:
-        source = body.source or f"doorgegeven aan {caller.actor.name if caller.actor else 'opplus'}"
-    feedback = record_feedback(fwd, delivery_id, body.text, source, caller.actor)
+        assert caller.actor is not None
+        feedback = fwd.record_feedback(caller.actor, delivery_id, body.text, body.source)
     return _feedback_out(feedback)

@@ -3,8 +3,10 @@ dossier, a preview of exactly what one table receives (and what is withheld, and
 the explicit confirmation, the deliveries with their state, and feedback.
 
 Like every page: :func:`~hub.web.auth.page_actor` for who, a CSRF token on every form,
-and the service (shared with the API in :mod:`hub.web.forwarding_api`) decides what
-an officer may do — municipality-scoped, every refusal in the access log.
+and :mod:`hub.usecases.forwarding` (the same use cases as the API and the command
+line) decides what an officer may do — municipality-scoped, every refusal in the
+access log. A use-case error on a form is shown on the preview page; elsewhere it
+propagates to the app's one handler.
 """
 
 from __future__ import annotations
@@ -19,23 +21,21 @@ from starlette.datastructures import FormData
 
 from ..accountability import Actor
 from ..dossier import Dossier
-from ..forwarding.minimise import CLASS_LABELS
-from ..forwarding.service import ForwardingService
+from ..forwarding.minimise import CLASS_LABELS, Withheld
+from ..forwarding.outbox import DeliveryRow
 from ..signal import FORM_LABELS, Form
-from .auth import page_actor, verified_form, web_state
-from .errors import ApiError
-from .forwarding_api import (
+from ..usecases import Invalid, UseCaseError
+from ..usecases.forwarding import (
     STATE_LABELS,
+    Forwarding,
+    ForwardingOverview,
     TableView,
-    forward_checked,
-    forwarding,
-    owned_delivery,
-    record_feedback,
-    requeue,
     state_label,
     table_label,
-    table_views,
 )
+from .auth import page_actor, verified_form
+from .errors import use_case_status
+from .forwarding_api import forwarding, wake_worker
 from .pages import render
 from .views import subject_key_label
 
@@ -50,7 +50,7 @@ _KINDS = {"person": "Persoon", "address": "Adres", "business": "Bedrijf"}
 CONFIRM_FIELD = "bevestiging"
 
 
-def _rows(fwd: ForwardingService, actor: Actor, **filters: Any) -> list[dict[str, Any]]:
+def _rows(fwd: Forwarding, rows: list[DeliveryRow]) -> list[dict[str, Any]]:
     """Deliveries as the pages show them."""
     return [
         {
@@ -61,7 +61,7 @@ def _rows(fwd: ForwardingService, actor: Actor, **filters: Any) -> list[dict[str
             "email": (fwd.config.tables.get(row.table_name) or _NoTable).transport == "email",
             "is_table": row.table_name in fwd.config.tables,
         }
-        for row in fwd.deliveries(actor, **filters)
+        for row in rows
     ]
 
 
@@ -69,22 +69,20 @@ class _NoTable:
     transport = ""
 
 
-def _withheld(dossier: Dossier, items: list[str]) -> list[dict[str, str | bool]]:
-    """``"bibob: geen wettelijke grondslag … (fact-id)"`` as gegeven / over / reden."""
+def _withheld(dossier: Dossier, items: list[Withheld]) -> list[dict[str, Any]]:
+    """What a table does not get, as gegeven / over / klasse / reden."""
     facts = {f.id: f for f in dossier.facts}
-    out: list[dict[str, str | bool]] = []
+    out: list[dict[str, Any]] = []
     for item in items:
-        reason, _, rest = item.rpartition(" (")
-        fact = facts.get(rest.rstrip(")"))
-        cls, _, why = reason.partition(": ")
+        fact = facts.get(item.fact_id)
         out.append(
             {
                 "attribute": fact.attribute if fact else "?",
                 "subject": subject_key_label(fact.subject) if fact else "",
                 "kind": _KINDS.get(fact.subject.split(":", 1)[0], "") if fact else "",
-                "class": CLASS_LABELS.get(cls, cls),
-                "reason": why or reason,
-                "bibob": cls == "bibob",
+                "class": CLASS_LABELS.get(item.classification, item.classification),
+                "reason": item.reason,
+                "bibob": item.bibob,
             }
         )
     return out
@@ -113,19 +111,17 @@ def page_forwarding(
     request: Request, dossier_id: Id, actor: ActorDep, levering: str | None = None
 ) -> Response:
     fwd = forwarding(request)
-    dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
-    views = table_views(fwd, dossier)
-    rows = _rows(fwd, actor, dossier_id=dossier.id)
-    feedback = fwd.feedback_for(dossier.id)
+    overview = fwd.overview(actor, dossier_id)
+    rows = _rows(fwd, overview.deliveries)
     return render(
         request,
         "forward.html",
         {
-            "d": dossier,
-            "forms": _forms(dossier),
-            "views": views,
+            "d": overview.dossier,
+            "forms": _forms(overview.dossier),
+            "views": overview.tables,
             "rows": rows,
-            "feedback": feedback,
+            "feedback": overview.feedback,
             "labels": {r["r"].id: r["label"] for r in rows},
             "new": next((r for r in rows if r["r"].id == levering), None),
         },
@@ -134,15 +130,15 @@ def page_forwarding(
 
 def _preview_page(
     request: Request,
-    fwd: ForwardingService,
-    dossier: Dossier,
+    fwd: Forwarding,
+    overview: ForwardingOverview,
     view: TableView,
-    actor: Actor,
     *,
     error: str = "",
     problem: str = "",
     status: int = 200,
 ) -> HTMLResponse:
+    dossier = overview.dossier
     payload = view.preview.payload if view.preview else None
     return render(
         request,
@@ -153,7 +149,7 @@ def _preview_page(
             "p": payload,
             "data": payload.data if payload else None,
             "subjects": _subjects(payload.data) if payload else [],
-            "withheld": _withheld(dossier, payload.withheld) if payload else [],
+            "withheld": _withheld(dossier, payload.left_out) if payload else [],
             "payload_json": (
                 json.dumps(payload.data, indent=2, ensure_ascii=False) if payload else ""
             ),
@@ -161,28 +157,18 @@ def _preview_page(
             "problem": problem,
             "confirm_field": CONFIRM_FIELD,
             "earlier": [
-                r
-                for r in _rows(fwd, actor, dossier_id=dossier.id)
-                if r["r"].table_name == view.name
+                r for r in _rows(fwd, overview.deliveries) if r["r"].table_name == view.name
             ],
         },
         status=status,
     )
 
 
-def _view(fwd: ForwardingService, dossier: Dossier, table: str) -> TableView:
-    for view in table_views(fwd, dossier):
-        if view.name == table:
-            return view
-    raise ApiError(404, [("tafel", f"onbekende tafel {table}")])
-
-
 @router.get("/dossiers/{dossier_id}/doorsturen/{table}", name="page_forward_preview")
 def page_forward_preview(request: Request, dossier_id: Id, table: Id, actor: ActorDep) -> Response:
     fwd = forwarding(request)
-    dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
-    view = _view(fwd, dossier, table)
-    return _preview_page(request, fwd, dossier, view, actor)
+    overview = fwd.overview(actor, dossier_id)
+    return _preview_page(request, fwd, overview, overview.table(table))
 
 
 @router.post("/dossiers/{dossier_id}/doorsturen/{table}", name="page_forward_confirm")
@@ -190,35 +176,28 @@ def page_forward_confirm(
     request: Request, dossier_id: Id, table: Id, actor: ActorDep, form: FormDep
 ) -> Response:
     fwd = forwarding(request)
-    dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
-    view = _view(fwd, dossier, table)
-    if view.preview is None:
-        return _preview_page(
-            request, fwd, dossier, view, actor, problem=view.refusal or "", status=403
-        )
-    if form.get(CONFIRM_FIELD) != "ja":
+    overview = fwd.overview(actor, dossier_id)
+    view = overview.table(table)
+    if form.get(CONFIRM_FIELD) != "ja" and view.preview is not None:
         return _preview_page(
             request,
             fwd,
-            dossier,
+            overview,
             view,
-            actor,
             error=f"Vink aan dat u dit als {actor.name} doorstuurt; zonder die bevestiging "
             "wordt er niets verstuurd.",
             status=422,
         )
     shown = str(form.get("payload_sha256") or "")[:64] or None
     try:
-        row = forward_checked(fwd, dossier.id, table, actor, shown)
-    except ApiError as exc:
+        row = fwd.forward(actor, overview.dossier.id, table, shown)
+    except UseCaseError as exc:
         return _preview_page(
-            request, fwd, dossier, view, actor, problem=exc.problems[0][1], status=exc.status
+            request, fwd, overview, view, problem=exc.message, status=use_case_status(exc)
         )
-    worker = web_state(request).delivery_worker
-    if worker is not None:
-        worker.wake()
+    wake_worker(request)
     return RedirectResponse(
-        f"/dossiers/{quote(dossier.id)}/doorsturen?levering={quote(row.id)}#leveringen",
+        f"/dossiers/{quote(overview.dossier.id)}/doorsturen?levering={quote(row.id)}#leveringen",
         status_code=303,
     )
 
@@ -227,7 +206,7 @@ def page_forward_confirm(
 def page_deliveries(request: Request, actor: ActorDep, status: str | None = None) -> Response:
     fwd = forwarding(request)
     chosen = status if status in STATE_LABELS else None
-    rows = _rows(fwd, actor, state=chosen)
+    rows = _rows(fwd, fwd.deliveries(actor, state=chosen))
     return render(
         request,
         "deliveries.html",
@@ -249,32 +228,28 @@ def _back(form: FormData, fallback: str) -> str:
 
 @router.post("/leveringen/{delivery_id}/opnieuw", name="page_requeue")
 def page_requeue(request: Request, delivery_id: Id, actor: ActorDep, form: FormDep) -> Response:
-    fwd = forwarding(request)
-    requeue(fwd, actor, delivery_id)
-    worker = web_state(request).delivery_worker
-    if worker is not None:
-        worker.wake()
+    forwarding(request).requeue(actor, delivery_id)
+    wake_worker(request)
     return RedirectResponse(_back(form, "/leveringen"), status_code=303)
 
 
 @router.post("/leveringen/{delivery_id}/terugkoppeling", name="page_feedback")
 def page_feedback(request: Request, delivery_id: Id, actor: ActorDep, form: FormDep) -> Response:
     fwd = forwarding(request)
-    row = owned_delivery(fwd, actor, delivery_id, "feedback")
-    back = _back(form, f"/dossiers/{quote(row.dossier_id)}/doorsturen")
     text = str(form.get("tekst") or "")[:20_001]
     source = str(form.get("van") or "").strip()[:200]
-    if not text.strip():
+    try:
+        feedback = fwd.record_feedback(actor, delivery_id, text, source or None)
+    except Invalid as exc:
         return render(
             request,
             "error.html",
             {
                 "title": "Terugkoppeling niet vastgelegd",
-                "message": "Terugkoppeling (tekst): vul in wat de tafel terugmeldde. "
-                "Er is niets vastgelegd.",
+                # the form's one text field is "tekst" (the use case calls it text)
+                "message": f"Terugkoppeling (tekst): {exc.message}. Er is niets vastgelegd.",
             },
             status=422,
         )
-    label = table_label(fwd.config, row.table_name)
-    record_feedback(fwd, row.id, text, source or f"{label} (vastgelegd door {actor.name})", actor)
+    back = _back(form, f"/dossiers/{quote(feedback.dossier_id)}/doorsturen")
     return RedirectResponse(back.split("#", 1)[0] + "#terugkoppeling", status_code=303)

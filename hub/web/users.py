@@ -1,9 +1,10 @@
 """Web accounts: local users (argon2id password hashes), users from the municipality's
 identity provider (OpenID Connect), system accounts, and API tokens — hashed at rest.
 
-:class:`Accounts` is the store. :class:`UserAdmin` is the administrator's use cases on
-it — authorised through :meth:`hub.service.HubService.require_role` and written to the
-access log — shared by ``opplus users ...`` and the pages and API of ``opplus serve``.
+:class:`Accounts` is the store: it keeps accounts and checks that a value is well-formed
+(:class:`AccountError`, naming the field). Who may change what — roles, four eyes,
+tokens — is :mod:`hub.usecases.accounts`, shared by ``opplus users ...`` and the pages
+and API of ``opplus serve``.
 
 A password or token is shown once, when it is made, and never stored or logged: the
 store keeps an argon2id hash of a password and a SHA-256 of a token's secret (a token
@@ -18,26 +19,26 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from ..accountability import Actor
-from ..service import Forbidden, HubService
 from ..store import Database, format_ts, utc_now
-from .approvals import MunicipalityChange, MunicipalityChanges
+from ..usecases.errors import Conflict, Invalid, NotFound, Problem, UseCaseError
 
 __all__ = [
     "ROLES",
     "ROLE_LABELS",
     "TOKEN_PREFIX",
     "AccountError",
+    "AccountTaken",
     "Accounts",
     "ApiToken",
     "TokenUse",
+    "UnknownAccount",
     "User",
-    "UserAdmin",
     "UserSource",
     "bootstrap_demo_accounts",
     "generate_password",
@@ -92,18 +93,31 @@ def _dummy_verify(password: str) -> None:
         pass
 
 
-class AccountError(ValueError):
-    """An account change that cannot be made; ``field`` names the input, the message
-    is Dutch."""
+class AccountError(Invalid):
+    """An account value that cannot be stored (422); ``field`` names the input, the
+    message is Dutch. Its subclasses are also the use-case error they are."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+        # not super(): a subclass's other base (NotFound) takes other arguments
+        UseCaseError.__init__(self, [Problem(field, message)])
+
+    @property
+    def field(self) -> str:
+        """The input field, always named for an account value."""
+        return self.problems[0].field or ""
 
 
-class UnknownAccount(AccountError, LookupError):
-    """No such user or token."""
+class UnknownAccount(AccountError, NotFound):
+    """No such user, token or change (404)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(field, message)
+        self.kind = "account"
+        self.key = ""
+
+
+class AccountTaken(AccountError, Conflict):
+    """The login is taken already (409)."""
 
 
 @dataclass(frozen=True)
@@ -272,7 +286,7 @@ class Accounts:
                 (login, name, ",".join(role_t), ",".join(codes), source, hashed, now, now),
             )
         if not inserted:
-            raise AccountError("login", f"de gebruikersnaam {login!r} bestaat al")
+            raise AccountTaken("login", f"de gebruikersnaam {login!r} bestaat al")
         return self.require(login)
 
     def sync_from_provider(
@@ -323,7 +337,7 @@ class Accounts:
         return self.require(login)
 
     def set_municipalities(self, login: str, codes: tuple[str, ...]) -> None:
-        """Store checked gemeentecodes (see :class:`UserAdmin` for who may)."""
+        """Store checked gemeentecodes (who may: :mod:`hub.usecases.accounts`)."""
         self.db.execute(
             "UPDATE web_users SET municipalities = ?, updated_at = ? WHERE login = ?",
             (",".join(codes), format_ts(utc_now()), login),
@@ -441,247 +455,6 @@ class Accounts:
         token = self.token(token_id)
         assert token is not None
         return TokenUse(user, token, first_in_minute)
-
-
-class UserAdmin:
-    """The administrator's use cases on accounts: each authorised and logged."""
-
-    def __init__(self, service: HubService, accounts: Accounts) -> None:
-        self.service = service
-        self.accounts = accounts
-        self.changes = MunicipalityChanges(accounts.db)
-
-    def _log(self, actor: Actor, action: str, result: str = "allowed", **details: Any) -> None:
-        # a holder acting on its own tokens acts in its own role, not as administrator
-        role = "admin" if "admin" in actor.roles else None
-        self.service.storage.record_access(actor, action, role=role, result=result, **details)
-
-    def _attempt(self, actor: Actor, action: str) -> None:
-        self.service.require_role(actor, "admin", action)
-
-    def _failed(self, actor: Actor, action: str, target: str, exc: AccountError) -> AccountError:
-        self._log(actor, action, result="failed", reason=exc.message, detail={"user": target})
-        return exc
-
-    def list_users(self, actor: Actor) -> tuple[list[User], list[ApiToken]]:
-        self._attempt(actor, "users.list")
-        users, tokens = self.accounts.all(), self.accounts.tokens()
-        self._log(actor, "users.list", detail={"count": str(len(users))})
-        return users, tokens
-
-    def add_user(
-        self,
-        actor: Actor,
-        login: str,
-        name: str,
-        roles: Iterable[str],
-        municipalities: Iterable[str],
-        *,
-        system: bool = False,
-    ) -> tuple[User, str | None, MunicipalityChange | None]:
-        """A new local user with a generated password (returned once), or a system
-        account (no password: it acts through API tokens).
-
-        The account starts without municipalities: the ones asked for are a pending
-        change that a second administrator approves — else one administrator could
-        make an officer (or a system account, and its token) for any municipality and
-        read its dossiers."""
-        action = "users.add"
-        self._attempt(actor, action)
-        password = None if system else generate_password()
-        try:
-            codes = self.accounts.validate(login, name, roles, municipalities)[3]
-            user = self.accounts.add(
-                login,
-                name,
-                roles,
-                (),
-                source="system" if system else "local",
-                password=password,
-                awaiting_approval=True,
-            )
-        except AccountError as exc:
-            raise self._failed(actor, action, login, exc) from None
-        self._log(
-            actor,
-            action,
-            detail={
-                "user": user.login,
-                "roles": ",".join(user.roles),
-                "municipalities": ",".join(codes),
-                "source": user.source,
-            },
-        )
-        change = None
-        if codes:
-            change = self.changes.record(user.login, (), codes, actor.id, pending=True)
-            self._log(actor, "users.municipalities.request", detail=_change_detail(change))
-        return user, password, change
-
-    def set_disabled(self, actor: Actor, login: str, disabled: bool) -> User:
-        action = "users.disable" if disabled else "users.enable"
-        self._attempt(actor, action)
-        try:
-            if disabled and login == actor.id:
-                raise AccountError("login", "u kunt uw eigen account niet uitschakelen")
-            user = self.accounts.set_disabled(login, disabled)
-        except AccountError as exc:
-            raise self._failed(actor, action, login, exc) from None
-        self._log(actor, action, detail={"user": login})
-        return user
-
-    def reset_password(self, actor: Actor, login: str) -> str:
-        """A new generated password for a local user (returned once)."""
-        action = "users.reset"
-        self._attempt(actor, action)
-        password = generate_password()
-        try:
-            self.accounts.set_password(login, password)
-        except AccountError as exc:
-            raise self._failed(actor, action, login, exc) from None
-        self._log(actor, action, detail={"user": login})
-        return password
-
-    def change_municipalities(
-        self, actor: Actor, login: str, municipalities: Iterable[str]
-    ) -> tuple[User, MunicipalityChange]:
-        """New municipalities for a user: fewer take effect at once; any added one waits
-        for a second administrator (:meth:`decide_change`). Logged with before/after."""
-        action = "users.municipalities"
-        self._attempt(actor, action)
-        try:
-            user = self.accounts.require(login)
-            if user.source == "oidc":
-                raise AccountError(
-                    "login", "de gemeenten van dit account komen van de identiteitsprovider"
-                )
-            codes = self.accounts.validate(user.login, user.name, user.roles, municipalities)[3]
-        except AccountError as exc:
-            raise self._failed(actor, action, login, exc) from None
-        widening = bool(set(codes) - set(user.municipalities))
-        with self.accounts.db.transaction():
-            change = self.changes.record(
-                login, user.municipalities, codes, actor.id, pending=widening
-            )
-            if not widening:
-                self.accounts.set_municipalities(login, codes)
-        self._log(
-            actor,
-            f"{action}.request" if widening else action,
-            detail=_change_detail(change),
-        )
-        return self.accounts.require(login), change
-
-    def list_changes(self, actor: Actor) -> list[MunicipalityChange]:
-        """Changes of municipalities: pending first, then the newest."""
-        self._attempt(actor, "users.municipalities.list")
-        return self.changes.recent()
-
-    def decide_change(self, actor: Actor, change_id: str, approve: bool) -> MunicipalityChange:
-        """Approve or reject a pending widening. The approver is another administrator
-        than the one who asked, and not the user it widens; the requester may withdraw
-        (reject) it."""
-        action = "users.municipalities." + ("approve" if approve else "reject")
-        self._attempt(actor, action)
-        change = self.changes.get(change_id)
-        try:
-            if change is None:
-                raise UnknownAccount("change_id", f"onbekende wijziging {change_id!r}")
-            if change.state != "pending":
-                raise AccountError("change_id", f"wijziging {change_id} is al afgehandeld")
-        except AccountError as exc:
-            raise self._failed(actor, action, change.login if change else "-", exc) from None
-        if approve and actor.id in (change.requested_by, change.login):
-            reason = (
-                "vier ogen: een andere beheerder dan de aanvrager keurt een uitbreiding goed"
-                if actor.id == change.requested_by
-                else "u kunt uw eigen gemeenten niet uitbreiden"
-            )
-            raise self._refused(actor, action, change.login, reason)
-        with self.accounts.db.transaction():
-            current = self.accounts.require(change.login).municipalities
-            stale = approve and current != change.before
-            if not self.changes.decide(
-                change_id, "approved" if approve and not stale else "rejected", actor.id
-            ):
-                raise self._failed(
-                    actor,
-                    action,
-                    change.login,
-                    AccountError("change_id", f"wijziging {change_id} is al afgehandeld"),
-                )
-            if approve and not stale:
-                self.accounts.set_municipalities(change.login, change.after)
-        if stale:
-            raise self._failed(
-                actor,
-                action,
-                change.login,
-                AccountError(
-                    "change_id",
-                    "de gemeenten zijn gewijzigd sinds het verzoek; vraag de uitbreiding "
-                    "opnieuw aan",
-                ),
-            )
-        decided = self.changes.get(change_id)
-        assert decided is not None
-        self._log(actor, action, detail=_change_detail(decided))
-        return decided
-
-    def _refused(self, actor: Actor, action: str, target: str, reason: str) -> Forbidden:
-        self._log(actor, action, result="refused", reason=reason, detail={"user": target})
-        return Forbidden(reason, "login")
-
-    def create_token(self, actor: Actor, login: str, label: str) -> tuple[ApiToken, str]:
-        """A token acting as ``login``. Only the account holder makes its own tokens
-        (logged in, not through another token); an administrator only for a system
-        account — else an administrator could act as an officer and read dossiers."""
-        action = "tokens.create"
-        if actor.token is not None:
-            raise self._refused(
-                actor, action, login, "een API-token kan geen API-tokens maken; log in"
-            )
-        if login != actor.id:
-            self._attempt(actor, action)
-            target = self.accounts.get(login)
-            if target is not None and target.source != "system":
-                raise self._refused(
-                    actor,
-                    action,
-                    login,
-                    f"alleen {login} zelf kan een API-token voor dit account maken; een "
-                    "beheerder alleen voor systeemaccounts",
-                )
-        try:
-            token, text = self.accounts.create_token(login, label, actor.id)
-        except AccountError as exc:
-            raise self._failed(actor, action, login, exc) from None
-        self._log(actor, action, detail={"user": login, "token": token.id})
-        return token, text
-
-    def revoke_token(self, actor: Actor, token_id: str) -> ApiToken:
-        """Revoke a token: the administrator any, a holder its own."""
-        action = "tokens.revoke"
-        own = self.accounts.token(token_id)
-        if own is None or own.login != actor.id:
-            self._attempt(actor, action)
-        try:
-            token = self.accounts.revoke_token(token_id)
-        except AccountError as exc:
-            raise self._failed(actor, action, token_id, exc) from None
-        self._log(actor, action, detail={"user": token.login, "token": token.id})
-        return token
-
-
-def _change_detail(change: MunicipalityChange) -> dict[str, str]:
-    return {
-        "user": change.login,
-        "change": change.id,
-        "before": ",".join(change.before) or "-",
-        "after": ",".join(change.after) or "-",
-        "requested_by": change.requested_by,
-        "state": change.state,
-    }
 
 
 #: the accounts of the embedded default's first start (the officer works for Hoorn)

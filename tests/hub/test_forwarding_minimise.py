@@ -19,7 +19,7 @@ from hub.dossier import (
     PurposeRecord,
     SubjectEntry,
 )
-from hub.forwarding.minimise import build_payload
+from hub.forwarding.minimise import Withheld, build_payload
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
@@ -113,6 +113,17 @@ def test_only_allowed_classes_are_sent_and_withheld_is_explained():
     assert "999970057" not in p.body.decode()
     assert p.data["aandachtspunten"] == []
     assert "description" not in p.data["signal"]
+
+
+def test_what_is_withheld_is_kept_as_fact_class_and_reason_not_as_text_to_parse():
+    p = build_payload(dossier(), "lokaal", table(classifications=["normal", "confidential"]))
+    assert p.left_out == [
+        Withheld("f1", "personal", "klasse persoonsgegevens niet toegestaan"),
+        Withheld("f3", "bibob", "klasse Bibob (art. 28 Wet Bibob) niet toegestaan"),
+    ]
+    assert p.bibob_withheld and p.withheld_counts == {"personal": 1, "bibob": 1}
+    # the text the API and the command line show is unchanged
+    assert p.withheld[1] == "bibob: klasse Bibob (art. 28 Wet Bibob) niet toegestaan (f3)"
 
 
 def test_attribute_patterns():

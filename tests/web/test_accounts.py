@@ -298,7 +298,7 @@ def test_oidc_login_state_is_single_use_and_bound_to_the_browser(db: Database):
 
 
 def test_a_signature_is_first_used_once_and_forgotten_after_its_window(db: Database):
-    from hub.web.replays import SignatureReplays
+    from hub.forwarding.replays import SignatureReplays
 
     replays = SignatureReplays(db, tolerance_s=300)
     now = int(utc_now().timestamp())

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from hub.web.forwarding_api import SIGNATURE_HEADER, feedback_secret_env, sign
+from hub.usecases.forwarding import SIGNATURE_HEADER, feedback_secret_env, sign
 
 # the browser fixtures (and the module-level skip when Chromium is missing)
 from .test_browser import Site, log_in, shot

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.web.forwarding_api import SIGNATURE_HEADER, feedback_secret_env, sign
+from hub.usecases.forwarding import SIGNATURE_HEADER, feedback_secret_env, sign
 
 from .conftest import ENKHUIZEN, HOORN, Hub, example, start_hub, web_config
 from .test_pages import assert_accessible

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from starlette.routing import Mount
 
+from hub.usecases.forwarding import Forwarding
 from plugins import Receipt
 
 from .conftest import HOORN, PASSWORD, Hub, example
@@ -204,7 +205,7 @@ class World:
         # a delivery to the PCT that arrived (feedback may be given on it)
         officer = hub.users["af-hoorn"].actor("test")
         forwarding = hub.web.forwarding
-        self.delivered = forwarding.forward(dossier_id, "pct", officer)
+        self.delivered = Forwarding(forwarding).forward(officer, dossier_id, "pct")
         forwarding.outbox.claim("matrix", limit=1000)
         forwarding.outbox.delivered(self.delivered.id, Receipt("mail-1", "250 OK"), worker="matrix")
 
@@ -396,7 +397,7 @@ async def test_another_municipalitys_object_looks_exactly_like_an_unknown_id(hub
     target = dossier_id
     if where == "delivery-api":
         officer = hub.users["af-hoorn"].actor("test")
-        target = hub.web.forwarding.forward(dossier_id, "pct", officer).id
+        target = Forwarding(hub.web.forwarding).forward(officer, dossier_id, "pct").id
     url = {
         "api": "/api/v1/dossiers/{}",
         "page": "/dossiers/{}",

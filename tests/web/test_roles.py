@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from hub.usecases.forwarding import SIGNATURE_HEADER, Forwarding, feedback_secret_env, sign
 from hub.web.auth import PRE_COOKIE
 from hub.web.csrf import csrf_token
-from hub.web.forwarding_api import SIGNATURE_HEADER, feedback_secret_env, sign
 from plugins import Receipt, sign_body
 
 from .conftest import HOORN, PASSWORD, Hub, example
@@ -103,7 +103,7 @@ async def riec_delivery(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv(feedback_secret_env("riec"), SECRET)
     dossier_id = await hub.enrich("af-hoorn", example(HOORN))
     officer = hub.users["af-hoorn"].actor("test")
-    row = hub.web.forwarding.forward(dossier_id, "riec", officer)
+    row = Forwarding(hub.web.forwarding).forward(officer, dossier_id, "riec")
     hub.web.forwarding.outbox.claim("w", limit=10)
     hub.web.forwarding.outbox.delivered(row.id, Receipt("r-1", "200 OK"), worker="w")
     return row.id
@@ -140,8 +140,8 @@ async def test_a_feedback_signature_is_bound_to_its_delivery(hub: Hub, riec_deli
     """A signature for one delivery, or a body-only v1 signature, does not carry
     feedback to another delivery of the same table."""
     dossier_id = hub.web.forwarding.outbox.get(riec_delivery).dossier_id
-    second = hub.web.forwarding.forward(
-        await hub.enrich("af-hoorn", example(HOORN)), "riec", hub.users["af-hoorn"].actor("t")
+    second = Forwarding(hub.web.forwarding).forward(
+        hub.users["af-hoorn"].actor("t"), await hub.enrich("af-hoorn", example(HOORN)), "riec"
     )
     hub.web.forwarding.outbox.claim("w", limit=10)
     hub.web.forwarding.outbox.delivered(second.id, Receipt("r-2", "200 OK"), worker="w")
