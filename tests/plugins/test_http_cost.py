@@ -1,0 +1,62 @@
+"""What every request pays in the SDK's HTTP helpers: no URL parsing that only an
+error message needs (bench/enrich.py, figure 3: the hub's CPU against a raw replay)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+import plugins._http
+from plugins import (
+    ConnectorContext,
+    ConnectorSettings,
+    Evidence,
+    RegistryTimeout,
+    registry_client,
+    send,
+)
+from plugins._facts import _without_query
+
+
+def client(handler) -> httpx.AsyncClient:
+    settings = ConnectorSettings(base_url="http://registry.test/api/v2")
+    return registry_client(settings, ConnectorContext(transport=httpx.MockTransport(handler)))
+
+
+async def test_a_good_answer_does_not_work_out_where_an_error_came_from(monkeypatch):
+    def where(*_):
+        raise AssertionError("_where called for an answer that is not an error")
+
+    monkeypatch.setattr(plugins._http, "_where", where)
+    async with client(lambda request: httpx.Response(200, json={"ok": True})) as http:
+        response = await send(http, "GET", "personen?bsn=999993653")
+    assert response.json() == {"ok": True}
+
+
+async def test_an_error_still_names_the_url_without_its_query():
+    def hang(request):
+        raise httpx.ReadTimeout("slow", request=request)
+
+    async with client(hang) as http:
+        with pytest.raises(RegistryTimeout, match=r"registry\.test/api/v2/personen$"):
+            await send(http, "GET", "personen?bsn=999993653")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://registry.test/api/zaken?rol=999993653&page=2",
+        "http://registry.test/api/zaken?",
+        "http://registry.test/api/zaken",
+        "http://registry.test/api/zaken#deel",
+        "http://registry.test/api/zaken?q=1#deel?x",
+        "https://u:p@registry.test:8443/a%3Fb?c=%23#f",
+        "http://registry.test/päth?q=ü",
+    ],
+)
+def test_evidence_url_is_httpx_own_url_without_query(url):
+    parsed = httpx.URL(url)
+    expected = str(parsed.copy_with(query=None))
+    assert _without_query(str(parsed)) == expected
+    response = httpx.Response(200, json={}, request=httpx.Request("GET", parsed))
+    assert Evidence.from_response(response, "op").url == expected
