@@ -7,20 +7,10 @@ import httpx
 import pytest
 
 import plugins._http
-from plugins import (
-    ConnectorContext,
-    ConnectorSettings,
-    Evidence,
-    RegistryTimeout,
-    registry_client,
-    send,
-)
+from plugins import Evidence, RegistryTimeout, send
 from plugins._facts import _without_query
 
-
-def client(handler) -> httpx.AsyncClient:
-    settings = ConnectorSettings(base_url="http://registry.test/api/v2")
-    return registry_client(settings, ConnectorContext(transport=httpx.MockTransport(handler)))
+from .test_http import client
 
 
 async def test_a_good_answer_does_not_work_out_where_an_error_came_from(monkeypatch):
