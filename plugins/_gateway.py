@@ -13,6 +13,7 @@ and a PKIoverheid client certificate, for connectors and table transports alike.
 
 from __future__ import annotations
 
+import functools
 import re
 import ssl
 from collections.abc import Iterable, Mapping
@@ -127,9 +128,20 @@ def tls_context(
     """The context that verifies the peer against ``ca_file`` (else certifi's bundle,
     as httpx does) and presents the client certificate, if one is given.
 
-    Raises :class:`OSError` or :class:`ssl.SSLError` for a file that is missing or no PEM.
+    Without either, one context serves the whole process (as httpx's own default does):
+    do not change it. Raises :class:`OSError` or :class:`ssl.SSLError` for a file that
+    is missing or no PEM.
     """
+    if not ca_file and not client_cert_file:
+        return _certifi_context()
     context = ssl.create_default_context(cafile=ca_file or certifi.where())
     if client_cert_file:
         context.load_cert_chain(client_cert_file, client_key_file)
     return context
+
+
+@functools.cache
+def _certifi_context() -> ssl.SSLContext:
+    # loading certifi's bundle takes tens of milliseconds, and each connector's settings
+    # and client ask for a context: a dozen loads at every start of the command line
+    return ssl.create_default_context(cafile=certifi.where())

@@ -1,13 +1,17 @@
-"""What every request pays in the SDK's HTTP helpers: no URL parsing that only an
-error message needs (bench/enrich.py, figure 3: the hub's CPU against a raw replay)."""
+"""What the SDK's HTTP helpers cost: no URL parsing per request that only an error
+message needs (bench/enrich.py, figure 3: the hub's CPU against a raw replay), and
+certifi's bundle loaded once, not per connector (figure 5: ``opplus enrich``)."""
 
 from __future__ import annotations
 
+import ssl
+
+import certifi
 import httpx
 import pytest
 
 import plugins._http
-from plugins import Evidence, RegistryTimeout, send
+from plugins import ConnectorSettings, Evidence, RegistryTimeout, send, tls_context
 from plugins._facts import _without_query
 
 from .test_http import client
@@ -50,3 +54,16 @@ def test_evidence_url_is_httpx_own_url_without_query(url):
     assert _without_query(str(parsed)) == expected
     response = httpx.Response(200, json={}, request=httpx.Request("GET", parsed))
     assert Evidence.from_response(response, "op").url == expected
+
+
+def test_certifi_bundle_is_loaded_once_for_every_connector_without_own_tls():
+    one = ConnectorSettings(base_url="https://brp.example").tls()
+    other = ConnectorSettings(base_url="https://kvk.example").tls()
+    assert one is other is tls_context()
+    assert one.verify_mode == ssl.CERT_REQUIRED and one.check_hostname
+
+
+def test_a_ca_file_gets_a_context_of_its_own():
+    bundle = certifi.where()
+    assert tls_context(bundle) is not tls_context(bundle)
+    assert tls_context(bundle) is not tls_context()
