@@ -7,6 +7,10 @@ registry refines (e.g. BAG adds the adresseerbaar object id) is offered again to
 connectors that could not take it before. Every call gets its own span, a timeout per
 attempt, bounded retries on transient errors and the connector's circuit breaker; the
 wall time is that of the slowest call per round, not the sum.
+
+Two halves: :class:`_Plan` decides which connector is asked about which subject, round
+after round, and :meth:`Enricher._fan_out` asks them; the dossier is then put together
+by :func:`hub.assemble.assemble_dossier`, a pure function of what was found.
 """
 
 from __future__ import annotations
