@@ -131,7 +131,9 @@ def registry(call: str) -> str:
 
 
 def by_call(sent: Sequence[Sent], dossier: Dossier) -> dict[tuple[int, str], list[Sent]]:
-    """The requests of each connector call, keyed by (round, connector)+span."""
+    """The requests of each connector call, keyed by (round, "connector/span"), found
+    by the span in their ``traceparent``; a request of no call (none seen so far) would
+    land under (0, "?")."""
     outcomes = {o.span_id: o for o in dossier.outcomes if o.span_id}
     calls: dict[tuple[int, str], list[Sent]] = defaultdict(list)
     for request in sent:
