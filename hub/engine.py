@@ -7,6 +7,10 @@ registry refines (e.g. BAG adds the adresseerbaar object id) is offered again to
 connectors that could not take it before. Every call gets its own span, a timeout per
 attempt, bounded retries on transient errors and the connector's circuit breaker; the
 wall time is that of the slowest call per round, not the sum.
+
+Two halves: :class:`_Plan` decides which connector is asked about which subject, round
+after round, and :meth:`Enricher._fan_out` asks them; the dossier is then put together
+by :func:`hub.assemble.assemble_dossier`, a pure function of what was found.
 """
 
 from __future__ import annotations
@@ -36,17 +40,9 @@ from plugins import (
     TraceContext,
 )
 
+from .assemble import Timing, assemble_dossier
 from .config import Config, PurposeConfig
-from .dossier import (
-    Dossier,
-    OfficerRecord,
-    Outcome,
-    OutcomeStatus,
-    PurposeRecord,
-    SubjectEntry,
-)
-from .indicators import derive_indicators
-from .merge import find_conflicts, to_dossier_facts
+from .dossier import Dossier, Outcome, OutcomeStatus, SubjectEntry
 from .resilience import CircuitBreaker, CircuitOpen, RetryReport, call_with_retries
 from .signal import Signal
 
@@ -147,10 +143,6 @@ class Enricher:
         #: how retries wait (see :func:`call_with_retries`)
         self.sleep = sleep
 
-    def _fields(self, purpose: PurposeConfig, handle: ConnectorHandle) -> frozenset[str]:
-        allowed = set(purpose.fields.get(handle.name, ()))
-        return frozenset(allowed & set(handle.connector.info.fields))
-
     async def enrich(
         self,
         signal: Signal,
@@ -167,54 +159,43 @@ class Enricher:
         signal_id = signal_id or str(uuid.uuid4())
         created = datetime.now(UTC)
         t0 = time.perf_counter()
-        run = EnrichmentRun(dossier=None)  # type: ignore[arg-type]
-        state = _RunState(self.config.engine.max_subjects)
-        for subject in signal.subjects():
-            state.add(subject, origin="signal", round_no=1, by=None)
+        plan = _Plan(
+            connectors=self.connectors,
+            purpose=purpose,
+            officer=officer,
+            signal=signal,
+            signal_id=signal_id,
+            root=root,
+            state=_RunState(self.config.engine.max_subjects),
+        )
+        calls = await self._fan_out(plan, progress)
+        plan.add_unasked()
+        timing = Timing(created, datetime.now(UTC), (time.perf_counter() - t0) * 1000)
+        dossier = assemble_dossier(
+            dossier_id=str(uuid.uuid4()),
+            signal=signal,
+            signal_id=signal_id,
+            trace=root,
+            purpose=purpose,
+            officer=officer,
+            subjects=plan.state.entries.values(),
+            outcomes=plan.outcomes,
+            facts=(fact for call in calls for fact in call.facts),
+            indicators=self.config.indicators,
+            timing=timing,
+        )
+        evidence = [(root.trace_id, ev) for call in calls for ev in call.evidence]
+        return EnrichmentRun(dossier=dossier, evidence=evidence, calls=calls)
 
-        facts: list[Fact] = []
-        outcomes: list[Outcome] = []
-        called: set[tuple[str, str]] = set()
-        refused: set[tuple[str, str]] = set()
+    async def _fan_out(self, plan: _Plan, progress: ProgressCallback | None) -> list[RecordedCall]:
+        """Ask round after round until nothing new is found or the depth is reached;
+        the calls of a round run concurrently, and are recorded before the next."""
         semaphore = asyncio.Semaphore(self.config.engine.max_concurrency)
-        frontier = list(state.subjects.values())
         max_rounds = self.config.engine.max_rounds
-
+        frontier = list(plan.state.subjects.values())
+        calls: list[RecordedCall] = []
         for round_no in range(1, max_rounds + 1):
-            jobs = []
-            for subject in frontier:
-                for handle in self.connectors:
-                    info = handle.connector.info
-                    pair = (handle.name, subject.key)
-                    if subject.kind not in info.subject_kinds or pair in called or pair in refused:
-                        continue
-                    fields = self._fields(purpose, handle)
-                    if not fields:
-                        refused.add(pair)
-                        outcomes.append(
-                            Outcome(
-                                connector=handle.name,
-                                subject=subject.key,
-                                round=round_no,
-                                status=OutcomeStatus.REFUSED,
-                                error=f"doelbinding {purpose.id} staat geen velden van "
-                                f"{handle.name} toe; niet bevraagd",
-                            )
-                        )
-                        continue
-                    if not handle.connector.accepts(subject):
-                        continue
-                    called.add(pair)
-                    query = Query(
-                        subject=subject,
-                        fields=fields,
-                        purpose=purpose.as_purpose(),
-                        officer=officer,
-                        signal_id=signal_id,
-                        trace=root.child(),
-                        municipality=signal.municipality,
-                    )
-                    jobs.append((handle, query))
+            jobs = plan.jobs(frontier, round_no)
             if not jobs:
                 break
             async with asyncio.TaskGroup() as group:
@@ -222,78 +203,15 @@ class Enricher:
                     group.create_task(self._call(handle, query, round_no, semaphore, progress))
                     for handle, query in jobs
                 ]
-            frontier = []
-            round_calls = [task.result()[0] for task in tasks]
+            answered = [task.result() for task in tasks]
+            round_calls = [call for call, _ in answered]
             for recorder in self.recorders:
                 await asyncio.to_thread(recorder.record_calls, round_calls)
-            for task in tasks:
-                call, result = task.result()
-                run.calls.append(call)
-                outcomes.append(call.outcome)
-                facts.extend(call.facts)
-                run.evidence.extend((root.trace_id, ev) for ev in call.evidence)
-                if result is None:
-                    continue
-                if result.refined is not None:
-                    refined = state.refine(result.refined)
-                    if refined is not None and refined not in frontier:
-                        frontier.append(refined)
-                for found in result.discovered:
-                    added = state.add(
-                        found, origin="discovered", round_no=round_no + 1, by=call.connector
-                    )
-                    if added is not None and added not in frontier:
-                        frontier.append(added)
+            calls.extend(round_calls)
+            frontier = plan.absorb(answered, round_no)
             if round_no == max_rounds:
-                state.mark_unexplored(frontier, max_rounds)
-
-        for subject in state.subjects.values():
-            for handle in self.connectors:
-                pair = (handle.name, subject.key)
-                if (
-                    subject.kind in handle.connector.info.subject_kinds
-                    and pair not in called
-                    and pair not in refused
-                    and state.entries[subject.key].enriched
-                ):
-                    outcomes.append(
-                        Outcome(
-                            connector=handle.name,
-                            subject=subject.key,
-                            round=state.entries[subject.key].round,
-                            status=OutcomeStatus.SKIPPED,
-                            error="niet bevraagd: het subject mist een gegeven dat deze "
-                            "bron nodig heeft",
-                        )
-                    )
-
-        dossier_facts = to_dossier_facts(facts)
-        derived, points = derive_indicators(
-            dossier_facts, root, self.config.indicators, start=len(dossier_facts) + 1
-        )
-        dossier_facts.extend(derived)
-        completed = datetime.now(UTC)
-        run.dossier = Dossier(
-            id=str(uuid.uuid4()),
-            signal_id=signal_id,
-            trace_id=root.trace_id,
-            created_at=created,
-            completed_at=completed,
-            duration_ms=round((time.perf_counter() - t0) * 1000, 1),
-            signal=signal.model_dump(mode="json"),
-            purpose=PurposeRecord(
-                id=purpose.id, name=purpose.name, legal_ground=purpose.legal_ground
-            ),
-            officer=OfficerRecord(
-                id=officer.id, name=officer.name, municipality=officer.municipality
-            ),
-            subjects=[state.entries[k] for k in state.subjects],
-            facts=dossier_facts,
-            conflicts=find_conflicts(dossier_facts),
-            outcomes=outcomes,
-            aandachtspunten=points,
-        )
-        return run
+                plan.state.mark_unexplored(frontier, max_rounds)
+        return calls
 
     async def _call(
         self,
@@ -374,6 +292,125 @@ class Enricher:
             facts=tuple(result.facts) if result else (),
         )
         return call, result
+
+
+@dataclass
+class _Plan:
+    """Which connector is asked about which subject, round after round.
+
+    A connector is asked about a subject at most once, only for the fields the purpose
+    allows it, and only when it accepts the subject as it is now; a pair the purpose
+    rules out, and at the end a pair never asked, get an outcome that says why.
+    """
+
+    connectors: Sequence[ConnectorHandle]
+    purpose: PurposeConfig
+    officer: Officer
+    signal: Signal
+    signal_id: str
+    root: TraceContext
+    state: _RunState
+    outcomes: list[Outcome] = field(default_factory=list)
+    called: set[tuple[str, str]] = field(default_factory=set)
+    refused: set[tuple[str, str]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        for subject in self.signal.subjects():
+            self.state.add(subject, origin="signal", round_no=1, by=None)
+
+    def _fields(self, handle: ConnectorHandle) -> frozenset[str]:
+        allowed = set(self.purpose.fields.get(handle.name, ()))
+        return frozenset(allowed & set(handle.connector.info.fields))
+
+    def jobs(
+        self, frontier: Sequence[Subject], round_no: int
+    ) -> list[tuple[ConnectorHandle, Query]]:
+        """The calls of round ``round_no``: every connector about every subject of the
+        frontier it may and can be asked about, and was not asked about before."""
+        jobs = []
+        for subject in frontier:
+            for handle in self.connectors:
+                pair = (handle.name, subject.key)
+                if (
+                    subject.kind not in handle.connector.info.subject_kinds
+                    or pair in self.called
+                    or pair in self.refused
+                ):
+                    continue
+                fields = self._fields(handle)
+                if not fields:
+                    self.refused.add(pair)
+                    self.outcomes.append(
+                        Outcome(
+                            connector=handle.name,
+                            subject=subject.key,
+                            round=round_no,
+                            status=OutcomeStatus.REFUSED,
+                            error=f"doelbinding {self.purpose.id} staat geen velden van "
+                            f"{handle.name} toe; niet bevraagd",
+                        )
+                    )
+                    continue
+                if not handle.connector.accepts(subject):
+                    continue
+                self.called.add(pair)
+                query = Query(
+                    subject=subject,
+                    fields=fields,
+                    purpose=self.purpose.as_purpose(),
+                    officer=self.officer,
+                    signal_id=self.signal_id,
+                    trace=self.root.child(),
+                    municipality=self.signal.municipality,
+                )
+                jobs.append((handle, query))
+        return jobs
+
+    def absorb(
+        self, answered: Sequence[tuple[RecordedCall, EnrichResult | None]], round_no: int
+    ) -> list[Subject]:
+        """Take in the answers of a round; returns the next round's frontier: subjects
+        found, and known subjects a registry refined."""
+        frontier: list[Subject] = []
+        for call, result in answered:
+            self.outcomes.append(call.outcome)
+            if result is None:
+                continue
+            if result.refined is not None:
+                refined = self.state.refine(result.refined)
+                if refined is not None and refined not in frontier:
+                    frontier.append(refined)
+            for found in result.discovered:
+                added = self.state.add(
+                    found, origin="discovered", round_no=round_no + 1, by=call.connector
+                )
+                if added is not None and added not in frontier:
+                    frontier.append(added)
+        return frontier
+
+    def add_unasked(self) -> None:
+        """An outcome for every enriched subject a connector of its kind was never asked
+        about: it did not accept the subject (a missing identifier)."""
+        for subject in self.state.subjects.values():
+            entry = self.state.entries[subject.key]
+            for handle in self.connectors:
+                pair = (handle.name, subject.key)
+                if (
+                    subject.kind in handle.connector.info.subject_kinds
+                    and pair not in self.called
+                    and pair not in self.refused
+                    and entry.enriched
+                ):
+                    self.outcomes.append(
+                        Outcome(
+                            connector=handle.name,
+                            subject=subject.key,
+                            round=entry.round,
+                            status=OutcomeStatus.SKIPPED,
+                            error="niet bevraagd: het subject mist een gegeven dat deze "
+                            "bron nodig heeft",
+                        )
+                    )
 
 
 class _RunState:

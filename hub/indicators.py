@@ -42,8 +42,9 @@ def _iso(value: Any) -> date | None:
 
 
 class _Deriver:
-    def __init__(self, trace: TraceContext, start: int) -> None:
+    def __init__(self, trace: TraceContext, start: int, now: datetime) -> None:
         self.trace = trace
+        self.now = now
         self.next_id = start
         self.facts: list[DossierFact] = []
         self.points: list[Aandachtspunt] = []
@@ -75,7 +76,7 @@ class _Deriver:
                 registry="afgeleid uit andere feiten",
                 operation=code,
                 request_id=f"derived-{digest[:16]}",
-                retrieved_at=datetime.now(UTC),
+                retrieved_at=self.now,
                 response_sha256=digest,
                 trace_id=self.trace.trace_id,
                 span_id=self.trace.span_id,
@@ -111,14 +112,21 @@ def derive_indicators(
     *,
     start: int,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[DossierFact], list[Aandachtspunt]]:
-    """Derived facts and the aandachtspunten they raise, for the facts of one dossier."""
-    today = today or datetime.now(UTC).date()
+    """Derived facts and the aandachtspunten they raise, for the facts of one dossier.
+
+    ``now`` is the moment of derivation (the derived facts' ``retrieved_at``), ``today``
+    the day "recent" counts back from (default: the day of ``now``); both default to
+    the clock, so a caller that must not read it passes them.
+    """
+    now = now or datetime.now(UTC)
+    today = today or now.date()
     recent_since = today - timedelta(days=norms.recent_days)
     by_subject: dict[str, dict[str, list[DossierFact]]] = defaultdict(lambda: defaultdict(list))
     for fact in facts:
         by_subject[fact.subject][fact.attribute].append(fact)
-    out = _Deriver(trace, start)
+    out = _Deriver(trace, start, now)
 
     for subject, attrs in by_subject.items():
         first = _first_of(attrs)

@@ -86,8 +86,19 @@ class Evidence:
             status_code=response.status_code,
             media_type=response.headers.get("content-type", "").split(";")[0],
             body=response.content,
-            url=str(url.copy_with(query=None)),
+            url=_without_query(str(url)),
         )
+
+
+def _without_query(url: str) -> str:
+    """``url`` without its query string (which may carry identifiers), by string: a
+    query starts at the first ``?`` and ends at ``#``; httpx's ``copy_with`` would parse
+    the URL again for every response, at a cost the hub feels."""
+    head, mark, rest = url.partition("?")
+    if not mark:
+        return url
+    _, hash_, fragment = rest.partition("#")
+    return head + hash_ + fragment
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,7 +90,11 @@ async def send(
     if trace is not None:
         headers["traceparent"] = trace.traceparent
     limit = getattr(client, "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
-    where = _where(client, url)
+
+    def where() -> str:
+        # only a failure needs it, and httpx's URL parsing costs on every request
+        return _where(client, url)
+
     # what client.request() would hand on to client.send() rather than to the request
     options = {key: kwargs.pop(key) for key in ("auth", "follow_redirects") if key in kwargs}
     try:
@@ -101,17 +105,17 @@ async def send(
         finally:
             await response.aclose()
     except httpx.TimeoutException as exc:
-        raise RegistryTimeout(f"no answer in time from {where}") from exc
+        raise RegistryTimeout(f"no answer in time from {where()}") from exc
     except (httpx.TransportError, ssl.SSLError) as exc:
         # under TLS 1.3 a refused client certificate surfaces on the first read, and
         # may come as the bare ssl error
         tls = _tls_problem(exc)
         if tls is not None:
             # a certificate problem stays until someone changes the configuration
-            raise RegistryUnavailable(f"TLS with {where} failed: {tls}", transient=False) from exc
-        raise RegistryUnavailable(f"cannot reach {where}: {_transport_problem(exc)}") from exc
+            raise RegistryUnavailable(f"TLS with {where()} failed: {tls}", transient=False) from exc
+        raise RegistryUnavailable(f"cannot reach {where()}: {_transport_problem(exc)}") from exc
     except httpx.DecodingError as exc:
-        raise BadResponse(f"undecodable answer from {where}") from exc
+        raise BadResponse(f"undecodable answer from {where()}") from exc
     return response
 
 
@@ -147,23 +151,26 @@ def _transport_problem(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-async def _read_capped(response: httpx.Response, limit: int, where: str) -> None:
+async def _read_capped(response: httpx.Response, limit: int, where: Callable[[], str]) -> None:
     """Read at most ``limit`` bytes. An answer that is larger is refused, except an
     error answer: its status says what went wrong (a 503 stays worth a retry), and only
     the start of its body is kept, for the registry's own error text."""
     success = 200 <= response.status_code < 300
-    too_large = BadResponse(
-        f"answer from {where} is larger than max_response_bytes ({limit} bytes); not read"
-    )
+
+    def too_large() -> BadResponse:
+        return BadResponse(
+            f"answer from {where()} is larger than max_response_bytes ({limit} bytes); not read"
+        )
+
     declared = response.headers.get("content-length", "")
     if success and is_ascii_digits(declared) and int(declared) > limit:
-        raise too_large
+        raise too_large()
     body = bytearray()
     async for chunk in response.aiter_bytes():
         body += chunk
         if len(body) > limit:
             if success:
-                raise too_large
+                raise too_large()
             del body[limit:]
             break
     # what Response.aread() would have kept, had it been allowed to read without a cap

@@ -331,3 +331,12 @@ async def test_progress_events_for_every_call():
     run = await enricher({"brp": ["naam"]}, brp).enrich(signal(), OFFICER, progress=events.append)
     assert [(e.connector, e.outcome is None) for e in events] == [("brp", True), ("brp", False)]
     assert events[1].outcome == run.dossier.outcomes[0]
+
+
+async def test_the_dossier_is_assembled_at_the_moment_it_completes():
+    brp = Scripted("brp", frozenset({"person"}), {"leeftijd": P}, lambda q, n: {"leeftijd": 16})
+    d = (await enricher({"brp": ["leeftijd"]}, brp).enrich(signal(), OFFICER)).dossier
+    [derived] = [f for f in d.facts if f.provenance.connector == "opplus.indicatoren"]
+    # the assembly reads no clock: the indicator is dated by the engine's own timing
+    assert derived.provenance.retrieved_at == d.completed_at
+    assert d.created_at <= d.facts[0].provenance.retrieved_at <= d.completed_at
