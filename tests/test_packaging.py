@@ -33,9 +33,9 @@ def test_the_wheel_marks_the_plugin_sdk_as_typed(tmp_path: Path) -> None:
 _USED_INDIRECTLY = {
     # starlette parses the login and admin forms with it (request.form(), hub/web/auth.py)
     "python-multipart": "starlette",
-    # httpcore imports it at every lock it takes and pays a failed import each time
+    # httpx's httpcore imports it at every lock it takes and pays a failed import each time
     # without it (encode/httpcore#1103); tests/hub/test_http_stack.py
-    "sniffio": "httpcore",
+    "sniffio": "httpx",
 }
 #: needed only where fakes check requests against OpenAPI documents, and in tests
 _DEV_ONLY = {"jsonschema", "itsdangerous"}
