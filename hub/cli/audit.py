@@ -1,7 +1,8 @@
 """Auditor tools and retention: ``audit ...`` and ``retention ...``.
 
 Every auditor command is itself written to the access log, refusals included; the
-auditor's use cases are :class:`~hub.service.HubService` methods, shared with the web.
+auditor's use cases are :class:`~hub.usecases.audit.Audit` and
+:meth:`~hub.usecases.dossiers.Dossiers.provenance`, shared with the web.
 """
 
 from __future__ import annotations
@@ -15,18 +16,17 @@ from pathlib import Path
 import click
 
 from ..audit import AuditError, Retention, WitnessError
-from ..service import LOGS, DamagedDossier, Forbidden, HubService, UnknownDossier
-from .common import EXIT_TAMPERED, State, fail, pass_state
+from ..usecases.audit import LOGS, Audit
+from ..usecases.dossiers import Dossiers
+from .common import State, answered, fail, pass_state
 
 
 @contextmanager
-def _auditor_service(state: State) -> Iterator[HubService]:
-    """The service over the store (no registries are asked); a refusal exits 2."""
-    with state.store_service() as service:
-        try:
-            yield service
-        except Forbidden as exc:
-            fail(f"geweigerd: {exc}")
+def _audit(state: State, **names: str) -> Iterator[Audit]:
+    """The auditor's use cases over the store (no registries are asked); a refusal or
+    bad input exits 2 (``names``: the command line's names of the use case's fields)."""
+    with state.context() as context, answered(names):
+        yield Audit(context)
 
 
 def _when(value: str | None, name: str) -> datetime | None:
@@ -48,9 +48,9 @@ def audit_group() -> None:
 @pass_state
 def audit_checkpoint(state: State) -> None:
     """Sign the current tree head of every log."""
-    with _auditor_service(state) as service:
+    with _audit(state) as audit:
         try:
-            heads = service.checkpoint_logs(state.actor)
+            heads = audit.checkpoint(state.actor)
         except WitnessError as exc:
             fail(f"checkpoint niet bij de getuige afgegeven: {exc}")
         except AuditError as exc:  # the head was changed outside the hub
@@ -67,8 +67,8 @@ def audit_checkpoint(state: State) -> None:
 def audit_verify(state: State) -> None:
     """Recompute every log, check every checkpoint and hold each log against the newest
     checkpoint its witnesses kept; exit 1 on any change (2: a witness is unusable)."""
-    with _auditor_service(state) as service:
-        outcome = service.verify_logs(state.actor)
+    with _audit(state) as audit:
+        outcome = audit.verify(state.actor)
     if outcome.error is not None:
         fail(f"verificatie niet mogelijk: {outcome.error}")
     for report in outcome.reports:
@@ -90,11 +90,11 @@ def audit_verify(state: State) -> None:
 @pass_state
 def audit_prove(state: State, entry: int, log_name: str) -> None:
     """Print an inclusion proof of ENTRY (its index) that a third party can check."""
-    with _auditor_service(state) as service:
+    with _audit(state, index="ENTRY", log="--log") as audit:
         try:
-            proof, public_key = service.prove_entry(state.actor, log_name, entry)
-        except AuditError as exc:
-            fail(str(exc))
+            proof, public_key = audit.prove(state.actor, log_name, entry)
+        except AuditError as exc:  # signing the checkpoint the proof needs failed
+            fail(f"checkpoint mislukt: {exc}")
     data = proof.to_json()
     data["public_key"] = public_key
     click.echo(json.dumps(data, indent=2, default=str))
@@ -125,22 +125,19 @@ def audit_search(
 ) -> None:
     """Search the logs; prints one JSON object per entry."""
     since_at, until_at = _when(since, "--since"), _when(until, "--until")
-    with _auditor_service(state) as service:
-        try:
-            entries = service.search_logs(
-                state.actor,
-                bsn=bsn,
-                officer=officer,
-                signal=signal,
-                connector=connector,
-                trace_id=trace_id,
-                since=since_at,
-                until=until_at,
-                logs=log_names,
-                limit=limit,
-            )
-        except ValueError as exc:
-            fail(f"zoekvraag onbruikbaar: {exc}")
+    with _audit(state, bsn="--bsn", logs="--log") as audit:
+        entries = audit.search(
+            state.actor,
+            bsn=bsn,
+            officer=officer,
+            signal=signal,
+            connector=connector,
+            trace_id=trace_id,
+            since=since_at,
+            until=until_at,
+            logs=log_names,
+            limit=limit,
+        )
     for e in entries:
         click.echo(
             json.dumps(
@@ -165,11 +162,8 @@ def audit_search(
 @pass_state
 def audit_subject_report(state: State, bsn: str, fmt: str) -> None:
     """The overview of processing a citizen may ask for (art. 15 AVG, art. 3.22 Wet BRP)."""
-    with _auditor_service(state) as service:
-        try:
-            report = service.subject_report(state.actor, bsn)
-        except ValueError as exc:
-            fail(f"BSN: {exc}")
+    with _audit(state, bsn="BSN") as audit:
+        report = audit.subject_report(state.actor, bsn)
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str))
         return
@@ -207,13 +201,8 @@ def audit_subject_report(state: State, bsn: str, fmt: str) -> None:
 @pass_state
 def audit_export(state: State, dossier_id: str) -> None:
     """Export a dossier's provenance as W3C PROV-JSON (values left out)."""
-    with _auditor_service(state) as service:
-        try:
-            prov = service.dossier_provenance(state.actor, dossier_id)
-        except UnknownDossier:
-            fail(f"onbekend dossier: {dossier_id}")
-        except DamagedDossier as exc:
-            fail(str(exc), EXIT_TAMPERED)
+    with state.context() as context, answered():
+        prov = Dossiers(context).provenance(state.actor, dossier_id)
     click.echo(json.dumps(prov, indent=2, ensure_ascii=False, default=str))
 
 
@@ -221,8 +210,8 @@ def audit_export(state: State, dossier_id: str) -> None:
 @pass_state
 def audit_public_key(state: State) -> None:
     """Print the log-signing public key, to hand to whoever checks proofs."""
-    with _auditor_service(state) as service:
-        click.echo(service.public_key(state.actor))
+    with _audit(state) as audit:
+        click.echo(audit.public_key(state.actor))
 
 
 @audit_group.group("witness")

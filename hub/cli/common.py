@@ -1,9 +1,11 @@
 """What the subcommands share: the state (configuration, runtime, store), failures
-with exit status 2 and a message instead of a traceback, and the acting user.
+with exit status 2 and a message instead of a traceback, the acting user, and the one
+translation of a use case's error into a message and an exit status (:func:`answered`).
 
-Exit statuses: 0 done; 1 a check found a problem (``audit verify``, ``connectors``);
-2 bad input or refused, nothing written; 3 an enrichment whose dossier is incomplete
-(a registry failed or timed out), stored and printed all the same.
+Exit statuses: 0 done; 1 a check found a problem (``audit verify``, ``connectors``),
+or stored data was changed outside opplus; 2 bad input or refused, nothing written;
+3 an enrichment whose dossier is incomplete (a registry failed or timed out), stored
+and printed all the same.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -24,8 +26,9 @@ from ..accountability import Actor, Storage
 from ..audit import WitnessError
 from ..config import Config, ConfigError, load_config
 from ..runtime import Runtime
-from ..service import HubService
 from ..store import StoreError
+from ..usecases import Damaged, NotFound, Problem, Refused, UseCaseError
+from ..usecases.context import Context
 
 EXIT_BAD_INPUT = 2
 EXIT_INCOMPLETE = 3
@@ -78,17 +81,11 @@ class State:
             storage.close()
 
     @contextmanager
-    def service(self) -> Iterator[HubService]:
-        runtime = self.runtime()
+    def context(self) -> Iterator[Context]:
+        """What every use case is given: the configuration and the opened store; a
+        use case that asks registries is given a :meth:`runtime` besides."""
         with self.storage() as storage:
-            yield HubService(self.config, runtime, storage)
-
-    @contextmanager
-    def store_service(self) -> Iterator[HubService]:
-        """The service for use cases that only read and write the store (listing,
-        auditing, accounts): no connectors are built, so none can be asked."""
-        with self.storage() as storage:
-            yield HubService(self.config, None, storage)  # type: ignore[arg-type]
+            yield Context(self.config, storage)
 
     @property
     def actor(self) -> Actor:
@@ -97,6 +94,39 @@ class State:
 
 
 pass_state = click.make_pass_decorator(State)
+
+
+def use_case_failed(exc: UseCaseError, names: Mapping[str, str] | None = None) -> NoReturn:
+    """A use case's refusal or error as the command line answers it: a Dutch message
+    naming the field, exit 2 (nothing was written), or 1 for damaged stored data.
+
+    ``names``: the command line's own name of a use case's field (``{"bsn": "--bsn"}``),
+    so the message names what the user typed."""
+
+    def line(problem: Problem) -> str:
+        if problem.field is None:
+            return problem.message
+        return f"{(names or {}).get(problem.field, problem.field)}: {problem.message}"
+
+    if isinstance(exc, Damaged):
+        fail(exc.message, EXIT_TAMPERED)
+    if isinstance(exc, NotFound):
+        fail(exc.message)  # it names the object asked for
+    lines = [line(p) for p in exc.problems]
+    if isinstance(exc, Refused):
+        fail(f"geweigerd: {lines[0]}")
+    if len(lines) > 1:
+        fail("invoer afgewezen:\n" + "\n".join(f"  {text}" for text in lines))
+    fail(lines[0] if lines else "afgewezen")
+
+
+@contextmanager
+def answered(names: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Run use cases; their errors end the command as :func:`use_case_failed` says."""
+    try:
+        yield
+    except UseCaseError as exc:
+        use_case_failed(exc, names)
 
 
 def write_output(out: str | None, text: str) -> None:

@@ -14,7 +14,7 @@ import click
 
 from ..forwarding.outbox import DeliveryRow
 from ..forwarding.service import AlreadyForwarded, ForwardingService
-from ..service import DamagedDossier, Forbidden, UnknownDossier
+from ..usecases import Damaged, NotFound, Refused
 from .common import EXIT_TAMPERED, State, fail, pass_state
 
 
@@ -58,12 +58,12 @@ def forward(
     actor = state.actor
     with _forwarding(state) as fwd:
         try:
-            dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
-        except Forbidden as exc:
+            dossier = fwd.dossiers.view(actor, dossier_id, action="forward.preview")
+        except Refused as exc:
             fail(f"geweigerd: {exc}")
-        except UnknownDossier:
+        except NotFound:
             fail(f"onbekend dossier: {dossier_id}")
-        except DamagedDossier as exc:
+        except Damaged as exc:
             fail(str(exc), EXIT_TAMPERED)
         if table_name is None:
             suggestions = fwd.suggestions(dossier)
@@ -77,7 +77,7 @@ def forward(
             return
         try:
             preview = fwd.preview(dossier, table_name)
-        except Forbidden as exc:
+        except Refused as exc:
             fail(str(exc))
         payload = preview.payload
         click.echo(f"Voorbeeld: wat {preview.label} ontvangt (sha256 {payload.sha256[:16]}…)")
@@ -107,7 +107,7 @@ def forward(
             row = fwd.forward(dossier_id, table_name, actor)
         except AlreadyForwarded as exc:
             fail(str(exc))
-        except Forbidden as exc:
+        except Refused as exc:
             fail(f"geweigerd: {exc}")
         click.echo(f"In de wachtrij: levering {row.id} naar {table_name}")
         if deliver_now:
@@ -133,7 +133,7 @@ def deliveries(state: State, state_filter: str | None, dossier_id: str | None) -
     with _forwarding(state) as fwd:
         try:
             rows = fwd.deliveries(state.actor, state=state_filter, dossier_id=dossier_id)
-        except Forbidden as exc:
+        except Refused as exc:
             fail(f"geweigerd: {exc}")
     for row in rows:
         click.echo(_row(row) + ("  [VASTGELOPEN]" if row.stuck() else ""))
@@ -196,7 +196,7 @@ def feedback(state: State, delivery_id: str, text: str, source: str) -> None:
             fb = fwd.record_feedback(delivery_id, text, source=source, actor=state.actor)
         except ValueError as exc:
             fail(str(exc))
-        except Forbidden as exc:
+        except Refused as exc:
             fail(f"geweigerd: {exc}")
     click.echo(f"terugkoppeling {fb.id} vastgelegd bij dossier {fb.dossier_id}")
 

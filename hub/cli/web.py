@@ -17,8 +17,8 @@ from plugins import PluginLoadError
 
 from ..audit import WitnessError
 from ..config import ConfigError
-from ..service import Forbidden
 from ..store import StoreError
+from ..usecases import Refused
 from .common import State, fail, pass_state
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def serve(state: State, host: str, port: int, forwarded_allow_ips: str) -> None:
     except ValueError as exc:
         fail(f"configuratie onbruikbaar: {exc}")
     web = app.state.web
-    notice = web.service.storage.keys.notice()
+    notice = web.context.storage.keys.notice()
     if notice:
         click.echo(f"opplus: {notice}", err=True)
     if config.web.demo_accounts:
@@ -102,11 +102,11 @@ def serve(state: State, host: str, port: int, forwarded_allow_ips: str) -> None:
 def _admin(state: State) -> Iterator[UserAdmin]:
     from ..web.users import Accounts, UserAdmin
 
-    with state.store_service() as service:
-        accounts = Accounts(service.storage.db, state.config.municipalities)
+    with state.context() as context:
+        accounts = Accounts(context.storage.db, state.config.municipalities)
         try:
-            yield UserAdmin(service, accounts)
-        except Forbidden as exc:
+            yield UserAdmin(context, accounts)
+        except Refused as exc:
             fail(f"geweigerd: {exc}")
 
 

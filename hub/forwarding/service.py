@@ -21,8 +21,10 @@ from ..audit import DisclosureRecord
 from ..config import Config
 from ..dossier import Dossier
 from ..runtime import Runtime
-from ..service import Forbidden, HubService
 from ..store.timestamps import format_ts, utc_now
+from ..usecases import Refused
+from ..usecases.context import Context
+from ..usecases.dossiers import Dossiers
 from .minimise import Payload, build_payload
 from .outbox import DeliveryRow, Outbox
 from .render import render_payload_html
@@ -74,7 +76,8 @@ class ForwardingService:
         self.runtime = runtime
         self.storage = storage
         self.outbox = Outbox(storage.db, storage.keys.cipher())
-        self.hub = HubService(config, runtime, storage)
+        self.context = Context(config, storage)
+        self.dossiers = Dossiers(self.context)
 
     # -- officer ----------------------------------------------------------------------
 
@@ -85,10 +88,10 @@ class ForwardingService:
         table = self.config.tables.get(name)
         if table is None:
             known = ", ".join(sorted(self.config.tables)) or "geen"
-            raise Forbidden(f"onbekende tafel {name!r} (bekend: {known})", "table")
+            raise Refused(f"onbekende tafel {name!r} (bekend: {known})", "table")
         municipality = dossier.signal["municipality"]
         if table.municipalities and municipality not in table.municipalities:
-            raise Forbidden(
+            raise Refused(
                 f"tafel {name} ontvangt geen dossiers van gemeente {municipality}", "table"
             )
 
@@ -101,10 +104,10 @@ class ForwardingService:
 
     def forward(self, dossier_id: str, table_name: str, actor: Actor) -> DeliveryRow:
         """The officer confirmed: record the delivery in the outbox (sent by a worker)."""
-        dossier = self.hub.view(dossier_id, actor, action="forward.preview")
+        dossier = self.dossiers.view(actor, dossier_id, action="forward.preview")
         try:
             preview = self.preview(dossier, table_name)
-        except Forbidden as exc:
+        except Refused as exc:
             self.storage.record_access(
                 actor,
                 "forward",
@@ -165,7 +168,7 @@ class ForwardingService:
     def deliveries(
         self, actor: Actor, *, state: str | None = None, dossier_id: str | None = None
     ) -> list[DeliveryRow]:
-        self.hub.require_role(actor, "officer", "deliveries")
+        self.context.require_role(actor, "officer", "deliveries")
         return self.outbox.list(
             state=state, dossier_id=dossier_id, municipalities=actor.municipalities
         )

@@ -37,7 +37,7 @@ from ..config import Config
 from ..dossier import Dossier
 from ..forwarding.outbox import DeliveryRow
 from ..forwarding.service import NOTICE_TABLE, AlreadyForwarded, Feedback, ForwardingService
-from ..service import Forbidden
+from ..usecases import Refused
 from .api import Id, Text, _errors
 from .auth import api_actor, record_refusal, web_state
 from .errors import ApiError
@@ -123,7 +123,7 @@ def table_views(fwd: ForwardingService, dossier: Dossier) -> list[TableView]:
         table = fwd.config.tables[name]
         try:
             preview, refusal = fwd.preview(dossier, name), None
-        except Forbidden as exc:
+        except Refused as exc:
             preview, refusal = None, exc.reason
         views.append(
             TableView(name, table.label, table.transport, suggested.get(name, []), refusal, preview)
@@ -149,7 +149,7 @@ def forward_checked(
     one they previewed (the configuration changed in between)."""
     check_table(fwd, table)
     if expected_sha256:
-        dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
+        dossier = fwd.dossiers.view(actor, dossier_id, action="forward.preview")
         current = fwd.preview(dossier, table).payload.sha256
         if current != expected_sha256:
             raise ApiError(
@@ -183,7 +183,7 @@ def owned_delivery(
     fwd: ForwardingService, actor: Actor, delivery_id: str, action: str
 ) -> DeliveryRow:
     """The delivery, for an officer of its municipality (refusals logged)."""
-    fwd.hub.require_role(actor, "officer", action)
+    fwd.context.require_role(actor, "officer", action)
     unknown = ApiError(404, [("delivery_id", f"geen levering met id {delivery_id}")])
     try:
         row = fwd.outbox.get(delivery_id)
@@ -532,7 +532,7 @@ def api_forwarding(request: Request, dossier_id: Id, actor: ActorDep) -> Forward
     """The suggested tables with their reasons, every table's preview summary (what is
     sent, what is withheld, the payload's sha256), the deliveries and the feedback."""
     fwd = forwarding(request)
-    dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
+    dossier = fwd.dossiers.view(actor, dossier_id, action="forward.preview")
     views = table_views(fwd, dossier)
     return ForwardingOut(
         dossier_id=dossier.id,
@@ -559,7 +559,7 @@ def api_forwarding_payload(
 ) -> PayloadOut:
     """Exactly the JSON that ``table`` would receive, and what is withheld (and why)."""
     fwd = forwarding(request)
-    dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
+    dossier = fwd.dossiers.view(actor, dossier_id, action="forward.preview")
     if table not in fwd.config.tables:
         raise ApiError(404, [("table", f"onbekende tafel {table!r}")])
     preview = fwd.preview(dossier, table)

@@ -113,7 +113,7 @@ def page_forwarding(
     request: Request, dossier_id: Id, actor: ActorDep, levering: str | None = None
 ) -> Response:
     fwd = forwarding(request)
-    dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
+    dossier = fwd.dossiers.view(actor, dossier_id, action="forward.preview")
     views = table_views(fwd, dossier)
     rows = _rows(fwd, actor, dossier_id=dossier.id)
     feedback = fwd.feedback_for(dossier.id)
@@ -180,7 +180,7 @@ def _view(fwd: ForwardingService, dossier: Dossier, table: str) -> TableView:
 @router.get("/dossiers/{dossier_id}/doorsturen/{table}", name="page_forward_preview")
 def page_forward_preview(request: Request, dossier_id: Id, table: Id, actor: ActorDep) -> Response:
     fwd = forwarding(request)
-    dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
+    dossier = fwd.dossiers.view(actor, dossier_id, action="forward.preview")
     view = _view(fwd, dossier, table)
     return _preview_page(request, fwd, dossier, view, actor)
 
@@ -190,7 +190,7 @@ def page_forward_confirm(
     request: Request, dossier_id: Id, table: Id, actor: ActorDep, form: FormDep
 ) -> Response:
     fwd = forwarding(request)
-    dossier = fwd.hub.view(dossier_id, actor, action="forward.preview")
+    dossier = fwd.dossiers.view(actor, dossier_id, action="forward.preview")
     view = _view(fwd, dossier, table)
     if view.preview is None:
         return _preview_page(

@@ -2,7 +2,7 @@
 identity provider (OpenID Connect), system accounts, and API tokens — hashed at rest.
 
 :class:`Accounts` is the store. :class:`UserAdmin` is the administrator's use cases on
-it — authorised through :meth:`hub.service.HubService.require_role` and written to the
+it — authorised through :meth:`hub.usecases.context.Context.require_role` and written to the
 access log — shared by ``opplus users ...`` and the pages and API of ``opplus serve``.
 
 A password or token is shown once, when it is made, and never stored or logged: the
@@ -24,8 +24,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from ..accountability import Actor
-from ..service import Forbidden, HubService
 from ..store import Database, format_ts, utc_now
+from ..usecases import Refused
+from ..usecases.context import Context
 from .approvals import MunicipalityChange, MunicipalityChanges
 
 __all__ = [
@@ -446,7 +447,7 @@ class Accounts:
 class UserAdmin:
     """The administrator's use cases on accounts: each authorised and logged."""
 
-    def __init__(self, service: HubService, accounts: Accounts) -> None:
+    def __init__(self, service: Context, accounts: Accounts) -> None:
         self.service = service
         self.accounts = accounts
         self.changes = MunicipalityChanges(accounts.db)
@@ -628,9 +629,9 @@ class UserAdmin:
         self._log(actor, action, detail=_change_detail(decided))
         return decided
 
-    def _refused(self, actor: Actor, action: str, target: str, reason: str) -> Forbidden:
+    def _refused(self, actor: Actor, action: str, target: str, reason: str) -> Refused:
         self._log(actor, action, result="refused", reason=reason, detail={"user": target})
-        return Forbidden(reason, "login")
+        return Refused(reason, "login")
 
     def create_token(self, actor: Actor, login: str, label: str) -> tuple[ApiToken, str]:
         """A token acting as ``login``. Only the account holder makes its own tokens
