@@ -2,7 +2,8 @@
 
 Every auditor command is itself written to the access log, refusals included; the
 auditor's use cases are :class:`~hub.usecases.audit.Audit` and
-:meth:`~hub.usecases.dossiers.Dossiers.provenance`, shared with the web.
+:meth:`~hub.usecases.dossiers.Dossiers.provenance`, shared with the web; retention
+is :class:`~hub.usecases.retention.Retention`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from pathlib import Path
 
 import click
 
-from ..audit import AuditError, Retention, WitnessError
+from ..audit import AuditError, WitnessError
 from ..usecases.audit import LOGS, Audit
 from ..usecases.dossiers import Dossiers
+from ..usecases.retention import Retention
 from .common import State, answered, fail, pass_state
 
 
@@ -265,19 +267,8 @@ def retention_group() -> None:
 @pass_state
 def retention_run(state: State) -> None:
     """Delete everything due, writing a deletion receipt per data class to the logs."""
-    with state.storage() as storage:
-        if "admin" not in state.actor.roles:
-            storage.record_access(
-                state.actor, "retention.run", result="refused", reason="rol admin vereist"
-            )
-            fail("geweigerd: rol admin vereist voor retention run")
-        report = Retention(storage.trail).run()
-        storage.record_access(
-            state.actor,
-            "retention.run",
-            role="admin",
-            detail={k: str(v) for k, v in report.deleted.items()},
-        )
+    with state.context() as context, answered():
+        report = Retention(context).run(state.actor)
     for data_class, count in sorted(report.deleted.items()):
         click.echo(f"{data_class:<15} {count:>7} verwijderd")
 
@@ -288,11 +279,8 @@ def retention_run(state: State) -> None:
 @pass_state
 def retention_hold(state: State, signal_id: str, reason: str) -> None:
     """Place a legal hold: nothing of this signal is deleted until released."""
-    with state.storage() as storage:
-        storage.holds.place(signal_id, reason=reason, placed_by=state.actor.id)
-        storage.record_access(
-            state.actor, "retention.hold", role="admin", signal_id=signal_id, reason=reason
-        )
+    with state.context() as context, answered():
+        Retention(context).hold(state.actor, signal_id, reason)
     click.echo(f"bewaarplicht geplaatst op signaal {signal_id}")
 
 
@@ -301,17 +289,8 @@ def retention_hold(state: State, signal_id: str, reason: str) -> None:
 @pass_state
 def retention_release(state: State, signal_id: str) -> None:
     """Release a legal hold."""
-    with state.storage() as storage:
-        released = storage.holds.release(signal_id)
-        storage.record_access(
-            state.actor,
-            "retention.release",
-            role="admin",
-            signal_id=signal_id,
-            result="allowed" if released else "failed",
-        )
-    if not released:
-        fail(f"geen bewaarplicht op signaal {signal_id}")
+    with state.context() as context, answered():
+        Retention(context).release(state.actor, signal_id)
     click.echo(f"bewaarplicht op signaal {signal_id} opgeheven")
 
 

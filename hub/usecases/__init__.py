@@ -15,6 +15,7 @@ follows the same rule wherever it is asked for.
   subject report, the public key;
 * :mod:`.registries` — :class:`~.registries.Registries`: connector health and the
   configuration;
+* :mod:`.retention` — :class:`~.retention.Retention`: delete what is due, legal holds;
 * :mod:`.forwarding` and :mod:`.accounts` — forwarding to tables and feedback;
   accounts, tokens and approvals.
 
