@@ -3,18 +3,15 @@ registries): what :class:`hub.usecases.context.Context` is given in production."
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.accountability import Actor, Storage
-from hub.audit import AuditTrail, LegalHolds, Pseudonymiser, StoreLedger
 from hub.config import load_config
-from hub.store import DossierStore, EvidenceStore, Keys, StorageSettings
+from hub.store import Keys
 from hub.store.testing import BACKENDS, temporary_database
 from hub.usecases.context import Context
 
@@ -27,24 +24,7 @@ AUDITOR = Actor("auditor", "A. Auditor", ("auditor",), ())
 def context(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Context]:
     """A store holding one Enkhuizen dossier, ``d-enk`` of signal ``sig-1``."""
     with temporary_database(request.param, tmp_path) as db:
-        keys = Keys(
-            encryption=os.urandom(32),
-            signing=Ed25519PrivateKey.generate(),
-            pseudonym=os.urandom(32),
-        )
-        trail = AuditTrail(
-            db, signing_key=keys.signing, pseudonymiser=Pseudonymiser(keys.pseudonym)
-        )
-        ledger = StoreLedger(trail.store)
-        storage = Storage(
-            settings=StorageSettings(),
-            db=db,
-            keys=keys,
-            dossiers=DossierStore(db, keys.cipher(), ledger=ledger),
-            evidence=EvidenceStore(db, keys.cipher(), ledger=ledger),
-            trail=trail,
-            holds=LegalHolds(db),
-        )
+        storage = Storage.over(db, Keys.fresh())
         storage.dossiers.save("d-enk", "sig-1", "0388", "af-enkhuizen", {"geheim": True})
         yield Context(load_config(), storage)
 
