@@ -5,6 +5,7 @@ an operator with the same login, roles and municipalities as the web user."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +78,20 @@ async def test_an_auditor_action_without_the_role_is_the_same_refusal(
     web_line, cli_line = _last_two(hub)
     assert _same_line(web_line) == _same_line(cli_line)
     assert cli_line["action"] == "audit.verify" and cli_line["result"] == "refused"
+
+
+async def test_connector_health_without_the_role_is_the_same_refusal(
+    hub: Hub, tmp_path: Path
+) -> None:
+    async with hub.as_user("af-hoorn") as client:
+        api = await client.get("/api/v1/connectors")
+    # the command runs its own event loop: not inside this test's
+    result = await asyncio.to_thread(opplus_as_hoorn_officer, tmp_path, "connectors")
+
+    assert api.status_code == 403
+    [problem] = api.json()["detail"]
+    assert problem["message"] == "rol admin of monitor vereist voor admin.connectors"
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"opplus: geweigerd: {problem['message']}\n"
+    web_line, cli_line = _last_two(hub)
+    assert _same_line(web_line) == _same_line(cli_line)
