@@ -16,6 +16,7 @@ from plugins import PersonRef, Subject, is_valid_bsn
 
 from .audit import (
     AccessRecord,
+    AuditSettings,
     AuditTrail,
     BrpProtocolRecord,
     LegalHolds,
@@ -83,13 +84,26 @@ class Storage:
         if settings.is_sqlite:
             settings.ensure_data_dir()
         db = Database.from_settings(settings)
-        cipher = keys.cipher()
         trail = AuditTrail.from_keys(db, keys, config.audit, witnesses)
-        ledger = StoreLedger(trail.store)
         # once per database: rows from before the store log are logged and resealed
-        adopt_unlogged(db, trail.store, cipher)
+        adopt_unlogged(db, trail.store, keys.cipher())
+        return cls.over(db, keys, trail, settings)
+
+    @classmethod
+    def over(
+        cls,
+        db: Database,
+        keys: Keys,
+        trail: AuditTrail | None = None,
+        settings: StorageSettings | None = None,
+    ) -> Storage:
+        """The stores over an open database, its keys and its audit trail (what
+        :meth:`open` ends with). A test gives a throw-away database and
+        :meth:`Keys.fresh`; the trail is then the default one, without witnesses."""
+        trail = trail or AuditTrail.from_keys(db, keys, AuditSettings(), witnesses=[])
+        cipher, ledger = keys.cipher(), StoreLedger(trail.store)
         return cls(
-            settings=settings,
+            settings=settings or StorageSettings(),
             db=db,
             keys=keys,
             dossiers=DossierStore(db, cipher, ledger=ledger),

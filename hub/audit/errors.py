@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .verify import VerifyReport
+    from .findings import VerifyReport
 
 __all__ = [
     "AuditError",

@@ -51,7 +51,7 @@ from .merkle import (
 )
 
 if TYPE_CHECKING:
-    from .verify import VerifyReport
+    from .findings import VerifyReport
 
 __all__ = ["NODE_LEVEL", "InclusionProof", "LogEntry", "MerkleLog", "entry_mac", "head_mac"]
 

@@ -1,7 +1,9 @@
 """Auditor tools and retention: ``audit ...`` and ``retention ...``.
 
 Every auditor command is itself written to the access log, refusals included; the
-auditor's use cases are :class:`~hub.service.HubService` methods, shared with the web.
+auditor's use cases are :class:`~hub.usecases.audit.Audit` and
+:meth:`~hub.usecases.dossiers.Dossiers.provenance`, shared with the web; retention
+is :class:`~hub.usecases.retention.Retention`.
 """
 
 from __future__ import annotations
@@ -14,19 +16,19 @@ from pathlib import Path
 
 import click
 
-from ..audit import AuditError, Retention, WitnessError
-from ..service import LOGS, DamagedDossier, Forbidden, HubService, UnknownDossier
-from .common import EXIT_TAMPERED, State, fail, pass_state
+from ..audit import AuditError, WitnessError
+from ..usecases.audit import LOGS, Audit
+from ..usecases.dossiers import Dossiers
+from ..usecases.retention import Retention
+from .common import State, answered, fail, pass_state
 
 
 @contextmanager
-def _auditor_service(state: State) -> Iterator[HubService]:
-    """The service over the store (no registries are asked); a refusal exits 2."""
-    with state.store_service() as service:
-        try:
-            yield service
-        except Forbidden as exc:
-            fail(f"geweigerd: {exc}")
+def _audit(state: State, **names: str) -> Iterator[Audit]:
+    """The auditor's use cases over the store (no registries are asked); a refusal or
+    bad input exits 2 (``names``: the command line's names of the use case's fields)."""
+    with state.context() as context, answered(names):
+        yield Audit(context)
 
 
 def _when(value: str | None, name: str) -> datetime | None:
@@ -48,9 +50,9 @@ def audit_group() -> None:
 @pass_state
 def audit_checkpoint(state: State) -> None:
     """Sign the current tree head of every log."""
-    with _auditor_service(state) as service:
+    with _audit(state) as audit:
         try:
-            heads = service.checkpoint_logs(state.actor)
+            heads = audit.checkpoint(state.actor)
         except WitnessError as exc:
             fail(f"checkpoint niet bij de getuige afgegeven: {exc}")
         except AuditError as exc:  # the head was changed outside the hub
@@ -67,8 +69,8 @@ def audit_checkpoint(state: State) -> None:
 def audit_verify(state: State) -> None:
     """Recompute every log, check every checkpoint and hold each log against the newest
     checkpoint its witnesses kept; exit 1 on any change (2: a witness is unusable)."""
-    with _auditor_service(state) as service:
-        outcome = service.verify_logs(state.actor)
+    with _audit(state) as audit:
+        outcome = audit.verify(state.actor)
     if outcome.error is not None:
         fail(f"verificatie niet mogelijk: {outcome.error}")
     for report in outcome.reports:
@@ -90,11 +92,11 @@ def audit_verify(state: State) -> None:
 @pass_state
 def audit_prove(state: State, entry: int, log_name: str) -> None:
     """Print an inclusion proof of ENTRY (its index) that a third party can check."""
-    with _auditor_service(state) as service:
+    with _audit(state, index="ENTRY", log="--log") as audit:
         try:
-            proof, public_key = service.prove_entry(state.actor, log_name, entry)
-        except AuditError as exc:
-            fail(str(exc))
+            proof, public_key = audit.prove(state.actor, log_name, entry)
+        except AuditError as exc:  # signing the checkpoint the proof needs failed
+            fail(f"checkpoint mislukt: {exc}")
     data = proof.to_json()
     data["public_key"] = public_key
     click.echo(json.dumps(data, indent=2, default=str))
@@ -125,22 +127,19 @@ def audit_search(
 ) -> None:
     """Search the logs; prints one JSON object per entry."""
     since_at, until_at = _when(since, "--since"), _when(until, "--until")
-    with _auditor_service(state) as service:
-        try:
-            entries = service.search_logs(
-                state.actor,
-                bsn=bsn,
-                officer=officer,
-                signal=signal,
-                connector=connector,
-                trace_id=trace_id,
-                since=since_at,
-                until=until_at,
-                logs=log_names,
-                limit=limit,
-            )
-        except ValueError as exc:
-            fail(f"zoekvraag onbruikbaar: {exc}")
+    with _audit(state, bsn="--bsn", logs="--log") as audit:
+        entries = audit.search(
+            state.actor,
+            bsn=bsn,
+            officer=officer,
+            signal=signal,
+            connector=connector,
+            trace_id=trace_id,
+            since=since_at,
+            until=until_at,
+            logs=log_names,
+            limit=limit,
+        )
     for e in entries:
         click.echo(
             json.dumps(
@@ -165,11 +164,8 @@ def audit_search(
 @pass_state
 def audit_subject_report(state: State, bsn: str, fmt: str) -> None:
     """The overview of processing a citizen may ask for (art. 15 AVG, art. 3.22 Wet BRP)."""
-    with _auditor_service(state) as service:
-        try:
-            report = service.subject_report(state.actor, bsn)
-        except ValueError as exc:
-            fail(f"BSN: {exc}")
+    with _audit(state, bsn="BSN") as audit:
+        report = audit.subject_report(state.actor, bsn)
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str))
         return
@@ -207,13 +203,8 @@ def audit_subject_report(state: State, bsn: str, fmt: str) -> None:
 @pass_state
 def audit_export(state: State, dossier_id: str) -> None:
     """Export a dossier's provenance as W3C PROV-JSON (values left out)."""
-    with _auditor_service(state) as service:
-        try:
-            prov = service.dossier_provenance(state.actor, dossier_id)
-        except UnknownDossier:
-            fail(f"onbekend dossier: {dossier_id}")
-        except DamagedDossier as exc:
-            fail(str(exc), EXIT_TAMPERED)
+    with state.context() as context, answered():
+        prov = Dossiers(context).provenance(state.actor, dossier_id)
     click.echo(json.dumps(prov, indent=2, ensure_ascii=False, default=str))
 
 
@@ -221,8 +212,8 @@ def audit_export(state: State, dossier_id: str) -> None:
 @pass_state
 def audit_public_key(state: State) -> None:
     """Print the log-signing public key, to hand to whoever checks proofs."""
-    with _auditor_service(state) as service:
-        click.echo(service.public_key(state.actor))
+    with _audit(state) as audit:
+        click.echo(audit.public_key(state.actor))
 
 
 @audit_group.group("witness")
@@ -276,19 +267,8 @@ def retention_group() -> None:
 @pass_state
 def retention_run(state: State) -> None:
     """Delete everything due, writing a deletion receipt per data class to the logs."""
-    with state.storage() as storage:
-        if "admin" not in state.actor.roles:
-            storage.record_access(
-                state.actor, "retention.run", result="refused", reason="rol admin vereist"
-            )
-            fail("geweigerd: rol admin vereist voor retention run")
-        report = Retention(storage.trail).run()
-        storage.record_access(
-            state.actor,
-            "retention.run",
-            role="admin",
-            detail={k: str(v) for k, v in report.deleted.items()},
-        )
+    with state.context() as context, answered():
+        report = Retention(context).run(state.actor)
     for data_class, count in sorted(report.deleted.items()):
         click.echo(f"{data_class:<15} {count:>7} verwijderd")
 
@@ -299,11 +279,8 @@ def retention_run(state: State) -> None:
 @pass_state
 def retention_hold(state: State, signal_id: str, reason: str) -> None:
     """Place a legal hold: nothing of this signal is deleted until released."""
-    with state.storage() as storage:
-        storage.holds.place(signal_id, reason=reason, placed_by=state.actor.id)
-        storage.record_access(
-            state.actor, "retention.hold", role="admin", signal_id=signal_id, reason=reason
-        )
+    with state.context() as context, answered():
+        Retention(context).hold(state.actor, signal_id, reason)
     click.echo(f"bewaarplicht geplaatst op signaal {signal_id}")
 
 
@@ -312,17 +289,8 @@ def retention_hold(state: State, signal_id: str, reason: str) -> None:
 @pass_state
 def retention_release(state: State, signal_id: str) -> None:
     """Release a legal hold."""
-    with state.storage() as storage:
-        released = storage.holds.release(signal_id)
-        storage.record_access(
-            state.actor,
-            "retention.release",
-            role="admin",
-            signal_id=signal_id,
-            result="allowed" if released else "failed",
-        )
-    if not released:
-        fail(f"geen bewaarplicht op signaal {signal_id}")
+    with state.context() as context, answered():
+        Retention(context).release(state.actor, signal_id)
     click.echo(f"bewaarplicht op signaal {signal_id} opgeheven")
 
 

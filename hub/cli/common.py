@@ -1,9 +1,11 @@
 """What the subcommands share: the state (configuration, runtime, store), failures
-with exit status 2 and a message instead of a traceback, and the acting user.
+with exit status 2 and a message instead of a traceback, the acting user, and the one
+translation of a use case's error into a message and an exit status (:func:`answered`).
 
-Exit statuses: 0 done; 1 a check found a problem (``audit verify``, ``connectors``);
-2 bad input or refused, nothing written; 3 an enrichment whose dossier is incomplete
-(a registry failed or timed out), stored and printed all the same.
+Exit statuses: 0 done; 1 a check found a problem (``audit verify``, ``connectors``),
+or stored data was changed outside opplus; 2 bad input or refused, nothing written;
+3 an enrichment whose dossier is incomplete (a registry failed or timed out), stored
+and printed all the same.
 """
 
 from __future__ import annotations
@@ -11,22 +13,22 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-# The hub itself is imported inside the methods that need it: every command imports this
-# module, and `opplus --version` and `--help` must not pay for the web framework, the
-# database drivers and the registry clients (hub/cli/main.py).
+# The hub itself is imported inside the functions that need it: every command imports
+# this module, and `opplus --version` and `--help` must not pay for the web framework,
+# the database drivers and the registry clients (hub/cli/main.py).
 if TYPE_CHECKING:
     from ..accountability import Actor, Storage
     from ..config import Config
     from ..runtime import Runtime
-    from ..service import HubService
-    from ..usecases import UseCaseError
+    from ..usecases import Problem, UseCaseError
+    from ..usecases.context import Context
 
 EXIT_BAD_INPUT = 2
 EXIT_INCOMPLETE = 3
@@ -37,16 +39,6 @@ EXIT_TAMPERED = 1
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     click.echo(f"opplus: {message}", err=True)
     sys.exit(code)
-
-
-def fail_use_case(exc: UseCaseError) -> NoReturn:
-    """A use case's error as the command line reports it: the message naming its field,
-    exit 2 (nothing written), or 1 for stored data changed outside opplus."""
-    from ..usecases import Damaged, Refused
-
-    if isinstance(exc, Damaged):
-        fail(str(exc), EXIT_TAMPERED)
-    fail(f"geweigerd: {exc}" if isinstance(exc, Refused) else str(exc))
 
 
 class State:
@@ -100,21 +92,13 @@ class State:
             storage.close()
 
     @contextmanager
-    def service(self) -> Iterator[HubService]:
-        from ..service import HubService
-
-        runtime = self.runtime()
-        with self.storage() as storage:
-            yield HubService(self.config, runtime, storage)
-
-    @contextmanager
-    def store_service(self) -> Iterator[HubService]:
-        """The service for use cases that only read and write the store (listing,
-        auditing, accounts): no connectors are built, so none can be asked."""
-        from ..service import HubService
+    def context(self) -> Iterator[Context]:
+        """What every use case is given: the configuration and the opened store; a
+        use case that asks registries is given a :meth:`runtime` besides."""
+        from ..usecases.context import Context
 
         with self.storage() as storage:
-            yield HubService(self.config, None, storage)  # type: ignore[arg-type]
+            yield Context(self.config, storage)
 
     @property
     def actor(self) -> Actor:
@@ -125,6 +109,42 @@ class State:
 
 
 pass_state = click.make_pass_decorator(State)
+
+
+def use_case_failed(exc: UseCaseError, names: Mapping[str, str] | None = None) -> NoReturn:
+    """A use case's refusal or error as the command line answers it: a Dutch message
+    naming the field, exit 2 (nothing was written), or 1 for damaged stored data.
+
+    ``names``: the command line's own name of a use case's field (``{"bsn": "--bsn"}``),
+    so the message names what the user typed."""
+    from ..usecases import Damaged, NotFound, Refused
+
+    def line(problem: Problem) -> str:
+        if problem.field is None:
+            return problem.message
+        return f"{(names or {}).get(problem.field, problem.field)}: {problem.message}"
+
+    if isinstance(exc, Damaged):
+        fail(exc.message, EXIT_TAMPERED)
+    if isinstance(exc, NotFound):
+        fail(exc.message)  # it names the object asked for
+    lines = [line(p) for p in exc.problems]
+    if isinstance(exc, Refused):
+        fail(f"geweigerd: {lines[0]}")
+    if len(lines) > 1:
+        fail("invoer afgewezen:\n" + "\n".join(f"  {text}" for text in lines))
+    fail(lines[0] if lines else "afgewezen")
+
+
+@contextmanager
+def answered(names: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Run use cases; their errors end the command as :func:`use_case_failed` says."""
+    from ..usecases import UseCaseError
+
+    try:
+        yield
+    except UseCaseError as exc:
+        use_case_failed(exc, names)
 
 
 def write_output(out: str | None, text: str) -> None:

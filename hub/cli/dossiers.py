@@ -10,7 +10,6 @@ import click
 from ..config import Config
 from ..dossier import Dossier
 from ..render import render_text
-from ..service import DamagedDossier, Forbidden, HubService, UnknownDossier
 from ..signal import (
     MAX_DESCRIPTION,
     MAX_SIGNAL_BYTES,
@@ -19,7 +18,9 @@ from ..signal import (
     SignalError,
     load_signal,
 )
-from .common import EXIT_INCOMPLETE, EXIT_TAMPERED, State, fail, pass_state, write_output
+from ..usecases.dossiers import Dossiers
+from ..usecases.enrich import Enrich
+from .common import EXIT_INCOMPLETE, State, answered, fail, pass_state, write_output
 
 
 def _format(dossier: Dossier, fmt: str, config: Config) -> str:
@@ -36,9 +37,20 @@ def _load(path: Path) -> Signal:
         fail(f"signaal {path} afgewezen:\n{lines}")
 
 
-async def _enrich(service: HubService, signals: list[Signal], state: State) -> list[Dossier]:
-    async with service.runtime:
-        return [await service.enrich(signal, state.actor) for signal in signals]
+def _enrich(state: State, signals: list[Signal]) -> list[Dossier]:
+    """Check every signal (a refusal exits 2 before any registry is asked), then
+    enrich them one by one."""
+    runtime = state.runtime()
+    with state.context() as context, answered():
+        enrich = Enrich(context, runtime)
+        for signal in signals:
+            enrich.check(state.actor, signal)
+
+        async def run() -> list[Dossier]:
+            async with runtime:
+                return [await enrich.run(state.actor, signal) for signal in signals]
+
+        return asyncio.run(run())
 
 
 _ENRICH_HELP = f"""Enrich the signal in SIGNAL_FILE (JSON), store the dossier and print it.
@@ -69,12 +81,7 @@ def enrich(state: State, signal_file: Path, fmt: str, out: str | None) -> None:
     signal = _load(signal_file)
     if out is not None and not Path(out).resolve().parent.is_dir():
         fail(f"--out: map {Path(out).resolve().parent} bestaat niet")
-    with state.service() as service:
-        try:
-            service.check_enrich(signal, state.actor)
-        except Forbidden as exc:
-            fail(f"geweigerd: {exc}")
-        [dossier] = asyncio.run(_enrich(service, [signal], state))
+    [dossier] = _enrich(state, [signal])
     write_output(out, _format(dossier, fmt, state.config))
     click.echo(f"opplus: dossier {dossier.id} opgeslagen", err=True)
     if not dossier.complete:
@@ -108,13 +115,7 @@ def demo(state: State, fmt: str) -> None:
     if not files:
         fail(f"geen voorbeeldsignalen gevonden in {examples_dir()}")
     signals = [_load(path) for path in files]
-    with state.service() as service:
-        try:
-            for signal in signals:
-                service.check_enrich(signal, state.actor)
-        except Forbidden as exc:
-            fail(f"geweigerd: {exc}")
-        dossiers = asyncio.run(_enrich(service, signals, state))
+    dossiers = _enrich(state, signals)
     for path, dossier in zip(files, dossiers, strict=True):
         if fmt == "text":
             click.echo(f"=== {path.name} " + "=" * max(0, 70 - len(path.name)))
@@ -135,11 +136,8 @@ def dossier_group() -> None:
 @pass_state
 def dossier_list(state: State, limit: int) -> None:
     """The newest dossiers of the operator's municipalities."""
-    with state.store_service() as service:
-        try:
-            found = service.list_dossiers(state.actor, limit=limit)
-        except Forbidden as exc:
-            fail(f"geweigerd: {exc}")
+    with state.context() as context, answered():
+        found = Dossiers(context).newest(state.actor, limit=limit)
     for s in found:
         click.echo(f"{s.id}  {s.created_at}  gemeente {s.municipality}  signaal {s.signal_id}")
 
@@ -155,21 +153,15 @@ def dossier_show(state: State, dossier_id: str, fmt: str, out: str | None) -> No
     """Show a stored dossier with its deliveries and feedback (``--out`` is logged as an
     export)."""
     from ..forwarding.service import ForwardingService
+    from ..usecases.forwarding import Forwarding
 
-    with state.storage() as storage:
-        forwarding = ForwardingService(state.config, state.runtime(), storage)
-        try:
-            dossier = forwarding.hub.view(
-                dossier_id, state.actor, action="export" if out else "view"
-            )
-        except Forbidden as exc:
-            fail(f"geweigerd: {exc}")
-        except UnknownDossier:
-            fail(f"onbekend dossier: {dossier_id}")
-        except DamagedDossier as exc:
-            fail(str(exc), EXIT_TAMPERED)
-        rows = forwarding.outbox.list(dossier_id=dossier.id)
-        feedback = forwarding.feedback_for(dossier.id)
+    with state.storage() as storage, answered():
+        forwarding = Forwarding(ForwardingService(state.config, state.runtime(), storage))
+        if out:
+            dossier = forwarding.dossiers.export(state.actor, dossier_id)
+        else:
+            dossier = forwarding.dossiers.view(state.actor, dossier_id)
+        rows, feedback = forwarding.history(state.actor, dossier)
     text = _format(dossier, fmt, state.config)
     if fmt == "text" and (rows or feedback):
         lines = ["", "DOORGESTUURD"]

@@ -20,7 +20,7 @@ from ..forwarding.outbox import DeliveryRow
 from ..forwarding.service import ForwardingService
 from ..usecases import UseCaseError
 from ..usecases.forwarding import Forwarding, parse_signed_body
-from .common import State, fail, fail_use_case, pass_state
+from .common import State, fail, pass_state, use_case_failed
 
 
 @contextmanager
@@ -31,7 +31,7 @@ def _forwarding(state: State) -> Iterator[Forwarding]:
         try:
             yield Forwarding(ForwardingService(state.config, runtime, storage))
         except UseCaseError as exc:
-            fail_use_case(exc)
+            use_case_failed(exc)
 
 
 def _row(row: DeliveryRow) -> str:

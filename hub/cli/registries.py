@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from typing import Any
 
 import click
 
@@ -15,35 +14,36 @@ from plugins import ConnectorSettings, PluginLoadError
 from ..config import Config, ConfigError, connector_settings
 from ..fakes import FAKES_HTTP_PORT, FakePortError
 from ..runtime import load_plugins
-from .common import State, fail, pass_state
+from ..usecases.registries import Registries, RegistriesHealth
+from .common import State, answered, fail, pass_state
 
 
 @click.command()
 @pass_state
 def connectors(state: State) -> None:
-    """List the loaded connectors and probe each registry with its credentials."""
+    """List the loaded connectors and probe each registry with its credentials.
+
+    Needs the role admin or monitor; written to the access log. Exit 1 when one fails."""
     runtime = state.runtime()
 
-    async def probe() -> dict[str, Any]:
+    async def probe(registries: Registries) -> RegistriesHealth:
         async with runtime:
-            return await runtime.check()
+            return await registries.health(state.actor)
 
-    health = asyncio.run(probe())
-    click.echo(f"plugins: {', '.join(runtime.plugins.names)}")
-    failing = 0
-    for handle in runtime.handles:
-        info = handle.connector.info
-        result = health[handle.name]
-        failing += not result.ok
+    with state.context() as context, answered():
+        found = asyncio.run(probe(Registries(context, runtime)))
+    click.echo(f"plugins: {', '.join(found.plugins)}")
+    for c in found.connectors:
+        info, result = c.info, c.health
         status = "ok" if result.ok else "NIET OK"
         latency = f" {result.latency_ms:.0f} ms" if result.latency_ms is not None else ""
         click.echo(
             f"{info.name:<12} {info.version:<8} {status:<8}{latency:>8}  {info.registry}"
             f" [{', '.join(sorted(info.subject_kinds))}] — {result.detail}"
         )
-    for name in runtime.unconfigured:
+    for name in found.unconfigured:
         click.echo(f"{name:<12} (geladen, niet geconfigureerd)")
-    if failing:
+    if found.failing:
         sys.exit(1)
 
 

@@ -19,7 +19,7 @@ from ..audit import WitnessError
 from ..config import ConfigError
 from ..store import StoreError
 from ..usecases import UseCaseError
-from .common import State, fail, fail_use_case, pass_state
+from .common import State, fail, pass_state, use_case_failed
 
 if TYPE_CHECKING:
     from ..usecases.accounts import UserAdmin
@@ -105,11 +105,11 @@ def _admin(state: State) -> Iterator[UserAdmin]:
     from ..usecases.accounts import UserAdmin
     from ..web.users import Accounts
 
-    with state.storage() as storage:
+    with state.context() as context:
         try:
-            yield UserAdmin(storage, Accounts(storage.db, state.config.municipalities))
+            yield UserAdmin(context, Accounts(context.storage.db, state.config.municipalities))
         except UseCaseError as exc:
-            fail_use_case(exc)
+            use_case_failed(exc)
 
 
 @click.group("users")

@@ -24,7 +24,6 @@ from ..audit import DisclosureRecord
 from ..config import Config
 from ..dossier import Dossier
 from ..runtime import Runtime
-from ..service import HubService
 from ..store.timestamps import format_ts, utc_now
 from .minimise import Payload, build_payload
 from .outbox import DeliveryRow, Outbox
@@ -77,7 +76,6 @@ class ForwardingService:
         self.runtime = runtime
         self.storage = storage
         self.outbox = Outbox(storage.db, storage.keys.cipher())
-        self.hub = HubService(config, runtime, storage)
 
     # -- officer ----------------------------------------------------------------------
 

@@ -141,6 +141,15 @@ class Keys:
     pseudonym: bytes
     generated: tuple[Path, ...] = field(default=())
 
+    @classmethod
+    def fresh(cls) -> Keys:
+        """Three new random keys, kept nowhere: for a throw-away store (tests)."""
+        return cls(
+            encryption=os.urandom(32),
+            signing=Ed25519PrivateKey.generate(),
+            pseudonym=os.urandom(32),
+        )
+
     def __repr__(self) -> str:
         return (
             f"Keys(encryption={self.cipher().key_id}, signing={public_key_id(self.public_key)}, "

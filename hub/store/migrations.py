@@ -12,16 +12,43 @@ Never edit an applied migration: add the next number.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from .errors import MigrationError
 from .timestamps import format_ts, utc_now
 
-if TYPE_CHECKING:
-    from .db import Database, Tx
-
 __all__ = ["MIGRATIONS", "Migration", "apply_migrations", "migration_version", "schema_version"]
+
+
+# What migrating needs of :mod:`.db`, which applies the migrations when it opens a
+# database: described here, not imported, so the two modules do not import each other.
+class _Dialect(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def blob(self) -> str: ...
+    @property
+    def bigint(self) -> str: ...
+
+
+class _Tx(Protocol):
+    """A write transaction (:class:`hub.store.db.Tx`)."""
+
+    @property
+    def dialect(self) -> _Dialect: ...
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int: ...
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]: ...
+
+
+class _Database(Protocol):
+    """A database (:class:`hub.store.db.Database`)."""
+
+    def transaction(self) -> AbstractContextManager[_Tx]: ...
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]: ...
+
 
 # Any number; PostgreSQL serialises concurrent migrators on it.
 _ADVISORY_LOCK = 7_240_113
@@ -39,7 +66,7 @@ class Migration:
     def checksum(self) -> str:
         return hashlib.sha256(self.sql.encode()).hexdigest()
 
-    def statements(self, tx: Tx) -> list[str]:
+    def statements(self, tx: _Tx) -> list[str]:
         text = self.sql.format(blob=tx.dialect.blob, bigint=tx.dialect.bigint)
         return [s.strip() for s in text.split(";") if s.strip()]
 
@@ -289,7 +316,7 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
-def _ensure_table(tx: Tx) -> None:
+def _ensure_table(tx: _Tx) -> None:
     tx.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
@@ -315,7 +342,7 @@ def _check(applied: dict[int, str], known: tuple[Migration, ...]) -> list[Migrat
 
 
 def apply_migrations(
-    db: Database, *, allow: bool = True, migrations: tuple[Migration, ...] = MIGRATIONS
+    db: _Database, *, allow: bool = True, migrations: tuple[Migration, ...] = MIGRATIONS
 ) -> list[int]:
     """Apply pending migrations in one transaction; returns the versions applied.
 
@@ -344,7 +371,7 @@ def apply_migrations(
         return [m.version for m in pending]
 
 
-def schema_version(db: Database) -> int:
+def schema_version(db: _Database) -> int:
     """The highest applied migration (0 for an empty database)."""
     rows = db.query("SELECT MAX(version) FROM schema_migrations")
     return int(rows[0][0] or 0)

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..accountability import Actor, Storage
+from ..accountability import Actor
 from ..web.approvals import MunicipalityChange, MunicipalityChanges
 from ..web.users import (
     AccountError,
@@ -38,7 +38,7 @@ from ..web.users import (
     User,
     generate_password,
 )
-from .access import require_role
+from .context import Context
 from .errors import Refused
 
 __all__ = ["UserAdmin"]
@@ -47,8 +47,9 @@ __all__ = ["UserAdmin"]
 class UserAdmin:
     """The administrator's use cases on accounts: each authorised and logged."""
 
-    def __init__(self, storage: Storage, accounts: Accounts) -> None:
-        self.storage = storage
+    def __init__(self, ctx: Context, accounts: Accounts) -> None:
+        self.ctx = ctx
+        self.storage = ctx.storage
         self.accounts = accounts
         self.changes = MunicipalityChanges(accounts.db)
 
@@ -58,7 +59,7 @@ class UserAdmin:
         self.storage.record_access(actor, action, role=role, result=result, **details)
 
     def _attempt(self, actor: Actor, action: str) -> None:
-        require_role(self.storage, actor, "admin", action)
+        self.ctx.require_role(actor, "admin", action)
 
     def _failed(self, actor: Actor, action: str, target: str, exc: AccountError) -> AccountError:
         self._log(actor, action, result="failed", reason=exc.message, detail={"user": target})

@@ -69,11 +69,11 @@ class Damaged(UseCaseError):
     """A stored object does not open: its envelope is damaged, or a clear column was
     changed outside opplus. Nothing of it is shown."""
 
-    def __init__(self, kind: str, key: str) -> None:
+    def __init__(self, kind: str, key: str, field: str | None = None) -> None:
         super().__init__(
             [
                 Problem(
-                    None,
+                    field,
                     f"{kind} {key} is beschadigd of buiten opplus gewijzigd en wordt niet "
                     "getoond; meld dit bij de beheerder (opplus audit verify noemt wat er "
                     "gewijzigd is)",

@@ -50,9 +50,9 @@ from ..forwarding.service import (
     ForwardingService,
     Preview,
 )
-from ..service import DamagedDossier, Forbidden, UnknownDossier
-from .access import refuse, require_role
-from .errors import Conflict, Damaged, Invalid, NotFound, Problem, Refused
+from .context import Context
+from .dossiers import Dossiers
+from .errors import Conflict, Invalid, NotFound, Problem, Refused
 
 __all__ = [
     "FEEDBACK_PATH",
@@ -177,25 +177,20 @@ class Forwarding:
         self.config = machinery.config
         self.storage: Storage = machinery.storage
         self.replays = replays or SignatureReplays(machinery.storage.db)
+        self.ctx = Context(machinery.config, machinery.storage)
+        self.dossiers = Dossiers(self.ctx)
 
     # -- permission -------------------------------------------------------------------
 
     def _refused(self, actor: Actor, action: str, reason: str, **details: Any) -> Refused:
-        return refuse(self.storage, actor, action, reason, **details)
+        return self.ctx.refuse(actor, action, reason, **details)
 
     def _officer(self, actor: Actor, action: str) -> None:
-        require_role(self.storage, actor, "officer", action)
+        self.ctx.require_role(actor, "officer", action)
 
     def _dossier(self, actor: Actor, dossier_id: str, action: str) -> Dossier:
         """A dossier the officer may see (its view logged as ``action``)."""
-        try:
-            return self.machinery.hub.view(dossier_id, actor, action=action)
-        except Forbidden as exc:
-            raise Refused(exc.reason, exc.field) from None
-        except UnknownDossier:
-            raise NotFound("dossier", dossier_id, "dossier_id") from None
-        except DamagedDossier:
-            raise Damaged("dossier", dossier_id) from None
+        return self.dossiers.view(actor, dossier_id, action=action)
 
     def _delivery(self, actor: Actor, delivery_id: str, action: str) -> DeliveryRow:
         """A delivery, for an officer of its municipality."""
@@ -252,12 +247,15 @@ class Forwarding:
         """Every table for the dossier (suggested first, each with its preview or why
         not), its deliveries and the feedback; logged as ``forward.preview``."""
         dossier = self._dossier(actor, dossier_id, "forward.preview")
-        return ForwardingOverview(
-            dossier,
-            self._views(dossier),
-            self.machinery.outbox.list(dossier_id=dossier.id, municipalities=actor.municipalities),
-            self.machinery.feedback_for(dossier.id),
+        return ForwardingOverview(dossier, self._views(dossier), *self.history(actor, dossier))
+
+    def history(self, actor: Actor, dossier: Dossier) -> tuple[list[DeliveryRow], list[Feedback]]:
+        """The deliveries (to the actor's municipalities' tables) and the feedback of a
+        dossier the actor has just been shown (its view is the logged access)."""
+        rows = self.machinery.outbox.list(
+            dossier_id=dossier.id, municipalities=actor.municipalities
         )
+        return rows, self.machinery.feedback_for(dossier.id)
 
     def preview(self, actor: Actor, dossier_id: str, table: str) -> tuple[Dossier, Preview]:
         """Exactly what ``table`` would receive, and what is withheld."""

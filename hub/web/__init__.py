@@ -6,7 +6,9 @@ protection, login throttling, API tokens and optional OpenID Connect.
 * :mod:`.users` — accounts and API tokens; :mod:`.sessions` — sessions, throttling;
 * :mod:`.auth` — the actor of each request; :mod:`.csrf`; :mod:`.oidc`;
 * :mod:`.jobs` — enrichments as jobs with live progress; :mod:`.metrics`;
-* :mod:`.api` — ``/api/v1``; :mod:`.pages` — the pages; templates in ``templates/``.
+* :mod:`.api` — ``/api/v1``; :mod:`.pages` — the pages; templates in ``templates/``;
+  both call the use cases (:mod:`hub.usecases`) kept in :mod:`.state`, and
+  :mod:`.errors` turns their errors into answers.
 
 The package imports the web framework only when :func:`create_app` is asked for, so
 the command line's account commands start quickly.

@@ -3,7 +3,9 @@
 Every route names its request and response models, so ``/openapi.json`` describes the
 API precisely; every error is ``{"detail": [{"field": ..., "message": ...}]}`` in
 Dutch. Authentication is an API token (``Authorization: Bearer opp_…``) or a session
-cookie with ``X-CSRF-Token`` on unsafe methods; authorisation is the service's.
+cookie with ``X-CSRF-Token`` on unsafe methods. Each route calls a use case
+(:mod:`hub.usecases`) and only translates: its refusals and errors become HTTP
+answers in one place (:mod:`.app`'s handler of :class:`~hub.usecases.UseCaseError`).
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from ..render import STATUS_LABELS
 from ..signal import Signal, SignalError, parse_signal
 from ..store import DossierSummary
 from .approvals import MunicipalityChange
-from .auth import api_actor, identify, web_state
+from .auth import api_actor, identify
 from .errors import ApiError, ErrorOut, use_case_status
 from .jobs import Job, TooManyJobs
 from .metrics import CONTENT_TYPE
+from .state import web_state
 from .users import AccountError, ApiToken, User
 
 __all__ = ["JOB_STATE_LABELS", "PROGRESS_LABELS", "job_out", "router", "service_router"]
@@ -480,8 +483,14 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _checkpoint_failed(exc: AuditError) -> ApiError:
+    """A checkpoint that could not be signed or witnessed: the service's state, not the
+    caller's request (503)."""
+    return ApiError(503, [(None, f"checkpoint mislukt: {exc}")])
+
+
 def _account_error(exc: AccountError) -> ApiError:
-    return ApiError(use_case_status(exc), [(exc.field, exc.message)])
+    return ApiError(use_case_status(exc)[0], [(exc.field, exc.message)])
 
 
 def config_out(config: Any) -> ConfigOut:
@@ -598,7 +607,7 @@ async def api_submit_signal(request: Request, signal: Signal, actor: ActorDep) -
 def api_my_signals(request: Request, actor: ActorDep) -> list[DossierSummaryOut]:
     """The dossiers of the signals the caller enriched, newest first."""
     web = web_state(request)
-    found = web.service.list_dossiers(actor, mine=True)
+    found = web.dossiers.newest(actor, mine=True)
     return [_summary(s, web.config.municipalities) for s in found]
 
 
@@ -660,7 +669,7 @@ def api_job_events(request: Request, job_id: Id, actor: ActorDep) -> StreamingRe
 def api_dossiers(request: Request, actor: ActorDep) -> list[DossierSummaryOut]:
     """The newest dossiers of the caller's municipalities."""
     web = web_state(request)
-    return [_summary(s, web.config.municipalities) for s in web.service.list_dossiers(actor)]
+    return [_summary(s, web.config.municipalities) for s in web.dossiers.newest(actor)]
 
 
 @router.get(
@@ -672,7 +681,7 @@ def api_dossiers(request: Request, actor: ActorDep) -> list[DossierSummaryOut]:
 def api_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Dossier:
     """A stored dossier, for an officer of its municipality (the view is logged); 409
     when it was changed outside the hub (nothing of it is shown)."""
-    return web_state(request).service.view(dossier_id, actor)
+    return web_state(request).dossiers.view(actor, dossier_id)
 
 
 @router.post(
@@ -685,8 +694,8 @@ def api_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Dossier:
 async def api_rerun(request: Request, dossier_id: Id, actor: ActorDep) -> JobAccepted:
     """Enrich the dossier's signal again (e.g. after a registry failed): a new dossier
     of the same signal; the earlier one stays as it was."""
-    service = web_state(request).service
-    signal, signal_id = await run_in_threadpool(service.signal_for_rerun, dossier_id, actor)
+    dossiers = web_state(request).dossiers
+    signal, signal_id = await run_in_threadpool(dossiers.signal_for_rerun, actor, dossier_id)
     return _accepted(_start(request, signal, actor, signal_id=signal_id, rerun_of=dossier_id))
 
 
@@ -697,21 +706,18 @@ async def api_rerun(request: Request, dossier_id: Id, actor: ActorDep) -> JobAcc
 def api_audit_search(request: Request, query: SearchIn, actor: ActorDep) -> list[LogEntryOut]:
     """Search the processing log, access log and BRP protocol (a BSN is pseudonymised
     on the fly, never stored)."""
-    try:
-        entries = web_state(request).service.search_logs(
-            actor,
-            bsn=query.bsn or None,
-            officer=query.officer or None,
-            signal=query.signal or None,
-            connector=query.connector or None,
-            trace_id=query.trace_id or None,
-            since=_utc(query.since),
-            until=_utc(query.until),
-            logs=query.logs,
-            limit=query.limit,
-        )
-    except ValueError as exc:
-        raise ApiError(422, [("bsn" if query.bsn else None, str(exc))]) from None
+    entries = web_state(request).audit.search(
+        actor,
+        bsn=query.bsn or None,
+        officer=query.officer or None,
+        signal=query.signal or None,
+        connector=query.connector or None,
+        trace_id=query.trace_id or None,
+        since=_utc(query.since),
+        until=_utc(query.until),
+        logs=query.logs,
+        limit=query.limit,
+    )
     return [_entry(e) for e in entries]
 
 
@@ -719,7 +725,7 @@ def api_audit_search(request: Request, query: SearchIn, actor: ActorDep) -> list
 def api_audit_verify(request: Request, actor: ActorDep) -> VerifyOut:
     """Recompute every log and check every checkpoint (``ok`` false names the first
     changed entry)."""
-    outcome = web_state(request).service.verify_logs(actor)
+    outcome = web_state(request).audit.verify(actor)
     return VerifyOut(
         ok=outcome.ok,
         where=outcome.where,
@@ -740,16 +746,16 @@ def api_audit_verify(request: Request, actor: ActorDep) -> VerifyOut:
 def api_audit_checkpoint(request: Request, actor: ActorDep) -> dict[str, CheckpointOut]:
     """Sign the current tree head of every log (and hand it to the witnesses)."""
     try:
-        heads = web_state(request).service.checkpoint_logs(actor)
+        heads = web_state(request).audit.checkpoint(actor)
     except AuditError as exc:
-        raise ApiError(503, [(None, f"checkpoint mislukt: {exc}")]) from None
+        raise _checkpoint_failed(exc) from None
     return {name: CheckpointOut(**cp.to_json()) for name, cp in heads.items()}
 
 
 @router.get(
     "/audit/logs/{log}/entries/{index}/proof",
     response_model=ProofOut,
-    responses=_errors(404),
+    responses=_errors(404, 503),
     tags=["auditor"],
 )
 def api_audit_proof(
@@ -760,9 +766,9 @@ def api_audit_proof(
 ) -> ProofOut:
     """An inclusion proof of one entry, checkable by a third party with the public key."""
     try:
-        proof, key = web_state(request).service.prove_entry(actor, log, index)
-    except AuditError as exc:
-        raise ApiError(404, [("index", str(exc))]) from None
+        proof, key = web_state(request).audit.prove(actor, log, index)
+    except AuditError as exc:  # signing the checkpoint the proof needs failed
+        raise _checkpoint_failed(exc) from None
     data = proof.to_json()
     return ProofOut(**data, public_key=key)
 
@@ -772,10 +778,7 @@ def api_subject_report(
     request: Request, body: SubjectReportIn, actor: ActorDep
 ) -> SubjectReportOut:
     """The overview a citizen may ask for (art. 15 AVG, art. 3.22 Wet BRP)."""
-    try:
-        report = web_state(request).service.subject_report(actor, body.bsn)
-    except ValueError as exc:
-        raise ApiError(422, [("bsn", str(exc))]) from None
+    report = web_state(request).audit.subject_report(actor, body.bsn)
     return SubjectReportOut(**report.to_json())
 
 
@@ -787,13 +790,13 @@ def api_subject_report(
 )
 def api_dossier_prov(request: Request, dossier_id: Id, actor: ActorDep) -> dict[str, Any]:
     """A dossier's provenance as W3C PROV-JSON (values left out)."""
-    return web_state(request).service.dossier_provenance(actor, dossier_id)
+    return web_state(request).dossiers.provenance(actor, dossier_id)
 
 
 @router.get("/audit/public-key", response_model=PublicKeyOut, tags=["auditor"])
 def api_public_key(request: Request, actor: ActorDep) -> PublicKeyOut:
     """The log-signing public key (base64 Ed25519)."""
-    return PublicKeyOut(public_key=web_state(request).service.public_key(actor))
+    return PublicKeyOut(public_key=web_state(request).audit.public_key(actor))
 
 
 # -- administrator ---------------------------------------------------------------------
@@ -803,20 +806,18 @@ def api_public_key(request: Request, actor: ActorDep) -> PublicKeyOut:
 async def api_connectors(request: Request, actor: ActorDep) -> list[ConnectorHealthOut]:
     """Every connector, probed live with its credentials."""
     web = web_state(request)
-    health = await web.service.connector_health(actor)
+    found = await web.registries.health(actor)
     out = []
-    for handle in web.service.runtime.handles:
-        info = handle.connector.info
-        result = health[handle.name]
-        web.metrics.connector_health(handle.name, result.ok)
+    for c in found.connectors:
+        web.metrics.connector_health(c.name, c.health.ok)
         out.append(
             ConnectorHealthOut(
-                name=handle.name,
-                version=info.version,
-                registry=info.registry,
-                ok=result.ok,
-                detail=result.detail,
-                latency_ms=result.latency_ms,
+                name=c.name,
+                version=c.info.version,
+                registry=c.info.registry,
+                ok=c.health.ok,
+                detail=c.health.detail,
+                latency_ms=c.health.latency_ms,
             )
         )
     return out
@@ -826,7 +827,7 @@ async def api_connectors(request: Request, actor: ActorDep) -> list[ConnectorHea
 def api_config(request: Request, actor: ActorDep) -> ConfigOut:
     """The configuration: municipalities, processing activities, connectors, tables
     and routing (no secrets: only the names of their environment variables)."""
-    return config_out(web_state(request).service.configuration(actor))
+    return config_out(web_state(request).registries.configuration(actor))
 
 
 @router.get("/users", response_model=list[UserOut], tags=["admin"])
@@ -1004,7 +1005,7 @@ service_router = APIRouter()
 )
 async def healthz(request: Request) -> HealthzOut:
     """Liveness and readiness: the process answers and its database does."""
-    db = web_state(request).service.storage.db
+    db = web_state(request).context.storage.db
     try:
         await asyncio.to_thread(db.query, "SELECT 1")
     except Exception:
@@ -1027,5 +1028,5 @@ async def healthz(request: Request) -> HealthzOut:
 def metrics(request: Request, actor: ActorDep) -> Response:
     """Prometheus metrics: per-connector calls, errors and latency, HTTP requests."""
     web = web_state(request)
-    web.service.require_any_role(actor, ("admin", "monitor"), "metrics")
+    web.context.require_any_role(actor, ("admin", "monitor"), "metrics")
     return Response(web.metrics.render(), media_type=CONTENT_TYPE)

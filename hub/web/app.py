@@ -14,7 +14,6 @@ import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,11 +33,15 @@ from ..forwarding.replays import SignatureReplays
 from ..forwarding.service import ForwardingService
 from ..render import STATUS_LABELS
 from ..runtime import Runtime
-from ..service import DamagedDossier, Forbidden, HubService, UnknownDossier
 from ..signal import unreadable_json
 from ..store import DecryptionFailed
-from ..usecases import UseCaseError
+from ..usecases import Problem, UseCaseError
 from ..usecases.accounts import UserAdmin
+from ..usecases.audit import Audit
+from ..usecases.context import Context
+from ..usecases.dossiers import Dossiers
+from ..usecases.enrich import Enrich
+from ..usecases.registries import Registries
 from .api import router as api_router
 from .api import service_router
 from .auth import CsrfFailed, LoginRequired
@@ -46,8 +49,9 @@ from .checkpoints import CheckpointSigner
 from .delivery_worker import DeliveryWorker
 from .errors import (
     ApiError,
+    error_body,
+    error_text,
     signal_problems,
-    use_case_body,
     use_case_status,
     validation_problems,
 )
@@ -60,6 +64,7 @@ from .pages import render
 from .pages import router as pages_router
 from .refusals import RefusalCounter
 from .sessions import LoginThrottle, OidcLogins, Sessions
+from .state import WebState
 from .users import Accounts
 from .views import KIND_NAMES, display_time, subject_key_label
 
@@ -82,30 +87,6 @@ _SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
-
-
-@dataclass
-class WebState:
-    """Everything the routes need, on ``app.state.web``."""
-
-    config: Config
-    service: HubService
-    accounts: Accounts
-    sessions: Sessions
-    throttle: LoginThrottle
-    #: refusals of callers without a role, per address and minute
-    refusals: RefusalCounter
-    #: table signatures already accepted (each is accepted once)
-    replays: SignatureReplays
-    oidc_logins: OidcLogins
-    oidc: OidcProvider | None
-    jobs: JobManager
-    users: UserAdmin
-    metrics: Metrics
-    templates: Jinja2Templates
-    forwarding: ForwardingService
-    #: sends confirmed deliveries in the background (None: switched off)
-    delivery_worker: DeliveryWorker | None
 
 
 class _Edge:
@@ -205,9 +186,8 @@ class _BodyLimit:
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         if scope["path"].startswith("/api/"):
-            body = json.dumps(
-                {"detail": [{"field": "body", "message": f"te groot: maximaal {self.limit} bytes"}]}
-            ).encode()
+            problem = Problem("body", f"te groot: maximaal {self.limit} bytes")
+            body = json.dumps(error_body([problem])).encode()
             kind = b"application/json"
         else:
             body = _TOO_LARGE_PAGE.format(limit=self.limit).encode()
@@ -240,52 +220,31 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def on_api_error(request: Request, exc: ApiError) -> Response:
         if _wants_json(request):
             return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
-        message = "; ".join(f"{f}: {m}" if f else m for f, m in exc.problems)
+        message = error_text(Problem(f, m) for f, m in exc.problems)
         return _error_page(request, exc.status, "Dat lukte niet", message)
 
     @app.exception_handler(UseCaseError)
     async def on_use_case_error(request: Request, exc: UseCaseError) -> Response:
-        status = use_case_status(exc)
+        # the one translation of a use case's answer: every route lets them through
+        status, title = use_case_status(exc)
         if _wants_json(request):
-            return JSONResponse(use_case_body(exc), status_code=status)
-        titles = {403: "Geen toegang", 404: "Niet gevonden", 409: "Dat lukte niet"}
-        return _error_page(request, status, titles.get(status, "Ongeldige invoer"), str(exc))
-
-    @app.exception_handler(Forbidden)
-    async def on_forbidden(request: Request, exc: Forbidden) -> Response:
-        if _wants_json(request):
-            return JSONResponse(
-                {"detail": [{"field": exc.field, "message": exc.reason}]}, status_code=403
-            )
-        return _error_page(request, 403, "Geen toegang", exc.reason)
-
-    @app.exception_handler(UnknownDossier)
-    async def on_unknown_dossier(request: Request, exc: UnknownDossier) -> Response:
-        message = f"geen dossier met id {exc.args[0] if exc.args else ''}"
-        if _wants_json(request):
-            return JSONResponse({"detail": [{"field": "dossier_id", "message": message}]}, 404)
-        return _error_page(request, 404, "Niet gevonden", message)
-
-    @app.exception_handler(DamagedDossier)
-    async def on_damaged_dossier(request: Request, exc: DamagedDossier) -> Response:
-        # 409: the stored state conflicts with its own seal; not a server crash
-        if _wants_json(request):
-            return JSONResponse({"detail": [{"field": "dossier_id", "message": str(exc)}]}, 409)
-        return _error_page(request, 409, "Dossier beschadigd", str(exc))
+            return JSONResponse(error_body(exc.problems), status_code=status)
+        message = exc.message if len(exc.problems) == 1 else error_text(exc.problems)
+        return _error_page(request, status, title, message)
 
     @app.exception_handler(DecryptionFailed)
     async def on_damaged_record(request: Request, exc: DecryptionFailed) -> Response:
         # a damaged record met on a path that does not name it itself (e.g. a notice)
         message = "opgeslagen gegevens zijn beschadigd of buiten opplus gewijzigd"
         if _wants_json(request):
-            return JSONResponse({"detail": [{"field": None, "message": message}]}, 409)
+            return JSONResponse(error_body([Problem(None, message)]), 409)
         return _error_page(request, 409, "Gegevens beschadigd", message)
 
     @app.exception_handler(UnknownJob)
     async def on_unknown_job(request: Request, exc: UnknownJob) -> Response:
         message = "geen lopende of recente verrijking met dit id (na een herstart is die weg)"
         if _wants_json(request):
-            return JSONResponse({"detail": [{"field": "job_id", "message": message}]}, 404)
+            return JSONResponse(error_body([Problem("job_id", message)]), 404)
         return _error_page(request, 404, "Niet gevonden", message)
 
     @app.exception_handler(LoginRequired)
@@ -316,11 +275,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             problems = signal_problems(exc.body)
         problems = problems or validation_problems(exc.errors())
         if _wants_json(request):
-            return JSONResponse(
-                {"detail": [{"field": f, "message": m} for f, m in problems]}, status_code=422
-            )
-        message = "; ".join(f"{f}: {m}" if f else m for f, m in problems)
-        return _error_page(request, 422, "Ongeldige invoer", message)
+            return JSONResponse(error_body(problems), status_code=422)
+        return _error_page(request, 422, "Ongeldige invoer", error_text(problems))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -328,7 +284,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         # English 400; it is bad input like any other, so: 422, in Dutch, naming it.
         reason = unreadable_json(exc.__cause__) if exc.__cause__ is not None else None
         if exc.status_code == 400 and reason is not None and _wants_json(request):
-            return JSONResponse({"detail": [{"field": "body", "message": reason}]}, 422)
+            return JSONResponse(error_body([Problem("body", reason)]), 422)
         messages = {
             404: ("Niet gevonden", "deze pagina bestaat niet"),
             405: ("Niet toegestaan", "deze methode kan hier niet"),
@@ -338,7 +294,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _wants_json(request):
             field = "body" if exc.status_code == 413 else None
             return JSONResponse(
-                {"detail": [{"field": field, "message": message}]},
+                error_body([Problem(field, message)]),
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )
@@ -349,7 +305,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.error("request_failed", error_type=type(exc).__name__)
         message = "er ging iets mis aan de kant van opplus; er is niets half opgeslagen"
         if _wants_json(request):
-            return JSONResponse({"detail": [{"field": None, "message": message}]}, 500)
+            return JSONResponse(error_body([Problem(None, message)]), 500)
         return _error_page(request, 500, "Fout", message)
 
 
@@ -389,13 +345,18 @@ def create_app(
             storage.close()
         raise
     web_config = config.web
-    service = HubService(config, runtime, storage)
+    context = Context(config, storage)
+    enrich = Enrich(context, runtime)
     metrics = Metrics()
     metrics.known_connectors(h.name for h in runtime.handles)
     accounts = Accounts(storage.db, config.municipalities)
     state = WebState(
         config=config,
-        service=service,
+        context=context,
+        enrich=enrich,
+        dossiers=Dossiers(context),
+        audit=Audit(context),
+        registries=Registries(context, runtime),
         accounts=accounts,
         sessions=Sessions(
             storage.db,
@@ -412,8 +373,8 @@ def create_app(
         replays=SignatureReplays(storage.db),
         oidc_logins=OidcLogins(storage.db),
         oidc=(OidcProvider(web_config.oidc, transport=oidc_transport) if web_config.oidc else None),
-        jobs=JobManager(service, metrics, max_per_user=web_config.max_jobs_per_user),
-        users=UserAdmin(storage, accounts),
+        jobs=JobManager(enrich, metrics, max_per_user=web_config.max_jobs_per_user),
+        users=UserAdmin(context, accounts),
         metrics=metrics,
         templates=_templates(config),
         forwarding=(forwarding := ForwardingService(config, runtime, storage)),

@@ -9,27 +9,25 @@
   JSON API called with it must send that token as ``X-CSRF-Token`` on unsafe methods.
 * Anyone else is anonymous: a page sends them to the login page, the API answers 401.
 
-Every refusal here is written to the access log (the service logs its own). What a
-known actor may do is decided by :class:`~hub.service.HubService`, never here.
+Every refusal here is written to the access log (the use cases log their own). What a
+known actor may do is decided by the use cases (:mod:`hub.usecases`), never here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from fastapi import Request
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
 from ..accountability import Actor
-from ..service import Forbidden
+from ..usecases import Refused
 from .csrf import CSRF_FIELD, CSRF_HEADER, csrf_token, csrf_valid
 from .errors import ApiError
+from .state import web_state
 from .users import User
-
-if TYPE_CHECKING:
-    from .app import WebState
 
 __all__ = [
     "ANONYMOUS",
@@ -90,11 +88,6 @@ class CsrfFailed(Exception):
     """A form without the right CSRF token (or a browser without its cookie)."""
 
 
-def web_state(request: Request) -> WebState:
-    state: WebState = request.app.state.web
-    return state
-
-
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "onbekend"
 
@@ -129,7 +122,7 @@ def record_refusal(
         (),
         client="api" if request.url.path.startswith("/api/") else "web",
     )
-    web.service.storage.record_access(
+    web.context.storage.record_access(
         who, action or name, result="refused", reason=reason, detail=detail
     )
 
@@ -161,7 +154,7 @@ def _identify(request: Request) -> Caller:
             # Every line the actor causes names the token; this line also covers the
             # routes that log nothing themselves (at most one a minute per token).
             _, route = _route(request)
-            web.service.storage.record_access(actor, "token.use", detail={"route": route})
+            web.context.storage.record_access(actor, "token.use", detail={"route": route})
         return Caller(actor, found.user, "token")
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -196,7 +189,7 @@ def page_actor(request: Request) -> Actor:
     if caller.via == "token":
         reason = "een API-token geldt alleen voor de API (/api/v1), niet voor pagina's"
         record_refusal(request, caller.actor, reason)
-        raise Forbidden(reason)
+        raise Refused(reason)
     if caller.actor is None:
         record_refusal(request, None, caller.problem or "niet ingelogd")
         target = request.url.path

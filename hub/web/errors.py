@@ -1,27 +1,30 @@
 """Errors as the web service reports them: in Dutch, each naming its field.
 
-The JSON API answers every error as ``{"detail": [{"field": ..., "message": ...}]}``;
-pages show the message next to the field. A signal's messages come from
+The JSON API answers every error as ``{"detail": [{"field": ..., "message": ...}]}``
+(built here, by :func:`error_body`, and nowhere else); pages show the message next to
+the field. A use case's :class:`~hub.usecases.UseCaseError` gets its HTTP status and
+page title from :func:`use_case_status`. A signal's messages come from
 :func:`hub.signal.parse_signal` — the same ones the command line prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
 
 from ..signal import SignalError, parse_signal
-from ..usecases import Conflict, Damaged, Invalid, NotFound, Refused, UseCaseError
+from ..usecases import Conflict, Damaged, Invalid, NotFound, Problem, Refused, UseCaseError
 
 __all__ = [
     "ApiError",
     "ErrorItem",
     "ErrorOut",
+    "error_body",
+    "error_text",
     "field_path",
     "signal_problems",
-    "use_case_body",
     "use_case_status",
     "validation_problems",
 ]
@@ -53,27 +56,38 @@ class ApiError(Exception):
         self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
-        return {"detail": [{"field": f, "message": m} for f, m in self.problems]}
+        return error_body(Problem(f, m) for f, m in self.problems)
 
 
-#: the HTTP status of each kind of use-case error (the most specific class wins)
-_STATUS: tuple[tuple[type[UseCaseError], int], ...] = (
-    (Refused, 403),
-    (NotFound, 404),
-    (Damaged, 409),
-    (Conflict, 409),
-    (Invalid, 422),
-)
+def error_body(problems: Iterable[Problem]) -> dict[str, Any]:
+    """The JSON body of every error answer of the API."""
+    return {"detail": [{"field": p.field, "message": p.message} for p in problems]}
 
 
-def use_case_status(exc: UseCaseError) -> int:
-    """The HTTP status a use case's error is answered with."""
-    return next((status for kind, status in _STATUS if isinstance(exc, kind)), 400)
+def error_text(problems: Iterable[Problem]) -> str:
+    """The problems as one line for an error page, each prefixed with its field."""
+    return "; ".join(str(p) for p in problems)
 
 
-def use_case_body(exc: UseCaseError) -> dict[str, Any]:
-    """``{"detail": [{"field", "message"}]}``: every problem of the error, as typed."""
-    return {"detail": [{"field": p.field, "message": p.message} for p in exc.problems]}
+# Most specific first: a subclass (e.g. a use case's own kind of Refused) answers as
+# its base unless it is listed before it.
+_USE_CASE_STATUS: list[tuple[type[UseCaseError], int, str]] = [
+    (Refused, 403, "Geen toegang"),
+    (NotFound, 404, "Niet gevonden"),
+    (Invalid, 422, "Ongeldige invoer"),
+    (Conflict, 409, "Dat kan nu niet"),
+]
+
+
+def use_case_status(exc: UseCaseError) -> tuple[int, str]:
+    """The HTTP status and the page title of a use case's error (409 for a kind this
+    table does not know: the request was understood, the state does not allow it)."""
+    if isinstance(exc, Damaged):
+        return 409, f"{exc.kind.capitalize()} beschadigd"
+    for kind, status, title in _USE_CASE_STATUS:
+        if isinstance(exc, kind):
+            return status, title
+    return 409, "Dat kan nu niet"
 
 
 _MESSAGES = {
@@ -135,9 +149,9 @@ def field_path(loc: Sequence[int | str]) -> str | None:
     return (prefix + path) if path else (prefix.rstrip(":") or None)
 
 
-def validation_problems(errors: Sequence[Any]) -> list[tuple[str | None, str]]:
-    """Pydantic/FastAPI validation errors as (field, Dutch message)."""
-    problems: list[tuple[str | None, str]] = []
+def validation_problems(errors: Sequence[Any]) -> list[Problem]:
+    """Pydantic/FastAPI validation errors, each with its field and a Dutch message."""
+    problems: list[Problem] = []
     for error in errors:
         kind = str(error.get("type", ""))
         if kind == "value_error":
@@ -147,14 +161,14 @@ def validation_problems(errors: Sequence[Any]) -> list[tuple[str | None, str]]:
         path = field_path(error.get("loc", ()))
         if kind in ("json_invalid", "json_type") or path is None:
             path = "body"
-        problems.append((path, message))
+        problems.append(Problem(path, message))
     return problems
 
 
-def signal_problems(body: Any) -> list[tuple[str | None, str]] | None:
+def signal_problems(body: Any) -> list[Problem] | None:
     """The problems :func:`parse_signal` names in ``body``, or None when it is valid."""
     try:
         parse_signal(body)
     except SignalError as exc:
-        return [(f, m) for f, m in exc.problems]
+        return [Problem(f, m) for f, m in exc.problems]
     return None

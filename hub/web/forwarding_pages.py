@@ -193,7 +193,7 @@ def page_forward_confirm(
         row = fwd.forward(actor, overview.dossier.id, table, shown)
     except UseCaseError as exc:
         return _preview_page(
-            request, fwd, overview, view, problem=exc.message, status=use_case_status(exc)
+            request, fwd, overview, view, problem=exc.message, status=use_case_status(exc)[0]
         )
     wake_worker(request)
     return RedirectResponse(

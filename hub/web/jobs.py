@@ -28,8 +28,9 @@ import structlog
 from ..accountability import Actor
 from ..dossier import OutcomeStatus
 from ..engine import ProgressEvent
-from ..service import Forbidden, HubService
 from ..signal import Signal
+from ..usecases import Refused
+from ..usecases.enrich import Enrich
 from .metrics import Metrics
 
 __all__ = ["CallState", "Job", "JobManager", "TooManyJobs", "UnknownJob"]
@@ -131,9 +132,9 @@ class JobManager:
     """The enrichment jobs of one web process."""
 
     def __init__(
-        self, service: HubService, metrics: Metrics, *, max_per_user: int, keep: int = 500
+        self, enrich: Enrich, metrics: Metrics, *, max_per_user: int, keep: int = 500
     ) -> None:
-        self.service = service
+        self.enrich = enrich
         self.metrics = metrics
         self.max_per_user = max_per_user
         self.keep = keep
@@ -149,11 +150,11 @@ class JobManager:
         rerun_of: str | None = None,
     ) -> Job:
         """Check (and log a refusal of) the enrichment, then start it; call from the
-        event loop. Forbidden, or TooManyJobs."""
-        self.service.check_enrich(signal, actor)
+        event loop. Refused, or TooManyJobs."""
+        self.enrich.check(actor, signal)
         running = [j for j in self._jobs.values() if j.owner == actor.id and j.state == "running"]
         if len(running) >= self.max_per_user:
-            self.service.storage.record_access(
+            self.enrich.ctx.storage.record_access(
                 actor,
                 "enrich",
                 result="refused",
@@ -166,7 +167,7 @@ class JobManager:
             owner=actor.id,
             municipality=signal.municipality,
             signal_id=signal_id or str(uuid.uuid4()),
-            connectors=[h.name for h in self.service.runtime.handles],
+            connectors=self.enrich.connectors,
             rerun_of=rerun_of,
         )
         self._jobs[job.id] = job
@@ -178,21 +179,18 @@ class JobManager:
         return job
 
     def get(self, job_id: str, actor: Actor) -> Job:
-        """A job its owner may follow; UnknownJob, or Forbidden (logged)."""
+        """A job its owner may follow; UnknownJob, or Refused (logged)."""
         job = self._jobs.get(job_id)
         if job is None:
             raise UnknownJob(job_id)
         if job.owner != actor.id or not actor.may_see(job.municipality):
-            reason = "deze verrijking is van een andere gebruiker"
-            self.service.storage.record_access(
+            raise self.enrich.ctx.refuse(
                 actor,
                 "job.view",
-                result="refused",
-                reason=reason,
+                "deze verrijking is van een andere gebruiker",
                 signal_id=job.signal_id,
                 municipality=job.municipality,
             )
-            raise Forbidden(reason)
         return job
 
     def for_owner(self, owner: str) -> list[Job]:
@@ -222,10 +220,10 @@ class JobManager:
             job.touch()
 
         try:
-            dossier = await self.service.enrich(
-                signal, actor, signal_id=job.signal_id, progress=progress
+            dossier = await self.enrich.run(
+                actor, signal, signal_id=job.signal_id, progress=progress
             )
-        except Forbidden as exc:
+        except Refused as exc:
             job.state, job.error = "failed", str(exc)
         except Exception as exc:  # the page must say so; nothing of it is stored
             log.error("enrichment_failed", job=job.id, error_type=type(exc).__name__)

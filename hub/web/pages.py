@@ -4,7 +4,7 @@ report and provenance; the administrator's connectors, configuration and users.
 
 Every form carries its CSRF token (:func:`~hub.web.auth.verified_form`); every page
 for logged-in users goes through :func:`~hub.web.auth.page_actor`; what an actor may
-do is the service's decision, as in the API.
+do is a use case's decision (:mod:`hub.usecases`), as in the API.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from starlette.datastructures import FormData
 
 from ..accountability import Actor
 from ..audit import AuditError
-from ..service import LOGS, Forbidden, VerifyOutcome
 from ..signal import FORM_LABELS
+from ..usecases import Invalid, Refused
+from ..usecases.audit import LOGS, VerifyOutcome
 from .api import PROGRESS_LABELS, config_out, job_out
 from .auth import (
     PRE_COOKIE,
@@ -34,11 +35,11 @@ from .auth import (
     page_actor,
     record_refusal,
     verified_form,
-    web_state,
 )
 from .forms import SignalForm
 from .jobs import TooManyJobs
 from .oidc import OidcError
+from .state import web_state
 from .users import ROLE_LABELS, AccountError
 from .views import dossier_view, entry_summary, prov_view
 
@@ -175,7 +176,7 @@ def _start_session(request: Request, login: str, via: str, next_path: str | None
     token = web.sessions.create(login, via)
     user = web.accounts.require(login)
     actor = user.actor("web")
-    web.service.storage.record_access(
+    web.context.storage.record_access(
         actor, "login", detail={"via": via, "address": client_address(request)}
     )
     web.metrics.inc("opplus_logins_total", {"result": "allowed", "via": via})
@@ -228,7 +229,7 @@ def page_logout(request: Request, form: FormDep) -> Response:
     if caller.session_token:
         web.sessions.end(caller.session_token)
     if caller.actor is not None:
-        web.service.storage.record_access(caller.actor, "logout")
+        web.context.storage.record_access(caller.actor, "logout")
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
     return response
@@ -310,7 +311,7 @@ async def page_oidc_callback(
     if previous is not None and previous.municipalities != user.municipalities:
         # the provider decides them, but a change must still be visible to the auditor
         await run_in_threadpool(
-            web.service.storage.record_access,
+            web.context.storage.record_access,
             user.actor("web"),
             "users.municipalities",
             detail={
@@ -342,7 +343,7 @@ def page_no_role(request: Request, actor: ActorDep) -> Response:
 @router.get("/signalen", name="page_signals")
 def page_signals(request: Request, actor: ActorDep) -> Response:
     web = web_state(request)
-    found = web.service.list_dossiers(actor, mine=True, limit=500)
+    found = web.dossiers.newest(actor, mine=True, limit=500)
     signals: dict[str, dict[str, Any]] = {}
     for summary in found:  # newest first: the first of a signal is its latest dossier
         entry = signals.setdefault(
@@ -379,7 +380,7 @@ _FORM_LABELS = {str(k): v for k, v in FORM_LABELS.items()}
 @router.get("/signalen/nieuw", name="page_signal_form")
 def page_signal_form(request: Request, actor: ActorDep) -> Response:
     web = web_state(request)
-    web.service.require_role(actor, "officer", "signals.form")
+    web.context.require_role(actor, "officer", "signals.form")
     default = actor.municipalities[0] if len(actor.municipalities) == 1 else ""
     purpose = web.config.purposes[0].id if len(web.config.purposes) == 1 else ""
     return _signal_form_page(request, actor, SignalForm.empty(default, purpose))
@@ -388,7 +389,7 @@ def page_signal_form(request: Request, actor: ActorDep) -> Response:
 @router.post("/signalen/nieuw", name="page_signal_submit")
 async def page_signal_submit(request: Request, actor: ActorDep, form: FormDep) -> Response:
     web = web_state(request)
-    await run_in_threadpool(web.service.require_role, actor, "officer", "enrich")
+    await run_in_threadpool(web.context.require_role, actor, "officer", "enrich")
     signal_form = SignalForm.from_form(form)
     action = str(form.get("actie") or "")
     if action.startswith("meer-"):
@@ -399,8 +400,8 @@ async def page_signal_submit(request: Request, actor: ActorDep, form: FormDep) -
         return _signal_form_page(request, actor, signal_form, status=422)
     try:
         job = web.jobs.start(signal, actor)
-    except Forbidden as exc:
-        signal_form.problem(exc.field or "signaal", exc.reason)
+    except Refused as exc:
+        signal_form.problem(exc.field or "signaal", exc.message)
         return _signal_form_page(request, actor, signal_form, status=403)
     except TooManyJobs:
         return _signal_form_page(
@@ -422,8 +423,8 @@ def page_job(request: Request, job_id: Id, actor: ActorDep) -> Response:
 @router.get("/dossiers/{dossier_id}", name="page_dossier")
 def page_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Response:
     web = web_state(request)
-    dossier = web.service.view(dossier_id, actor)
-    versions = web.service.versions(dossier, actor)
+    dossier = web.dossiers.view(actor, dossier_id)
+    versions = web.dossiers.versions(actor, dossier)
     view = dossier_view(dossier, web.config.municipalities)
     return render(request, "dossier.html", {"v": view, "d": dossier, "versions": versions})
 
@@ -431,7 +432,7 @@ def page_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Response:
 @router.post("/dossiers/{dossier_id}/opnieuw", name="page_rerun")
 async def page_rerun(request: Request, dossier_id: Id, actor: ActorDep, form: FormDep) -> Response:
     web = web_state(request)
-    signal, signal_id = await run_in_threadpool(web.service.signal_for_rerun, dossier_id, actor)
+    signal, signal_id = await run_in_threadpool(web.dossiers.signal_for_rerun, actor, dossier_id)
     try:
         job = web.jobs.start(signal, actor, signal_id=signal_id, rerun_of=dossier_id)
     except TooManyJobs:
@@ -464,14 +465,14 @@ def _date(form: FormData, name: str, errors: dict[str, str]) -> date | None:
 
 @router.get("/audit", name="page_audit")
 def page_audit(request: Request, actor: ActorDep) -> Response:
-    web_state(request).service.require_role(actor, "auditor", "audit.form")
+    web_state(request).audit.may_audit(actor)
     return render(request, "audit_search.html", {"q": {}, "errors": {}, "results": None})
 
 
 @router.post("/audit", name="page_audit_search")
 def page_audit_search(request: Request, actor: ActorDep, form: FormDep) -> Response:
     web = web_state(request)
-    web.service.require_role(actor, "auditor", "audit.search")
+    web.audit.may_audit(actor, "audit.search")
     q = {
         k: str(form.get(k) or "").strip()[:200]
         for k in ("bsn", "officer", "signal", "since", "until")
@@ -490,7 +491,7 @@ def page_audit_search(request: Request, actor: ActorDep, form: FormDep) -> Respo
             request, "audit_search.html", {"q": q, "errors": errors, "results": None}, status=422
         )
     try:
-        entries = web.service.search_logs(
+        entries = web.audit.search(
             actor,
             bsn=q["bsn"] or None,
             officer=q["officer"] or None,
@@ -504,8 +505,8 @@ def page_audit_search(request: Request, actor: ActorDep, form: FormDep) -> Respo
             logs=logs,
             limit=500,
         )
-    except ValueError as exc:
-        errors["bsn" if q["bsn"] else "officer"] = str(exc)
+    except Invalid as exc:
+        errors.update((p.field or "bsn", p.message) for p in exc.problems)
         return render(
             request, "audit_search.html", {"q": q, "errors": errors, "results": None}, status=422
         )
@@ -518,20 +519,20 @@ def page_audit_search(request: Request, actor: ActorDep, form: FormDep) -> Respo
 
 @router.get("/audit/verificatie", name="page_verify")
 def page_verify(request: Request, actor: ActorDep) -> Response:
-    web_state(request).service.require_role(actor, "auditor", "audit.form")
+    web_state(request).audit.may_audit(actor)
     return render(request, "audit_verify.html", {"outcome": None, "heads": None})
 
 
 @router.post("/audit/verificatie", name="page_verify_run")
 def page_verify_run(request: Request, actor: ActorDep, form: FormDep) -> Response:
-    outcome = web_state(request).service.verify_logs(actor)
+    outcome = web_state(request).audit.verify(actor)
     return render(request, "audit_verify.html", {"outcome": outcome, "heads": None})
 
 
 @router.post("/audit/checkpoint", name="page_checkpoint")
 def page_checkpoint(request: Request, actor: ActorDep, form: FormDep) -> Response:
     try:
-        heads = web_state(request).service.checkpoint_logs(actor)
+        heads = web_state(request).audit.checkpoint(actor)
     except AuditError as exc:  # shown as a failed outcome: the auditor must see why
         failed = VerifyOutcome(False, [], f"checkpoint mislukt: {exc}", error=str(exc))
         return render(request, "audit_verify.html", {"outcome": failed, "heads": None})
@@ -540,7 +541,7 @@ def page_checkpoint(request: Request, actor: ActorDep, form: FormDep) -> Respons
 
 @router.get("/audit/betrokkene", name="page_subject")
 def page_subject(request: Request, actor: ActorDep) -> Response:
-    web_state(request).service.require_role(actor, "auditor", "audit.form")
+    web_state(request).audit.may_audit(actor)
     return render(request, "audit_subject.html", {"report": None, "errors": {}})
 
 
@@ -549,7 +550,7 @@ def page_subject_report(request: Request, actor: ActorDep, form: FormDep) -> Res
     web = web_state(request)
     bsn = str(form.get("bsn") or "").strip()[:20]
     if not bsn:
-        web.service.require_role(actor, "auditor", "audit.subject-report")
+        web.audit.may_audit(actor, "audit.subject-report")
         return render(
             request,
             "audit_subject.html",
@@ -557,12 +558,12 @@ def page_subject_report(request: Request, actor: ActorDep, form: FormDep) -> Res
             status=422,
         )
     try:
-        report = web.service.subject_report(actor, bsn)
-    except ValueError as exc:
+        report = web.audit.subject_report(actor, bsn)
+    except Invalid as exc:
         return render(
             request,
             "audit_subject.html",
-            {"report": None, "errors": {"bsn": str(exc)}},
+            {"report": None, "errors": {p.field or "bsn": p.message for p in exc.problems}},
             status=422,
         )
     return render(request, "audit_subject.html", {"report": report, "errors": {}})
@@ -570,7 +571,7 @@ def page_subject_report(request: Request, actor: ActorDep, form: FormDep) -> Res
 
 @router.get("/audit/dossiers/{dossier_id}/herkomst", name="page_provenance")
 def page_provenance(request: Request, dossier_id: Id, actor: ActorDep) -> Response:
-    prov = web_state(request).service.dossier_provenance(actor, dossier_id)
+    prov = web_state(request).dossiers.provenance(actor, dossier_id)
     return render(
         request,
         "audit_provenance.html",
@@ -588,23 +589,19 @@ def page_provenance(request: Request, dossier_id: Id, actor: ActorDep) -> Respon
 @router.get("/beheer", name="page_admin")
 async def page_admin(request: Request, actor: ActorDep) -> Response:
     web = web_state(request)
-    health = await web.service.connector_health(actor)
-    rows = []
-    for handle in web.service.runtime.handles:
-        info = handle.connector.info
-        result = health[handle.name]
-        web.metrics.connector_health(handle.name, result.ok)
-        rows.append({"name": handle.name, "info": info, "health": result})
+    found = await web.registries.health(actor)
+    for c in found.connectors:
+        web.metrics.connector_health(c.name, c.health.ok)
     return render(
         request,
         "admin_connectors.html",
-        {"rows": rows, "unconfigured": web.service.runtime.unconfigured},
+        {"rows": found.connectors, "unconfigured": found.unconfigured},
     )
 
 
 @router.get("/beheer/configuratie", name="page_config")
 def page_config(request: Request, actor: ActorDep) -> Response:
-    config = web_state(request).service.configuration(actor)
+    config = web_state(request).registries.configuration(actor)
     return render(request, "admin_config.html", {"c": config_out(config)})
 
 

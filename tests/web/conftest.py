@@ -131,7 +131,7 @@ class Hub:
         return str(job["dossier_id"])
 
     def access_log(self) -> list[dict[str, Any]]:
-        log = self.web.service.storage.trail.access
+        log = self.web.context.storage.trail.access
         return [log.entry(i).payload or {} for i in range(log.size())]
 
 
@@ -198,7 +198,7 @@ class Flaky:
 
 
 def make_flaky(hub: Hub, name: str = "handhaving") -> Flaky:
-    handle = next(h for h in hub.web.service.runtime.handles if h.name == name)
+    handle = next(h for h in hub.web.enrich.runtime.handles if h.name == name)
     flaky = Flaky(handle.connector)
     handle.connector = flaky  # type: ignore[assignment]
     return flaky
@@ -207,5 +207,5 @@ def make_flaky(hub: Hub, name: str = "handhaving") -> Flaky:
 def heal(hub: Hub, flaky: Flaky, name: str = "handhaving") -> None:
     """The registry is back (and its breaker forgot the failures, as after a while)."""
     flaky.failing = False
-    handle = next(h for h in hub.web.service.runtime.handles if h.name == name)
+    handle = next(h for h in hub.web.enrich.runtime.handles if h.name == name)
     handle.breaker.record_success()

@@ -15,10 +15,10 @@ from .conftest import ENKHUIZEN, HOORN, Hub, example, heal, make_flaky
 
 
 def _stored(hub: Hub) -> tuple[int, int, int]:
-    db = hub.web.service.storage.db
+    db = hub.web.context.storage.db
     dossiers = db.query("SELECT COUNT(*) FROM dossiers")[0][0]
     evidence = db.query("SELECT COUNT(*) FROM evidence")[0][0]
-    processing = hub.web.service.storage.trail.processing.size()
+    processing = hub.web.context.storage.trail.processing.size()
     return int(dossiers), int(evidence), processing
 
 

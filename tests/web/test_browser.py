@@ -56,7 +56,7 @@ class Site:
     def heal(self) -> None:
         self.flaky.failing = False
         handle = next(
-            h for h in self.app.state.web.service.runtime.handles if h.name == "handhaving"
+            h for h in self.app.state.web.enrich.runtime.handles if h.name == "handhaving"
         )
         handle.breaker.record_success()
 
@@ -78,7 +78,7 @@ def site(home: Path) -> Iterator[Site]:
         ("beheerder", ("admin",), ()),
     ):
         web.accounts.add(login, f"Demo {login}", roles, codes, password=PASSWORD)
-    handle = next(h for h in web.service.runtime.handles if h.name == "handhaving")
+    handle = next(h for h in web.enrich.runtime.handles if h.name == "handhaving")
     flaky = Flaky(handle.connector)
     handle.connector = flaky  # type: ignore[assignment]
     port = free_port()

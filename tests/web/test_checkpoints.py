@@ -9,7 +9,7 @@ from hub.web.checkpoints import CheckpointSigner
 
 
 async def test_signs_grown_logs_only(hub):
-    trail = hub.web.service.storage.trail
+    trail = hub.web.context.storage.trail
     signer = CheckpointSigner(trail, interval_s=0.05)
     first = signer.sign_if_grown()
     assert set(first) == set(trail.logs)  # never signed before
@@ -26,7 +26,7 @@ async def test_signs_grown_logs_only(hub):
 
 def _empty_access_log(hub) -> None:
     """A DB-only insider empties the access log; alone in itself it is consistent."""
-    db = hub.web.service.storage.db
+    db = hub.web.context.storage.db
     with db.transaction() as tx:
         for table in ("audit_entries", "audit_nodes", "audit_checkpoints"):
             tx.execute(f"DELETE FROM {table} WHERE log = 'access'")
@@ -37,7 +37,7 @@ def _empty_access_log(hub) -> None:
 
 
 async def test_regular_checkpoints_go_to_the_witness(hub, home):
-    CheckpointSigner(hub.web.service.storage.trail, interval_s=60).sign_if_grown()
+    CheckpointSigner(hub.web.context.storage.trail, interval_s=60).sign_if_grown()
     lines = (home / "witness" / "checkpoints.jsonl").read_text().splitlines()
     assert {json.loads(line)["log"] for line in lines} == {
         "processing",
@@ -68,7 +68,7 @@ async def test_api_and_page_verify_hold_the_logs_against_the_witness(hub):
 async def test_a_failing_witness_is_a_clear_answer_not_a_crash(hub):
     from hub.audit import HttpWitness
 
-    trail = hub.web.service.storage.trail
+    trail = hub.web.context.storage.trail
     trail.witnesses.append(HttpWitness("http://127.0.0.1:9", timeout_s=1))
     async with hub.as_user("auditor") as client:
         api = await client.post("/api/v1/audit/checkpoint")

@@ -88,7 +88,7 @@ async def test_forwarding_another_municipalitys_dossier(hub: Hub):
     assert web.status_code == 404 and cli.exit_code == 2
     detail = web.json()["detail"][0]
     assert detail == {"field": "dossier_id", "message": f"dossier {dossier_id} bestaat niet"}
-    assert cli.stderr == f"opplus: dossier_id: dossier {dossier_id} bestaat niet\n"
+    assert cli.stderr == f"opplus: dossier {dossier_id} bestaat niet\n"
     same_refusal(web_line, cli_line)
     assert cli_line["reason"] == "dossier hoort bij gemeente 0405"
     assert hub.web.forwarding.outbox.list() == []

@@ -93,7 +93,7 @@ async def test_the_signal_form_names_each_problem_next_to_its_field(hub: Hub):
     assert 'aria-invalid="true" aria-describedby="persons-1-burgerservicenummer-fout' in html
     # what was typed stays
     assert 'value="123456789"' in html and "Baliemedewerker" in html
-    assert hub.web.service.storage.db.query("SELECT COUNT(*) FROM dossiers")[0][0] == 0
+    assert hub.web.context.storage.db.query("SELECT COUNT(*) FROM dossiers")[0][0] == 0
 
 
 async def test_more_rows_without_javascript(hub: Hub):
@@ -192,7 +192,7 @@ async def test_the_auditor_finds_an_officers_actions_and_verifies(hub: Hub):
         assert "Checkpoint gezet" in checkpoint.text
         ok = await client.post("/audit/verificatie", data={"csrf_token": client.csrf})
         assert "In orde" in ok.text
-        db_file = Path(hub.web.service.storage.settings.data_dir) / "opplus.sqlite3"
+        db_file = Path(hub.web.context.storage.settings.data_dir) / "opplus.sqlite3"
         db = sqlite3.connect(db_file)
         payload = db.execute(
             "SELECT payload FROM audit_entries WHERE log='processing' AND idx=2"

@@ -132,7 +132,7 @@ async def test_a_feedback_signature_is_accepted_once(hub: Hub, riec_delivery: st
         == 1
     )
     # the replay store is in the database: another process of the hub refuses it too
-    stored = hub.web.service.storage.db.query("SELECT COUNT(*) FROM web_signature_replays")
+    stored = hub.web.context.storage.db.query("SELECT COUNT(*) FROM web_signature_replays")
     assert stored[0][0] == 1
 
 
@@ -199,7 +199,7 @@ async def test_a_known_address_is_slowed_down_never_locked(hub: Hub):
             await login(colleague, "af-hoorn", "geraden")
     wait = hub.web.throttle.retry_after("af-hoorn", "10.1.2.3")
     assert wait is not None and wait <= 61
-    hub.web.service.storage.db.execute(
+    hub.web.context.storage.db.execute(
         "UPDATE web_login_failures SET failed_at = ?", ("2000-01-01T00:00:00.000000Z",)
     )
     async with from_address(hub, "10.1.2.3") as office:

@@ -7,13 +7,14 @@ from __future__ import annotations
 import pytest
 
 from hub.store import StoreTampered
+from hub.usecases.dossiers import Dossiers
 
 from .conftest import ENKHUIZEN, HOORN, Hub, example
 
 
 async def test_a_dossier_moved_to_hoorn_in_the_database_is_not_shown_there(hub: Hub) -> None:
     dossier_id = await hub.enrich("af-enkhuizen", example(ENKHUIZEN))
-    storage = hub.web.service.storage
+    storage = hub.web.context.storage
     storage.db.execute("UPDATE dossiers SET municipality = '0405' WHERE id = ?", (dossier_id,))
     async with hub.as_user("af-hoorn") as client:
         page = await client.get(f"/dossiers/{dossier_id}")
@@ -48,7 +49,7 @@ async def test_a_dossier_moved_to_hoorn_in_the_database_is_not_shown_there(hub: 
 
 async def test_a_flipped_envelope_byte_is_a_clear_error_not_a_traceback(hub: Hub) -> None:
     dossier_id = await hub.enrich("af-hoorn", example(HOORN))
-    db = hub.web.service.storage.db
+    db = hub.web.context.storage.db
     [(envelope,)] = db.query("SELECT envelope FROM dossiers WHERE id = ?", (dossier_id,))
     bent = bytearray(bytes(envelope))
     bent[len(bent) // 2] ^= 0x01
@@ -75,7 +76,7 @@ async def test_a_damaged_record_on_any_other_path_is_a_409_not_a_500(
     def damaged(*args: object, **kwargs: object) -> None:
         raise StoreTampered("dossier d-x: authentication failed")
 
-    monkeypatch.setattr(hub.web.service, "list_dossiers", damaged)
+    monkeypatch.setattr(Dossiers, "newest", damaged)
     async with hub.as_user("af-hoorn") as client:
         api = await client.get("/api/v1/dossiers")
         page = await client.get("/signalen")

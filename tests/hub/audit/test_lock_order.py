@@ -8,17 +8,15 @@ order everywhere makes that impossible; this test records the order of the appen
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.accountability import Actor, Storage, access_record
-from hub.audit import AuditTrail, LegalHolds, MerkleLog, Pseudonymiser, Retention, StoreLedger
-from hub.store import Cipher, DossierStore, EvidenceStore, StorageSettings
+from hub.audit import MerkleLog, Retention
+from hub.store import Keys
 from hub.store.testing import sample_response, temporary_database
 from hub.store.timestamps import utc_now
 
@@ -28,21 +26,7 @@ OFFICER = Actor("af-hoorn", "A. Hoorn", ("officer", "admin"), ("0405",))
 @pytest.fixture
 def storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     with temporary_database("sqlite", tmp_path) as db:
-        trail = AuditTrail(
-            db,
-            signing_key=Ed25519PrivateKey.generate(),
-            pseudonymiser=Pseudonymiser(os.urandom(32)),
-        )
-        cipher, ledger = Cipher(os.urandom(32)), StoreLedger(trail.store)
-        yield Storage(
-            settings=StorageSettings(),
-            db=db,
-            keys=None,  # type: ignore[arg-type]  # not used here
-            dossiers=DossierStore(db, cipher, ledger=ledger),
-            evidence=EvidenceStore(db, cipher, ledger=ledger),
-            trail=trail,
-            holds=LegalHolds(db),
-        )
+        yield Storage.over(db, Keys.fresh())
 
 
 @pytest.fixture
