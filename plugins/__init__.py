@@ -45,9 +45,16 @@ from ._http import (
     registry_client,
     send,
 )
-from ._manager import ENTRY_POINT_GROUP, PluginLoadError, Plugins, make_plugins
+from ._manager import (
+    ENTRY_POINT_GROUP,
+    FAKES_ENTRY_POINT_GROUP,
+    PluginLoadError,
+    Plugins,
+    make_plugins,
+)
 from ._oauth import OAuth2Settings, TokenSource
 from ._query import Officer, Purpose, Query, TraceContext
+from ._register import connector_plugin, fake_plugin, table_plugin
 from ._signature import (
     SIGNATURE_HEADER,
     SIGNATURE_TOLERANCE_S,
@@ -72,6 +79,7 @@ from ._table import Delivery, DeliveryFailed, Receipt, TableSettings, TableSpec,
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "ENTRY_POINT_GROUP",
+    "FAKES_ENTRY_POINT_GROUP",
     "SIGNATURE_HEADER",
     "SIGNATURE_TOLERANCE_S",
     "AddressRef",
@@ -118,6 +126,8 @@ __all__ = [
     "TokenSource",
     "TraceContext",
     "check_request_signature",
+    "connector_plugin",
+    "fake_plugin",
     "hal_items",
     "header_value",
     "hookimpl",
@@ -135,6 +145,7 @@ __all__ = [
     "send",
     "sign_body",
     "sign_request",
+    "table_plugin",
     "tls_context",
     "verify_signature",
 ]

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from connectors.handhaving.client import Settings
-from connectors.handhaving.data import ZAAKTYPE_HANDHAVING_OPIUMWET
 from connectors.handhaving.fake import create_app
+from connectors.handhaving.fake.data import ZAAKTYPE_HANDHAVING_OPIUMWET
 from plugins import (
     AddressRef,
     BadResponse,

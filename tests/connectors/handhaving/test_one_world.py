@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from types import ModuleType
 
-from connectors.bag import data as bag_data
-from connectors.brp import data as brp_data
-from connectors.handhaving import data as handhaving_data
+from connectors.bag.fake import data as bag_data
+from connectors.brp.fake import data as brp_data
+from connectors.handhaving.fake import data as handhaving_data
 
 
 def _ids(module: ModuleType, kind: type, id_attr: str) -> dict[tuple[str, int], str]:

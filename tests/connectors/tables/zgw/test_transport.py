@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.handhaving.data import RSIN_HOORN
+from connectors.handhaving.fake.data import RSIN_HOORN
 from connectors.tables.zgw.transport import zaak_identificatie
 from plugins import Delivery, DeliveryFailed, TableTransport
 

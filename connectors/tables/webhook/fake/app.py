@@ -32,9 +32,12 @@ from datetime import UTC, datetime
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from .transport import SIGNATURE_TOLERANCE_S, verify
+from ..transport import SIGNATURE_TOLERANCE_S, verify
 
-__all__ = ["FAKE_KEY_ID", "FAKE_SECRET", "create_app"]
+__all__ = ["FAKE_KEY_ID", "FAKE_SECRET", "MOUNT", "create_app"]
+
+#: where ``opplus fakes serve`` mounts the receiver (the RIEC informatieplein)
+MOUNT = "/riec/informatieplein"
 
 #: public test credentials of the fake (never a real secret)
 FAKE_SECRET = "fake-webhook-secret"  # noqa: S105 - public test credential

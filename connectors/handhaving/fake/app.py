@@ -42,8 +42,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from plugins.openapi import Documents, Refusal, guard_app
 
-from . import jwt
-from ._fakebase import (
+from .. import jwt
+from ._base import (
     API_VERSIONS,
     CRS,
     PREFIX,
@@ -57,12 +57,13 @@ from ._fakebase import (
     problem_response,
     resolve,
 )
-from ._fakewrite import write_routers
+from ._write import write_routers
 from .data import Record, World, build_world
 
 __all__ = [
     "FAKE_CLIENT_ID",
     "FAKE_CLIENT_SECRET",
+    "MOUNT",
     "OPENAPI_SERVED",
     "ZAKEN_OPTIONAL_HEADERS",
     "create_app",
@@ -71,6 +72,9 @@ __all__ = [
 #: public test credentials of the fake (never a real secret)
 FAKE_CLIENT_ID = "opplus"
 FAKE_CLIENT_SECRET = "fake-zgw-client-secret"  # noqa: S105 - public test credential
+#: mounted at the root: the app serves /zaken/api/v1, /catalogi/api/v1 and
+#: /documenten/api/v1 itself, and the URLs in its answers point across them
+MOUNT = ""
 
 _KEEP = 1000
 _ROL_BSN = "rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn"

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from .fake import FakeSmtpServer, ReceivedMessage
 from .pki import Pki, make_pki
+from .server import FakeSmtpServer, ReceivedMessage
 
 __all__ = ["DEMO_PORT", "demo_pki", "serve_demo_mail"]
 

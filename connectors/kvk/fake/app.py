@@ -34,14 +34,14 @@ from plugins.openapi import Documents, Refusal, guard_app
 
 from .data import Adres, Inschrijving, Registry, SbiActiviteit, Vestiging, build_registry
 
-__all__ = ["MOUNT", "OPENAPI_SERVED", "TEST_API_KEY", "create_app"]
+__all__ = ["FAKE_API_KEY", "MOUNT", "OPENAPI_SERVED", "create_app"]
 
 #: the official base path the fake is mounted at
 MOUNT = "/api"
 #: the APIs whose official documents the ``openapi`` option takes, and their base paths
 OPENAPI_SERVED = {"zoeken": "/v2", "basisprofiel": "/v1", "vestigingsprofiel": ""}
 #: the key KvK publishes for its test environment (https://developers.kvk.nl, "testen")
-TEST_API_KEY = "l7xx1f2691f2520d487b902f4e0b57a0b197"
+FAKE_API_KEY = "l7xx1f2691f2520d487b902f4e0b57a0b197"
 
 _HAL_JSON = "application/hal+json"
 _MAX_SHOWN = 1000  # "Er wordt max. 1000 resultaten getoond."
@@ -574,7 +574,7 @@ def _geo(request: Request) -> bool | JSONResponse:
 
 def create_app(
     *,
-    api_key: str = TEST_API_KEY,
+    api_key: str = FAKE_API_KEY,
     today: date | None = None,
     latency_s: float = 0.0,
     fail_status: int | None = None,

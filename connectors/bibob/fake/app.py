@@ -52,7 +52,7 @@ VERSION = "1.0.0"
 FailMode = Literal["fault", "500", "503", "html", "malformed"]
 FAIL_MODES: frozenset[str] = frozenset({"fault", "500", "503", "html", "malformed"})
 
-_WSDL_DIR = Path(__file__).parent / "wsdl"
+_WSDL_DIR = Path(__file__).parent.parent / "wsdl"  # the contract the client ships
 _WSDL_FILE = _WSDL_DIR / "vergunningregister.wsdl"
 _XSD_NAME = "vergunningregister.xsd"
 _XSD_FILE = _WSDL_DIR / _XSD_NAME

@@ -28,9 +28,6 @@ __all__ = [
     "NATIONALITEITEN",
     "PERSONS",
     "REDENEN_OPSCHORTING",
-    "TEST_API_KEY",
-    "TEST_CLIENT_ID",
-    "TEST_CLIENT_SECRET",
     "Adres",
     "Ago",
     "DateSpec",
@@ -38,11 +35,6 @@ __all__ = [
     "VerblijfplaatsBuitenland",
     "VerblijfplaatsOnbekend",
 ]
-
-#: public test credentials of the fake (never valid anywhere else)
-TEST_CLIENT_ID = "opplus-fake"
-TEST_CLIENT_SECRET = "fake-brp-client-secret"  # noqa: S105 - a published test value
-TEST_API_KEY = "fake-brp-api-key"
 
 
 @dataclass(frozen=True, slots=True)

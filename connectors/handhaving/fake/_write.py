@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 
 from plugins import is_ascii_digits, is_valid_bsn
 
-from ._fakebase import (
+from ._base import (
     API_VERSIONS,
     CRS,
     PREFIX,

@@ -1,4 +1,4 @@
-"""Turn the fake's :class:`~connectors.brp.data.PersonRecord` into BRP Personen v2 JSON.
+"""Turn the fake's :class:`~connectors.brp.fake.data.PersonRecord` into BRP Personen v2 JSON.
 
 Coded values become ``{code, omschrijving}``, GBA dates become the polymorphic date
 objects (``Datum``, ``JaarDatum``, ``JaarMaandDatum``, ``DatumOnbekend``) with their

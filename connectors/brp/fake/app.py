@@ -7,9 +7,9 @@ Speaks the published contract of ``POST /personen``:
   client_credentials``, ``client_id``, ``client_secret``, ``scope``; answers
   ``{access_token, token_type: "Bearer", expires_in}``), or the older demo's
   ``X-API-KEY`` header; anything else is a 401 problem with code ``authentication``.
-  Test credentials: :data:`~connectors.brp.data.TEST_CLIENT_ID` /
-  :data:`~connectors.brp.data.TEST_CLIENT_SECRET` and
-  :data:`~connectors.brp.data.TEST_API_KEY`.
+  Test credentials: :data:`~connectors.brp.fake.data.FAKE_CLIENT_ID` /
+  :data:`~connectors.brp.fake.data.FAKE_CLIENT_SECRET` and
+  :data:`~connectors.brp.fake.data.FAKE_API_KEY`.
 * validation with the registry's own texts: ``type`` and ``fields`` required, ``type``
   one of the seven query types, ``fields`` 1-130 known dot paths (unknown: code
   ``fields``; automatic fields such as ``geheimhoudingPersoonsgegevens``: also code
@@ -63,11 +63,26 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from plugins import missing_headers
 from plugins.openapi import Documents, Refusal, guard_app
 
-from ._fields import PERSOON, PERSOON_BEPERKT, Tree, check_field, project
+from .._fields import PERSOON, PERSOON_BEPERKT, Tree, check_field, project
 from ._render import automatic_fields, gba_date, render_persoon, render_persoon_beperkt
-from .data import PERSONS, TEST_API_KEY, TEST_CLIENT_ID, TEST_CLIENT_SECRET, Adres, PersonRecord
+from .data import PERSONS, Adres, PersonRecord
 
-__all__ = ["MAX_FIELDS", "MAX_RESULTS", "MOUNT", "OPENAPI_SERVED", "QUERY_TYPES", "create_app"]
+__all__ = [
+    "FAKE_API_KEY",
+    "FAKE_CLIENT_ID",
+    "FAKE_CLIENT_SECRET",
+    "MAX_FIELDS",
+    "MAX_RESULTS",
+    "MOUNT",
+    "OPENAPI_SERVED",
+    "QUERY_TYPES",
+    "create_app",
+]
+
+#: public test credentials of the fake (never valid anywhere else)
+FAKE_CLIENT_ID = "opplus-fake"
+FAKE_CLIENT_SECRET = "fake-brp-client-secret"  # noqa: S105 - a published test value
+FAKE_API_KEY = "fake-brp-api-key"
 
 MOUNT = "/haalcentraal/api/brp"
 #: the API whose official document the ``openapi`` option takes, and its base path
@@ -438,7 +453,7 @@ def create_app(
             "Form parameters (application/x-www-form-urlencoded): grant_type="
             "client_credentials, client_id, client_secret, scope. Client credentials may "
             "also come as HTTP Basic. Answers {access_token, token_type: Bearer, "
-            f"expires_in}}. Test client: {TEST_CLIENT_ID}."
+            f"expires_in}}. Test client: {FAKE_CLIENT_ID}."
         ),
     )
     async def token(request: Request) -> JSONResponse:
@@ -456,8 +471,8 @@ def create_app(
             return _oauth_error("invalid_request", 400)
         if form["grant_type"] != "client_credentials":
             return _oauth_error("unsupported_grant_type", 400)
-        good_id = secrets.compare_digest(client_id, TEST_CLIENT_ID)
-        good_secret = secrets.compare_digest(client_secret or "", TEST_CLIENT_SECRET)
+        good_id = secrets.compare_digest(client_id, FAKE_CLIENT_ID)
+        good_secret = secrets.compare_digest(client_secret or "", FAKE_CLIENT_SECRET)
         if not (good_id and good_secret):
             return _oauth_error("invalid_client", 401)
         access_token = secrets.token_urlsafe(32)
@@ -478,7 +493,7 @@ def create_app(
             expiry = app.state.tokens.get(authorization[7:].strip())
             return expiry is not None and expiry > time.monotonic()
         api_key = request.headers.get("x-api-key")
-        return api_key is not None and secrets.compare_digest(api_key, TEST_API_KEY)
+        return api_key is not None and secrets.compare_digest(api_key, FAKE_API_KEY)
 
     @app.post("/personen", summary="Zoek of raadpleeg personen")
     async def personen(request: Request) -> JSONResponse:
