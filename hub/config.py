@@ -37,6 +37,9 @@ __all__ = [
 CONFIG_ENV = "OPPLUS_CONFIG"
 HOME_ENV = "OPPLUS_HOME"
 FAKES_URL_ENV = "OPPLUS_FAKES_URL"
+#: the port ``opplus fakes serve`` gives the HTTP fakes by default; a fake that does not
+#: speak HTTP has its conventional port beside it (``FakeSpec.port``)
+FAKES_HTTP_PORT = 8900
 FAKES_PLACEHOLDER = "{fakes}"
 DATA_DIR_PLACEHOLDER = "{data_dir}"
 

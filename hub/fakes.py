@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from plugins import FakeSpec
 
-from .config import Config, ConfigError, FakesMode
+from .config import FAKES_HTTP_PORT, Config, ConfigError, FakesMode
 
 __all__ = [
     "FAKES_HTTP_PORT",
@@ -36,10 +36,6 @@ __all__ = [
 ]
 
 log = structlog.get_logger(__name__)
-
-#: the port ``opplus fakes serve`` gives the HTTP fakes by default; a fake that does not
-#: speak HTTP has its conventional port beside it (``FakeSpec.port``)
-FAKES_HTTP_PORT = 8900
 
 
 def build_fakes_app(
