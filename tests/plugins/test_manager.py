@@ -109,7 +109,7 @@ def test_a_connector_plugin_registering_fakes_is_refused():
         pass
 
     name = module("oldstyle.plugin", register_fakes=register_fakes)
-    with pytest.raises(PluginLoadError, match="'oldstyle' registers fakes: .*'opplus.fakes'"):
+    with pytest.raises(PluginLoadError, match=r"'oldstyle' registers fakes: .*'opplus\.fakes'"):
         make_plugins([name], load_entry_points=False, environ={})
 
 
