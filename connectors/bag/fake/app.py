@@ -16,11 +16,9 @@ the other resources, life cycles.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import re
-import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +26,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from plugins.fakes import accepts, use_fake_middleware
 from plugins.openapi import Documents, Refusal, guard_app
 
 from .data import ADRESSEN, VERBLIJFSOBJECTEN, BagAdres, BagVerblijfsobject
@@ -43,7 +42,6 @@ API_VERSION = "2.9.0"
 CRS = "epsg:28992"
 #: the contract's nominal limit, reported in X-Rate-Limit-Limit when none is enforced
 NOMINAL_RATE_PER_S = 50.0
-TRACEPARENTS_KEPT = 1000
 
 _HAL = "application/hal+json"
 _PROBLEM = "application/problem+json"
@@ -141,43 +139,6 @@ def _validation_error(request: Request, invalid: list[_Invalid]) -> JSONResponse
     return problem(request, 400, invalid=invalid)
 
 
-class _TokenBucket:
-    """Requests per second, as a bucket that refills continuously."""
-
-    def __init__(self, per_s: float) -> None:
-        self.per_s = per_s
-        self.capacity = max(1.0, per_s)
-        self.tokens = self.capacity
-        self.stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.per_s)
-        self.stamp = now
-        if self.tokens < 1.0:
-            return False
-        self.tokens -= 1.0
-        return True
-
-    def headers(self) -> dict[str, str]:
-        reset = math.ceil((self.capacity - self.tokens) / self.per_s) if self.per_s else 0
-        return {
-            "X-Rate-Limit-Limit": str(int(self.capacity)),
-            "X-Rate-Limit-Remaining": str(max(0, int(self.tokens))),
-            "X-Rate-Limit-Reset": str(max(1, reset)),
-        }
-
-    def retry_after(self) -> int:
-        return max(1, math.ceil((1.0 - self.tokens) / self.per_s))
-
-
-def _accepts_json(accept: str) -> bool:
-    if not accept.strip():
-        return True
-    kinds = {part.split(";")[0].strip().lower() for part in accept.split(",")}
-    return bool(kinds & {"*/*", "application/*", "application/json", _HAL})
-
-
 def create_app(
     *,
     latency_s: float = 0.0,
@@ -196,41 +157,27 @@ def create_app(
     every request with that status (e.g. 503 ``sourceUnavailable``).
     """
     app = FastAPI(title="BAG Individuele Bevragingen v2 (fake)", openapi_url=None)
-    app.state.received_traceparents = []
-    bucket = _TokenBucket(rate_limit_per_s or NOMINAL_RATE_PER_S)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return problem(request, exc.status_code)
 
-    @app.middleware("http")
-    async def contract(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        traceparent = request.headers.get("traceparent")
-        if traceparent:
-            received: list[str] = app.state.received_traceparents
-            received.append(traceparent)
-            del received[:-TRACEPARENTS_KEPT]
-        if latency_s:
-            await asyncio.sleep(latency_s)
-        if fail_status is not None:
-            extra = {"Retry-After": "1"} if fail_status in (429, 503) else None
-            return problem(request, fail_status, headers=extra)
+    def gate(request: Request) -> Response | None:
         if request.headers.get("x-api-key") != api_key:
             return problem(request, 401)
-        if not bucket.take() and rate_limit_per_s is not None:
-            return problem(
-                request,
-                429,
-                detail="You have exceeded your quota",
-                headers={"Retry-After": str(bucket.retry_after()), **bucket.headers()},
-            )
-        if not _accepts_json(request.headers.get("accept", "")):
+        if not accepts(request.headers.get("accept", ""), "application/json", _HAL):
             return problem(request, 406)
-        response = await call_next(request)
-        response.headers.update(bucket.headers())
-        return response
+        return None
+
+    use_fake_middleware(
+        app,
+        _error,
+        latency_s=latency_s,
+        fail_status=fail_status,
+        gate=gate,
+        rate_limit_per_s=rate_limit_per_s,
+        nominal_rate_per_s=NOMINAL_RATE_PER_S,
+    )
 
     @app.get("/adressen")
     async def adressen(request: Request) -> Response:
@@ -283,6 +230,11 @@ def create_app(
     if openapi:
         guard_app(app, openapi, OPENAPI_SERVED, _refuse)
     return app
+
+
+def _error(request: Request, status: int, *, headers: Mapping[str, str]) -> Response:
+    detail = "You have exceeded your quota" if "X-Rate-Limit-Limit" in headers else None
+    return problem(request, status, detail=detail, headers=headers)
 
 
 def _refuse(refusal: Refusal) -> JSONResponse:

@@ -16,14 +16,13 @@ app's own ``POST /token`` (``Authorization: Bearer``), or the older ``X-API-KEY`
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import itertools
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -33,6 +32,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from plugins import missing_headers
+from plugins.fakes import use_fake_middleware
 from plugins.openapi import Documents, Refusal, guard_app
 
 from .data import Inschrijving, demo_residents
@@ -53,7 +53,6 @@ OPENAPI_SERVED = {"bewoning": ""}
 FAKE_CLIENT_ID = "opplus-fake"
 FAKE_CLIENT_SECRET = "fake-bewoning-client-secret"  # noqa: S105 - the fake's public test secret
 FAKE_API_KEY = "fake-bewoning-api-key"
-TRACEPARENTS_KEPT = 1000
 VEEL_BEWONERS = 100
 
 _AOI = re.compile(r"^(?!0{16})[0-9]{16}$")
@@ -266,7 +265,6 @@ def create_app(
     names headers a gateway insists on (without one: 400 with them in ``invalidParams``).
     """
     app = FastAPI(title="BRP Bewoning (fake)", openapi_url=None)
-    app.state.received_traceparents = []
     records = dict(residents) if residents is not None else demo_residents(today or date.today())
     tokens: dict[str, float] = {}
     app.state.tokens = tokens
@@ -275,21 +273,7 @@ def create_app(
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return problem(request, exc.status_code)
 
-    @app.middleware("http")
-    async def contract(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        traceparent = request.headers.get("traceparent")
-        if traceparent:
-            received: list[str] = app.state.received_traceparents
-            received.append(traceparent)
-            del received[:-TRACEPARENTS_KEPT]
-        if latency_s:
-            await asyncio.sleep(latency_s)
-        if fail_status is not None:
-            extra = {"Retry-After": "1"} if fail_status in (429, 503) else None
-            return problem(request, fail_status, headers=extra)
-        return await call_next(request)
+    use_fake_middleware(app, problem, latency_s=latency_s, fail_status=fail_status)
 
     def authenticated(request: Request) -> bool:
         if request.headers.get("x-api-key") == api_key:

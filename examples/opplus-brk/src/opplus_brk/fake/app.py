@@ -28,9 +28,8 @@ Centraal conventions of the sibling APIs.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +37,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from plugins.fakes import accepts, use_fake_middleware
 
 from .data import (
     KADASTER_NIET_NATUURLIJK_PERSONEN,
@@ -56,7 +57,6 @@ MOUNT = "/kadaster/brk/bevragen/v2"
 FAKE_API_KEY = "fake-brk-api-key"
 API_VERSION = "2.0.0"
 CRS = "epsg:28992"
-TRACEPARENTS_KEPT = 1000
 BAG_BASE = "https://api.bag.kadaster.nl/lvbag/individuelebevragingen/v2"
 
 _HAL = "application/hal+json"
@@ -270,13 +270,6 @@ class _MountPrefix:
         await self.app(scope, receive, send)
 
 
-def _accepts_hal(accept: str) -> bool:
-    if not accept.strip():
-        return True
-    kinds = {part.split(";")[0].strip().lower() for part in accept.split(",")}
-    return bool(kinds & {"*/*", "application/*", "application/json", _HAL})
-
-
 def create_app(
     *,
     latency_s: float = 0.0,
@@ -293,7 +286,6 @@ def create_app(
     provider's search maximum; ``records`` and ``personen`` replace the demo world.
     """
     app = FastAPI(title="BRK Bevragen v2 (fake)", openapi_url=None, docs_url=None)
-    app.state.received_traceparents = []
     zaken = {koz.identificatie: koz for koz in records}
     nnp = {p.identificatie: p for p in personen}
 
@@ -301,32 +293,26 @@ def create_app(
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return problem(request, exc.status_code)
 
-    @app.middleware("http")
-    async def contract(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        traceparent = request.headers.get("traceparent")
-        if traceparent:
-            received: list[str] = app.state.received_traceparents
-            received.append(traceparent)
-            del received[:-TRACEPARENTS_KEPT]
-        if latency_s:
-            await asyncio.sleep(latency_s)
-        if fail_status is not None:
-            extra = {"Retry-After": "1"} if fail_status in (429, 503) else None
-            return problem(request, fail_status, headers=extra)
+    def gate(request: Request) -> Response | None:
         if request.headers.get("x-api-key") != api_key:
             return problem(request, 401)
-        if not _accepts_hal(request.headers.get("accept", "")):
+        if not accepts(request.headers.get("accept", ""), "application/json", _HAL):
             return problem(request, 406)
         crs = request.headers.get("accept-crs")
         if crs is not None and crs.strip().lower() != CRS:
             return problem(
                 request, 406, title=f"Gevraagde coördinatenstelsel {crs} wordt niet ondersteund."
             )
-        response = await call_next(request)
-        response.headers.setdefault("api-version", API_VERSION)
-        return response
+        return None
+
+    use_fake_middleware(
+        app,
+        problem,
+        latency_s=latency_s,
+        fail_status=fail_status,
+        gate=gate,
+        headers={"api-version": API_VERSION},
+    )
 
     @app.get("/kadastraalonroerendezaken")
     async def zoek_zaken(request: Request) -> Response:
