@@ -115,7 +115,7 @@ def use_fake_middleware(
     fail_times: int | None = None,
     error_rate: float = 0.0,
     seed: int | None = None,
-    retry_after: str = "1",
+    retry_after: str | None = "1",
     gate: Gate | None = None,
     rate_limit_per_s: float | None = None,
     nominal_rate_per_s: float | None = None,
@@ -153,7 +153,9 @@ def use_fake_middleware(
         if latency_s > 0:
             await asyncio.sleep(latency_s)
         if fail_status is not None and failing(app.state.requests_seen):
-            extra = {"Retry-After": retry_after} if fail_status in (429, 503) else {}
+            extra: dict[str, str] = {}
+            if retry_after and fail_status in (429, 503):
+                extra["Retry-After"] = retry_after
             return error(request, fail_status, headers=extra)
         refused = gate(request) if gate is not None else None
         if refused is not None:

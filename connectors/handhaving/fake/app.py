@@ -29,8 +29,6 @@ holds all records, including what clients wrote.
 
 from __future__ import annotations
 
-import asyncio
-import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
@@ -40,6 +38,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from plugins.fakes import remember, use_fake_middleware
 from plugins.openapi import Documents, Refusal, guard_app
 
 from .. import jwt
@@ -76,7 +75,6 @@ FAKE_CLIENT_SECRET = "fake-zgw-client-secret"  # noqa: S105 - public test creden
 #: /documenten/api/v1 itself, and the URLs in its answers point across them
 MOUNT = ""
 
-_KEEP = 1000
 _ROL_BSN = "rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn"
 _ROL_KVK = "rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer"
 _ROL_VESTIGING = "rol__betrokkeneIdentificatie__vestiging__vestigingsNummer"
@@ -433,10 +431,7 @@ def create_app(
     )
     app = FastAPI(title="Fake ZGW zaaksysteem (opplus)", openapi_url=None, docs_url=None)
     app.state.world = world
-    app.state.received_traceparents = []
     app.state.received_claims = []
-    app.state.request_count = 0
-    rng = random.Random(seed)  # failure injection, not security
 
     @app.exception_handler(Problem)
     async def on_problem(request: Request, exc: Problem) -> Response:
@@ -447,33 +442,35 @@ def create_app(
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
         return problem_response(request, Problem(exc.status_code, code, str(exc.detail)))
 
+    # registered first, so it is the inner one: injected failures carry no API-version
     @app.middleware("http")
-    async def gate(
+    async def api_version(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        if latency_s:
-            await asyncio.sleep(latency_s)
-        traceparent = request.headers.get("traceparent")
-        if traceparent:
-            _keep(app.state.received_traceparents, traceparent)
-        app.state.request_count += 1
-        if app.state.request_count <= fail_first or (error_rate and rng.random() < error_rate):
-            injected = problem_response(
-                request, Problem(fail_status, "injected", "Ingestelde storing van de fake.")
-            )
-            if fail_status == 429:
-                injected.headers["Retry-After"] = "1"
-            return injected
-        try:
-            claims = _authenticate(request, client_id, client_secret, token_max_age_s)
-        except Problem as problem:
-            return problem_response(request, problem)
-        _keep(app.state.received_claims, claims)
         response = await call_next(request)
         api = _api_of(request.url.path)
         if api is not None and "API-version" not in response.headers:
             response.headers["API-version"] = API_VERSIONS[api]
         return response
+
+    def gate(request: Request) -> Response | None:
+        try:
+            claims = _authenticate(request, client_id, client_secret, token_max_age_s)
+        except Problem as problem:
+            return problem_response(request, problem)
+        remember(app.state.received_claims, claims)
+        return None
+
+    use_fake_middleware(
+        app,
+        _injected,
+        latency_s=latency_s,
+        fail_status=fail_status if fail_first or error_rate else None,
+        fail_times=fail_first,
+        error_rate=error_rate,
+        seed=seed,
+        gate=gate,
+    )
 
     app.include_router(_zaken_router(world, page_size, rol_kvk_filter=rol_kvk_filter))
     app.include_router(_catalogi_router(world, page_size))
@@ -512,7 +509,9 @@ def _refuse(refusal: Refusal) -> JSONResponse:
     return problem_response(request, invalid_many([v.as_invalid_param() for v in violations]))
 
 
-def _keep(items: list[Any], item: Any) -> None:
-    items.append(item)
-    if len(items) > _KEEP:
-        del items[: len(items) - _KEEP]
+def _injected(request: Request, status: int, *, headers: Mapping[str, str]) -> Response:
+    response = problem_response(
+        request, Problem(status, "injected", "Ingestelde storing van de fake.")
+    )
+    response.headers.update(headers)
+    return response

@@ -19,9 +19,8 @@ benchmarks :func:`create_app` can add latency and inject failures.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,6 +29,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from plugins.fakes import accepts, use_fake_middleware
 from plugins.openapi import Documents, Refusal, guard_app
 
 from .data import Adres, Inschrijving, Registry, SbiActiviteit, Vestiging, build_registry
@@ -45,7 +45,6 @@ FAKE_API_KEY = "l7xx1f2691f2520d487b902f4e0b57a0b197"
 
 _HAL_JSON = "application/hal+json"
 _MAX_SHOWN = 1000  # "Er wordt max. 1000 resultaten getoond."
-_KEEP_TRACEPARENTS = 1000
 
 _KVK = re.compile(r"^[0-9]{8}$")
 _RSIN = re.compile(r"^[0-9]{9}$")
@@ -76,6 +75,12 @@ def _fout(status: int, *fouten: tuple[str, str]) -> JSONResponse:
         {"fout": [{"code": code, "omschrijving": text} for code, text in fouten]},
         status_code=status,
     )
+
+
+def _injected(request: Request, status: int, *, headers: Mapping[str, str]) -> Response:
+    response = _fout(status, ("IPD9999", "Algemene technische fout."))
+    response.headers.update(headers)
+    return response
 
 
 def _invalid_params(names: Iterable[str]) -> tuple[str, str]:
@@ -557,14 +562,6 @@ def _base(request: Request) -> str:
     return str(request.url.replace(path=root, query=None)).rstrip("/")
 
 
-def _accepts_json(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    if not accept:
-        return True
-    kinds = {part.split(";")[0].strip().lower() for part in accept.split(",")}
-    return bool(kinds & {"*/*", "application/*", "application/json", _HAL_JSON})
-
-
 def _geo(request: Request) -> bool | JSONResponse:
     value = request.query_params.get("geoData", "false").lower()
     if value not in ("true", "false"):
@@ -598,34 +595,23 @@ def create_app(
         title="KvK Handelsregister (fake)", docs_url=None, redoc_url=None, openapi_url=None
     )
     app.state.registry = registry
-    app.state.received_traceparents = []
-    app.state.requests_seen = 0
-    failures = {"left": fail_times}
 
-    @app.middleware("http")
-    async def gate(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        app.state.requests_seen += 1
-        traceparent = request.headers.get("traceparent")
-        if traceparent:
-            received: list[str] = app.state.received_traceparents
-            received.append(traceparent)
-            del received[:-_KEEP_TRACEPARENTS]
-        if latency_s > 0:
-            await asyncio.sleep(latency_s)
-        if fail_status is not None and (failures["left"] is None or failures["left"] > 0):
-            if failures["left"] is not None:
-                failures["left"] -= 1
-            response = _fout(fail_status, ("IPD9999", "Algemene technische fout."))
-            if retry_after is not None:
-                response.headers["Retry-After"] = retry_after
-            return response
+    def gate(request: Request) -> Response | None:
         if request.headers.get("apikey") != api_key:
             return _fout(401, ("401", "Geen of onjuiste apikey aangeleverd."))
-        if not _accepts_json(request):
+        if not accepts(request.headers.get("accept", ""), "application/json", _HAL_JSON):
             return _fout(406, ("406", "Opgegeven Accept header wordt niet ondersteund."))
-        return await call_next(request)
+        return None
+
+    use_fake_middleware(
+        app,
+        _injected,
+        latency_s=latency_s,
+        fail_status=fail_status,
+        fail_times=fail_times,
+        retry_after=retry_after,
+        gate=gate,
+    )
 
     @app.get("/v2/zoeken")
     async def zoeken(request: Request) -> Response:

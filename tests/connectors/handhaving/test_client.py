@@ -197,7 +197,7 @@ async def test_no_fields_of_ours_means_no_call(make_connector: Any, zgw: Any) ->
         zgw.query(PersonRef("999970185"), frozenset({"naam"}))
     )
     assert result.facts == []
-    assert app.state.request_count == 0
+    assert app.state.requests_seen == 0
 
 
 async def test_provenance_and_evidence(make_connector: Any, zgw: Any) -> None:
