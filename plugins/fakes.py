@@ -25,7 +25,7 @@ import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -42,6 +42,7 @@ __all__ = [
 #: how many received ``traceparent`` headers a fake keeps
 TRACEPARENTS_KEPT = 1000
 
+T = TypeVar("T")
 Gate = Callable[[Request], Response | None]
 CallNext = Callable[[Request], Awaitable[Response]]
 
@@ -61,7 +62,7 @@ class _App(Protocol):
     def middleware(self, middleware_type: str) -> Callable[[Any], Any]: ...
 
 
-def remember(kept: list[str], value: str, limit: int = TRACEPARENTS_KEPT) -> None:
+def remember(kept: list[T], value: T, limit: int = TRACEPARENTS_KEPT) -> None:
     """Append ``value`` to ``kept``, keeping only the last ``limit``."""
     kept.append(value)
     del kept[:-limit]

@@ -22,18 +22,20 @@ fault), ``"503"`` (a gateway's HTML maintenance page with ``Retry-After``), ``"h
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import copy
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request, Response
 from lxml import etree  # type: ignore[import-untyped]
+
+from plugins.fakes import remember, use_fake_middleware
 
 from . import data
 
@@ -57,7 +59,6 @@ _WSDL_FILE = _WSDL_DIR / "vergunningregister.wsdl"
 _XSD_NAME = "vergunningregister.xsd"
 _XSD_FILE = _WSDL_DIR / _XSD_NAME
 _XML = "text/xml; charset=utf-8"
-_KEEP = 1000
 _ORIGINAL_PATH = "opplus.original_path"
 
 _ACTIONS = {
@@ -116,22 +117,19 @@ def create_app(
     schema = etree.XMLSchema(etree.parse(str(_XSD_FILE), _safe_parser()))
     app = FastAPI(title="Vergunningenregister (fake)", docs_url=None, redoc_url=None)
     app.add_middleware(_MountRoot)
-    app.state.received_traceparents = []
+    # injected failures are SOAP's own (fail_mode, after authentication): see soap()
+    use_fake_middleware(app, _fault_body, latency_s=latency_s)
     app.state.received_requests = []
     app.state.received_doelbindingen = []
 
-    def remember(request: Request) -> None:
+    def record(request: Request) -> None:
         query = f"?{request.url.query}" if request.url.query else ""
         path = request.scope.get(_ORIGINAL_PATH) or request.url.path
-        _keep(app.state.received_requests, f"{request.method} {path}{query}")
-        traceparent = request.headers.get("traceparent")
-        if traceparent:
-            _keep(app.state.received_traceparents, traceparent)
+        remember(app.state.received_requests, f"{request.method} {path}{query}")
 
     @app.get("/")
     async def describe(request: Request) -> Response:
-        await _pause(latency_s)
-        remember(request)
+        record(request)
         params = request.query_params
         if "wsdl" in params:
             return Response(_wsdl_for(_endpoint_url(request)), media_type=_XML)
@@ -146,14 +144,12 @@ def create_app(
 
     @app.get(f"/{_XSD_NAME}")
     async def xsd(request: Request) -> Response:
-        await _pause(latency_s)
-        remember(request)
+        record(request)
         return Response(_XSD_FILE.read_bytes(), media_type=_XML)
 
     @app.post("/")
     async def soap(request: Request) -> Response:
-        await _pause(latency_s)
-        remember(request)
+        record(request)
         if not _authorised(request, username, password):
             return Response(
                 "<html><body><h1>401 Unauthorized</h1></body></html>",
@@ -180,15 +176,12 @@ def create_app(
     return app
 
 
-def _keep(items: list[Any], item: Any) -> None:
-    items.append(item)
-    if len(items) > _KEEP:
-        del items[: len(items) - _KEEP]
-
-
-async def _pause(latency_s: float) -> None:
-    if latency_s > 0:
-        await asyncio.sleep(latency_s)
+def _fault_body(request: Request, status: int, *, headers: Mapping[str, str]) -> Response:
+    """The register's answer to an injected failure: a SOAP Server fault."""
+    response = _fault_response(_Fault("Server", "NIET_BESCHIKBAAR", "niet beschikbaar"))
+    response.status_code = status
+    response.headers.update(headers)
+    return response
 
 
 def _endpoint_url(request: Request) -> str:
@@ -301,7 +294,7 @@ def _text(node: Any, name: str) -> str | None:
 
 def _zoek_response(request: Any, records: list[data.Vergunning], app: FastAPI) -> Any:
     doelbinding = request.find(f"{{{NS}}}doelbinding")
-    _keep(
+    remember(
         app.state.received_doelbindingen,
         {
             "verwerkingsactiviteitId": _text(doelbinding, "verwerkingsactiviteitId"),

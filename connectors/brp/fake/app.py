@@ -44,23 +44,23 @@ last 1000 of each), ``tokens`` (issued token -> expiry; clear it to revoke them 
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import json
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from plugins import missing_headers
+from plugins.fakes import remember, use_fake_middleware
 from plugins.openapi import Documents, Refusal, guard_app
 
 from .._fields import PERSOON, PERSOON_BEPERKT, Tree, check_field, project
@@ -394,12 +394,6 @@ def _problem(
     return JSONResponse(body, status_code=status, media_type=_PROBLEM, headers=headers)
 
 
-def _remember(items: list[Any], item: Any) -> None:
-    items.append(item)
-    if len(items) > KEPT:
-        del items[: len(items) - KEPT]
-
-
 def create_app(
     *,
     latency_s: float = 0.0,
@@ -421,7 +415,6 @@ def create_app(
         description="Test double of the Haal Centraal BRP Personen v2 API. Not the registry.",
         version="2.0.0",
     )
-    app.state.received_traceparents = []
     app.state.received_bodies = []
     app.state.tokens = {}  # access token -> monotonic expiry
     app.state.tokens_issued = 0
@@ -431,16 +424,8 @@ def create_app(
     def current_date() -> date:
         return app.state.today or date.today()
 
-    @app.middleware("http")
-    async def record(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        traceparent = request.headers.get("traceparent")
-        if traceparent:
-            _remember(app.state.received_traceparents, traceparent)
-        if latency_s > 0:
-            await asyncio.sleep(latency_s)
-        return await call_next(request)
+    # injected failures are /personen's own (they count its calls only): see below
+    use_fake_middleware(app, _problem, latency_s=latency_s)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -519,7 +504,7 @@ def create_app(
             return _problem(request, 400, detail="De request body is geen geldige JSON.")
         if not isinstance(body, dict):
             return _problem(request, 400, detail="De request body is geen JSON object.")
-        _remember(app.state.received_bodies, body)
+        remember(app.state.received_bodies, body, KEPT)
         invalid = validate(body)
         if invalid:
             names = ", ".join(dict.fromkeys(p["name"] for p in invalid))

@@ -23,14 +23,15 @@ gateway in front of a stopped service does).
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+
+from plugins.fakes import use_fake_middleware
 
 from ..transport import SIGNATURE_TOLERANCE_S, verify
 
@@ -42,7 +43,6 @@ MOUNT = "/riec/informatieplein"
 #: public test credentials of the fake (never a real secret)
 FAKE_SECRET = "fake-webhook-secret"  # noqa: S105 - public test credential
 FAKE_KEY_ID = "opplus"
-_KEEP = 1000
 
 
 def _problem(status: int, title: str, detail: str, **headers: str) -> JSONResponse:
@@ -50,6 +50,11 @@ def _problem(status: int, title: str, detail: str, **headers: str) -> JSONRespon
     return JSONResponse(
         body, status_code=status, media_type="application/problem+json", headers=headers
     )
+
+
+def _down(request: Request, status: int, *, headers: Mapping[str, str]) -> Response:
+    detail = "Het informatieplein is niet bereikbaar."
+    return _problem(status, "Service Unavailable", detail, **headers)
 
 
 def create_app(
@@ -64,23 +69,13 @@ def create_app(
     """A fresh receiver; see the module docstring."""
     app = FastAPI(title="Fake RIEC informatieplein (opplus)", openapi_url=None, docs_url=None)
     app.state.deliveries = []
-    app.state.received_traceparents = []
     app.state.answers = {}  # Idempotency-Key -> (body sha256, answer)
     app.state.failures_left = fail_times
 
-    @app.middleware("http")
-    async def gate(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if latency_s:
-            await asyncio.sleep(latency_s)
-        traceparent = request.headers.get("traceparent")
-        if traceparent:
-            app.state.received_traceparents.append(traceparent)
-            del app.state.received_traceparents[:-_KEEP]
-        if down:
-            return _problem(503, "Service Unavailable", "Het informatieplein is niet bereikbaar.")
-        return await call_next(request)
+    # a gateway in front of a stopped service: 503 to everything, without Retry-After
+    use_fake_middleware(
+        app, _down, latency_s=latency_s, fail_status=503 if down else None, retry_after=None
+    )
 
     def unauthorised(request: Request, body: bytes) -> Response | None:
         if request.headers.get("x-opplus-key-id", key_id) != key_id:
