@@ -25,14 +25,18 @@ import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = [
     "TRACEPARENTS_KEPT",
     "ErrorBody",
+    "InvalidParam",
+    "MountPrefix",
     "TokenBucket",
     "accepts",
     "remember",
@@ -75,6 +79,45 @@ def accepts(accept: str, *media_types: str) -> bool:
     kinds = {part.split(";")[0].strip().lower() for part in accept.split(",")}
     wanted = {media_type.lower() for media_type in media_types}
     return bool(kinds & ({"*/*", "application/*"} | wanted))
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidParam:
+    """One entry of ``invalidParams`` as the VNG/Haal Centraal problem details give it."""
+
+    name: str
+    code: str
+    reason: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "type": f"https://www.vng.nl/realisatie/api/validaties/{self.code}",
+            "name": self.name,
+            "code": self.code,
+            "reason": self.reason,
+        }
+
+
+class MountPrefix:
+    """ASGI middleware: serve paths that still carry the mount prefix.
+
+    Mounted under ``prefix`` by the fakes host, the routes see ``/v2/zoeken``; reached
+    directly (an ``ASGITransport`` without mount) as ``/api/v2/zoeken`` they would see
+    the prefix, so it becomes the ``root_path`` instead.
+    """
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            root = scope.get("root_path", "")
+            path: str = scope["path"]
+            route_path = path[len(root) :] if root and path.startswith(root) else path
+            if route_path.startswith(self.prefix + "/"):
+                scope = {**scope, "root_path": root + self.prefix}
+        await self.app(scope, receive, send)
 
 
 class TokenBucket:

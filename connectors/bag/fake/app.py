@@ -19,14 +19,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from plugins.fakes import accepts, use_fake_middleware
+from plugins.fakes import InvalidParam, accepts, use_fake_middleware
 from plugins.openapi import Documents, Refusal, guard_app
 
 from .data import ADRESSEN, VERBLIJFSOBJECTEN, BagAdres, BagVerblijfsobject
@@ -89,21 +88,6 @@ _ERRORS: Mapping[int, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Invalid:
-    name: str
-    code: str
-    reason: str
-
-    def as_json(self) -> dict[str, str]:
-        return {
-            "type": f"https://www.vng.nl/realisatie/api/validaties/{self.code}",
-            "name": self.name,
-            "code": self.code,
-            "reason": self.reason,
-        }
-
-
 def problem(
     request: Request,
     status: int,
@@ -111,7 +95,7 @@ def problem(
     title: str | None = None,
     code: str | None = None,
     detail: str | None = None,
-    invalid: Iterable[_Invalid] = (),
+    invalid: Iterable[InvalidParam] = (),
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """A problem+json answer as the BAG API gives it."""
@@ -135,7 +119,7 @@ def problem(
     )
 
 
-def _validation_error(request: Request, invalid: list[_Invalid]) -> JSONResponse:
+def _validation_error(request: Request, invalid: list[InvalidParam]) -> JSONResponse:
     return problem(request, 400, invalid=invalid)
 
 
@@ -214,7 +198,7 @@ def create_app(
             )
         invalid = _unknown_params(request, frozenset({"geldigOp", "beschikbaarOp"}))
         invalid += [
-            _Invalid(name, "date", "Waarde is geen geldige datum.")
+            InvalidParam(name, "date", "Waarde is geen geldige datum.")
             for name in ("geldigOp",)
             if name in request.query_params and not _DATE.match(request.query_params[name])
         ]
@@ -238,7 +222,7 @@ def _error(request: Request, status: int, *, headers: Mapping[str, str]) -> Resp
 
 
 def _refuse(refusal: Refusal) -> JSONResponse:
-    invalid = [_Invalid(v.name, v.code, v.reason) for v in refusal.violations]
+    invalid = [InvalidParam(v.name, v.code, v.reason) for v in refusal.violations]
     return problem(Request(refusal.scope), refusal.status, invalid=invalid)
 
 
@@ -248,32 +232,32 @@ def _hal(body: dict[str, Any], headers: Mapping[str, str] | None = None) -> JSON
     )
 
 
-def _pattern(name: str, pattern: re.Pattern[str]) -> _Invalid:
-    return _Invalid(name, "pattern", f"Waarde voldoet niet aan patroon {pattern.pattern}.")
+def _pattern(name: str, pattern: re.Pattern[str]) -> InvalidParam:
+    return InvalidParam(name, "pattern", f"Waarde voldoet niet aan patroon {pattern.pattern}.")
 
 
-def _unknown_params(request: Request, known: frozenset[str]) -> list[_Invalid]:
+def _unknown_params(request: Request, known: frozenset[str]) -> list[InvalidParam]:
     return [
-        _Invalid(name, "unknownParam", "Parameter is niet verwacht.")
+        InvalidParam(name, "unknownParam", "Parameter is niet verwacht.")
         for name in dict.fromkeys(request.query_params.keys())
         if name not in known
     ]
 
 
 def _int_param(
-    params: Mapping[str, str], name: str, lo: int, hi: int | None, invalid: list[_Invalid]
+    params: Mapping[str, str], name: str, lo: int, hi: int | None, invalid: list[InvalidParam]
 ) -> int | None:
     raw = params.get(name)
     if raw is None:
         return None
     if not re.fullmatch(r"-?[0-9]+", raw):
-        invalid.append(_Invalid(name, "integer", "Waarde is geen geldige integer."))
+        invalid.append(InvalidParam(name, "integer", "Waarde is geen geldige integer."))
         return None
     value = int(raw)
     if value < lo:
-        invalid.append(_Invalid(name, "minimum", f"Waarde is lager dan minimum {lo}."))
+        invalid.append(InvalidParam(name, "minimum", f"Waarde is lager dan minimum {lo}."))
     elif hi is not None and value > hi:
-        invalid.append(_Invalid(name, "maximum", f"Waarde is hoger dan maximum {hi}."))
+        invalid.append(InvalidParam(name, "maximum", f"Waarde is hoger dan maximum {hi}."))
     return value
 
 
@@ -282,7 +266,7 @@ def _search_adressen(request: Request) -> Response:
     invalid = _unknown_params(request, _ADRES_PARAMS)
     exact = params.get("exacteMatch", "false").lower()
     if exact not in ("true", "false"):
-        invalid.append(_Invalid("exacteMatch", "boolean", "Waarde is geen geldige boolean."))
+        invalid.append(InvalidParam("exacteMatch", "boolean", "Waarde is geen geldige boolean."))
     huisnummer = _int_param(params, "huisnummer", 1, 99999, invalid)
     page = _int_param(params, "page", 1, None, invalid) or 1
     page_size = _int_param(params, "pageSize", 10, 100, invalid) or 20
@@ -298,7 +282,9 @@ def _search_adressen(request: Request) -> Response:
             invalid.append(_pattern(name, pattern))
     for name in ("woonplaatsNaam", "openbareRuimteNaam"):
         if name in params and not 1 <= len(params[name]) <= 80:
-            invalid.append(_Invalid(name, "maxLength", "Waarde is langer dan maximale lengte 80."))
+            invalid.append(
+                InvalidParam(name, "maxLength", "Waarde is langer dan maximale lengte 80.")
+            )
     if invalid:
         return _validation_error(request, invalid)
 
@@ -313,7 +299,7 @@ def _search_adressen(request: Request) -> Response:
     last = max(1, math.ceil(len(found) / page_size))
     if page > last:
         return _validation_error(
-            request, [_Invalid("page", "page", "De opgegeven pagina bestaat niet.")]
+            request, [InvalidParam("page", "page", "De opgegeven pagina bestaat niet.")]
         )
     window = found[(page - 1) * page_size : page * page_size]
     links: dict[str, Any] = {"self": {"href": str(request.url)}}

@@ -27,9 +27,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from plugins.fakes import accepts, use_fake_middleware
+from plugins.fakes import MountPrefix, accepts, use_fake_middleware
 from plugins.openapi import Documents, Refusal, guard_app
 
 from .data import Adres, Inschrijving, Registry, SbiActiviteit, Vestiging, build_registry
@@ -534,28 +533,6 @@ def _parse_search(params: Any) -> _Search | JSONResponse:
 # --- the app ----------------------------------------------------------------------------
 
 
-class _MountPrefix:
-    """Serve paths that still carry the mount prefix (an ``ASGITransport`` without mount).
-
-    Mounted under ``/api`` by a parent app, the routes see ``/v2/zoeken``; reached
-    directly as ``http://fake/api/v2/zoeken`` they would see the prefix, so it becomes
-    the ``root_path`` instead.
-    """
-
-    def __init__(self, app: ASGIApp, prefix: str) -> None:
-        self.app = app
-        self.prefix = prefix
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            root = scope.get("root_path", "")
-            path: str = scope["path"]
-            route_path = path[len(root) :] if root and path.startswith(root) else path
-            if route_path.startswith(self.prefix + "/"):
-                scope = {**scope, "root_path": root + self.prefix}
-        await self.app(scope, receive, send)
-
-
 def _base(request: Request) -> str:
     """The absolute base URL of the API (scheme, host and mount), for ``links``."""
     root = request.scope.get("root_path", "")
@@ -699,7 +676,7 @@ def create_app(
 
     if openapi:  # inside the mount prefix: the guard sees paths relative to MOUNT
         guard_app(app, openapi, OPENAPI_SERVED, _refuse)
-    app.add_middleware(_MountPrefix, prefix=MOUNT)
+    app.add_middleware(MountPrefix, prefix=MOUNT)
     return app
 
 

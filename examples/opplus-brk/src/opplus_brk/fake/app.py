@@ -30,15 +30,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from plugins.fakes import accepts, use_fake_middleware
+from plugins.fakes import InvalidParam, MountPrefix, accepts, use_fake_middleware
 
 from .data import (
     KADASTER_NIET_NATUURLIJK_PERSONEN,
@@ -192,21 +190,6 @@ _ERRORS: Mapping[int, tuple[str, str]] = {
 _SECTION = {400: "4.1", 401: "4.2", 403: "4.4", 404: "4.5", 405: "4.6", 406: "4.7"}
 
 
-@dataclass(frozen=True, slots=True)
-class _Invalid:
-    name: str
-    code: str
-    reason: str
-
-    def as_json(self) -> dict[str, str]:
-        return {
-            "type": f"https://www.vng.nl/realisatie/api/validaties/{self.code}",
-            "name": self.name,
-            "code": self.code,
-            "reason": self.reason,
-        }
-
-
 def _instance(request: Request) -> str:
     """The request's path relative to the API root, as the real API reports it."""
     root = request.scope.get("root_path", "")
@@ -223,7 +206,7 @@ def problem(
     title: str | None = None,
     code: str | None = None,
     detail: str | None = None,
-    invalid: Iterable[_Invalid] = (),
+    invalid: Iterable[InvalidParam] = (),
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """A problem+json answer as BRK Bevragen gives it."""
@@ -246,28 +229,6 @@ def problem(
         media_type=_PROBLEM,
         headers={"api-version": API_VERSION, **(headers or {})},
     )
-
-
-class _MountPrefix:
-    """Serve paths that still carry :data:`MOUNT` (an ``ASGITransport`` without a mount).
-
-    Mounted by the hub, the routes see ``/kadastraalonroerendezaken``; reached directly
-    as ``http://fake.test/kadaster/brk/bevragen/v2/...`` (the contract kit) the prefix
-    becomes the ``root_path`` instead.
-    """
-
-    def __init__(self, app: ASGIApp, prefix: str) -> None:
-        self.app = app
-        self.prefix = prefix
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            root = scope.get("root_path", "")
-            path: str = scope["path"]
-            route_path = path[len(root) :] if root and path.startswith(root) else path
-            if route_path.startswith(self.prefix + "/"):
-                scope = {**scope, "root_path": root + self.prefix}
-        await self.app(scope, receive, send)
 
 
 def create_app(
@@ -333,7 +294,7 @@ def create_app(
                 request,
                 400,
                 invalid=[
-                    _Invalid(
+                    InvalidParam(
                         "expand",
                         "expand",
                         "zakelijkGerechtigden kan niet worden meegeladen bij zoeken op persoon.",
@@ -378,7 +339,7 @@ def create_app(
         wanted_type = params.get("type")
         if wanted_type is not None and wanted_type not in TYPE_GERECHTIGDE:
             invalid.append(
-                _Invalid("type", "enum", "Waarde heeft geen geldige waarde uit de enumeratie.")
+                InvalidParam("type", "enum", "Waarde heeft geen geldige waarde uit de enumeratie.")
             )
         if invalid:
             return problem(request, 400, invalid=invalid)
@@ -412,7 +373,7 @@ def create_app(
         fields = _fields(request.query_params, _NNP_PROPERTIES, invalid)
         if len(identificatie) > 60:
             invalid.append(
-                _Invalid(
+                InvalidParam(
                     "kadasterNietNatuurlijkPersoonIdentificatie",
                     "maxLength",
                     "Waarde is langer dan maximale lengte 60.",
@@ -438,7 +399,7 @@ def create_app(
                 400,
                 title="Ten minste één parameter moet worden opgegeven.",
                 code="paramsRequired",
-                invalid=[_Invalid("q", "required", "Parameter is verplicht.")],
+                invalid=[InvalidParam("q", "required", "Parameter is verplicht.")],
             )
         words = q.lower().split()
         found = [
@@ -450,27 +411,27 @@ def create_app(
         embedded: dict[str, Any] = {"kadasterNietNatuurlijkPersonen": items} if items else {}
         return _hal({"_links": {"self": {"href": _instance(request)}}, "_embedded": embedded})
 
-    app.add_middleware(_MountPrefix, prefix=MOUNT)
+    app.add_middleware(MountPrefix, prefix=MOUNT)
     return app
 
 
 # --- validation -------------------------------------------------------------------------
 
 
-def _unknown_params(request: Request, known: frozenset[str]) -> list[_Invalid]:
+def _unknown_params(request: Request, known: frozenset[str]) -> list[InvalidParam]:
     return [
-        _Invalid(name, "unknownParam", "Parameter is niet verwacht.")
+        InvalidParam(name, "unknownParam", "Parameter is niet verwacht.")
         for name in dict.fromkeys(request.query_params.keys())
         if name not in known
     ]
 
 
-def _pattern(name: str, pattern: re.Pattern[str]) -> _Invalid:
-    return _Invalid(name, "pattern", f"Waarde voldoet niet aan patroon {pattern.pattern}.")
+def _pattern(name: str, pattern: re.Pattern[str]) -> InvalidParam:
+    return InvalidParam(name, "pattern", f"Waarde voldoet niet aan patroon {pattern.pattern}.")
 
 
-def _validate_search(params: Mapping[str, str]) -> list[_Invalid]:
-    invalid: list[_Invalid] = []
+def _validate_search(params: Mapping[str, str]) -> list[InvalidParam]:
+    invalid: list[InvalidParam] = []
     checks = (
         ("postcode", _POSTCODE),
         ("huisletter", _HUISLETTER),
@@ -485,15 +446,17 @@ def _validate_search(params: Mapping[str, str]) -> list[_Invalid]:
     raw = params.get("huisnummer")
     if raw is not None:
         if not re.fullmatch(r"-?[0-9]+", raw):
-            invalid.append(_Invalid("huisnummer", "integer", "Waarde is geen geldige integer."))
+            invalid.append(InvalidParam("huisnummer", "integer", "Waarde is geen geldige integer."))
         elif int(raw) < 1:
-            invalid.append(_Invalid("huisnummer", "minimum", "Waarde is lager dan minimum 1."))
+            invalid.append(InvalidParam("huisnummer", "minimum", "Waarde is lager dan minimum 1."))
         elif int(raw) > 99999:
-            invalid.append(_Invalid("huisnummer", "maximum", "Waarde is hoger dan maximum 99999."))
+            invalid.append(
+                InvalidParam("huisnummer", "maximum", "Waarde is hoger dan maximum 99999.")
+            )
     split = params.get("inclusiefKadastraalOnroerendeZakenUitSplitsing")
     if split is not None and split not in ("true", "false"):
         invalid.append(
-            _Invalid(
+            InvalidParam(
                 "inclusiefKadastraalOnroerendeZakenUitSplitsing",
                 "boolean",
                 "Waarde is geen geldige boolean.",
@@ -524,7 +487,7 @@ def _category(given: set[str]) -> str | tuple[str, str]:
 
 
 def _fields(
-    params: Mapping[str, str], known: frozenset[str], invalid: list[_Invalid]
+    params: Mapping[str, str], known: frozenset[str], invalid: list[InvalidParam]
 ) -> list[str] | None:
     raw = params.get("fields")
     if raw is None:
@@ -533,19 +496,23 @@ def _fields(
     wrong = [name for name in names if not name or name.split(".")[0] not in known]
     for name in wrong:
         invalid.append(
-            _Invalid("fields", "fields", f"Deel van de parameterwaarde is niet correct: {name}.")
+            InvalidParam(
+                "fields", "fields", f"Deel van de parameterwaarde is niet correct: {name}."
+            )
         )
     return names
 
 
-def _expand(params: Mapping[str, str], invalid: list[_Invalid]) -> frozenset[str]:
+def _expand(params: Mapping[str, str], invalid: list[InvalidParam]) -> frozenset[str]:
     raw = params.get("expand")
     if raw is None:
         return frozenset()
     names = frozenset(part.strip() for part in raw.split(","))
     for name in sorted(names - _EXPANDABLE):
         invalid.append(
-            _Invalid("expand", "expand", f"Deel van de parameterwaarde is niet correct: {name}.")
+            InvalidParam(
+                "expand", "expand", f"Deel van de parameterwaarde is niet correct: {name}."
+            )
         )
     return names & _EXPANDABLE
 
