@@ -15,18 +15,25 @@ key, an ``Accept`` header). The middleware, per request, in this order:
 5. enforces ``rate_limit_per_s`` with a token bucket (429 with ``Retry-After``) and
    reports the bucket in ``X-Rate-Limit-*`` headers when a rate is given.
 
+A fake's demo world lives in data files, not code: :func:`read_json` reads one into the
+fake's own record types (dataclasses), by their type hints.
+
 Imported by fakes only (it needs Starlette): a production hub never loads it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+import types
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -39,6 +46,8 @@ __all__ = [
     "MountPrefix",
     "TokenBucket",
     "accepts",
+    "from_json",
+    "read_json",
     "remember",
     "use_fake_middleware",
 ]
@@ -213,3 +222,76 @@ def use_fake_middleware(
         if bucket is not None:
             response.headers.update(bucket.headers())
         return response
+
+
+def read_json(path: Path, kind: Any) -> Any:
+    """The JSON file at ``path`` as a value of type ``kind`` (see :func:`from_json`)."""
+    return from_json(kind, json.loads(path.read_text(encoding="utf-8")))
+
+
+def from_json(kind: Any, value: Any) -> Any:
+    """``value`` (parsed JSON) as type ``kind``: dataclasses by their type hints (an
+    object with their fields), tuples and lists (arrays), mappings (objects), ``date``
+    (ISO text), literals and plain values. Where a union has more than one dataclass, the
+    object names its class in ``"type"``. A value that does not fit is a ``ValueError``."""
+    origin, args = get_origin(kind), get_args(kind)
+    if kind is Any:
+        return value
+    if origin in (Union, types.UnionType):
+        return _from_union(args, value)
+    if origin is Literal:
+        if value in args:
+            return value
+        raise ValueError(f"{value!r} is none of {args}")
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(from_json(args[0], item) for item in _array(value))
+        return tuple(from_json(a, item) for a, item in zip(args, _array(value), strict=True))
+    if origin in (list, Sequence):
+        return [from_json(args[0], item) for item in _array(value)]
+    if origin in (dict, Mapping):
+        if not isinstance(value, dict):
+            raise ValueError(f"expected an object, got {value!r}")
+        return {key: from_json(args[1], item) for key, item in value.items()}
+    if isinstance(kind, type) and is_dataclass(kind):
+        return _from_object(kind, value)
+    if kind is date:
+        return date.fromisoformat(value)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(kind, type) and not isinstance(value, kind):
+        raise ValueError(f"expected {kind.__name__}, got {value!r}")
+    return value
+
+
+def _array(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f"expected an array, got {value!r}")
+    return value
+
+
+def _from_union(arms: tuple[Any, ...], value: Any) -> Any:
+    if value is None and type(None) in arms:
+        return None
+    if isinstance(value, dict) and "type" in value:
+        for arm in arms:
+            if isinstance(arm, type) and is_dataclass(arm) and arm.__name__ == value["type"]:
+                return _from_object(arm, {k: v for k, v in value.items() if k != "type"})
+    for arm in arms:
+        if arm is not type(None):
+            try:
+                return from_json(arm, value)
+            except (ValueError, TypeError):
+                continue
+    raise ValueError(f"{value!r} fits none of {arms}")
+
+
+def _from_object(kind: type[Any], value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise ValueError(f"expected an object for {kind.__name__}, got {value!r}")
+    hints = get_type_hints(kind)
+    known = {f.name for f in fields(kind)}
+    unknown = set(value) - known
+    if unknown:
+        raise ValueError(f"{kind.__name__} has no field {sorted(unknown)[0]!r}")
+    return kind(**{key: from_json(hints[key], item) for key, item in value.items()})
