@@ -31,7 +31,7 @@ import time
 import types
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -224,39 +224,43 @@ def use_fake_middleware(
         return response
 
 
-def read_json(path: Path, kind: Any) -> Any:
+def read_json(path: Path, kind: Any, *, today: date | None = None) -> Any:
     """The JSON file at ``path`` as a value of type ``kind`` (see :func:`from_json`)."""
-    return from_json(kind, json.loads(path.read_text(encoding="utf-8")))
+    return from_json(kind, json.loads(path.read_text(encoding="utf-8")), today=today)
 
 
-def from_json(kind: Any, value: Any) -> Any:
+def from_json(kind: Any, value: Any, *, today: date | None = None) -> Any:
     """``value`` (parsed JSON) as type ``kind``: dataclasses by their type hints (an
     object with their fields), tuples and lists (arrays), mappings (objects), ``date``
-    (ISO text), literals and plain values. Where a union has more than one dataclass, the
-    object names its class in ``"type"``. A value that does not fit is a ``ValueError``."""
+    (ISO text; with ``today`` also ``{"yearsAgo": Y, "daysAgo": D}``, so a demo world's
+    recent dates stay recent), literals and plain values. Where a union has more than one
+    dataclass, the object names its class in ``"type"``. A value that does not fit is a
+    ``ValueError``."""
     origin, args = get_origin(kind), get_args(kind)
     if kind is Any:
         return value
     if origin in (Union, types.UnionType):
-        return _from_union(args, value)
+        return _from_union(args, value, today)
     if origin is Literal:
         if value in args:
             return value
         raise ValueError(f"{value!r} is none of {args}")
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(from_json(args[0], item) for item in _array(value))
-        return tuple(from_json(a, item) for a, item in zip(args, _array(value), strict=True))
+            return tuple(from_json(args[0], item, today=today) for item in _array(value))
+        return tuple(
+            from_json(a, item, today=today) for a, item in zip(args, _array(value), strict=True)
+        )
     if origin in (list, Sequence):
-        return [from_json(args[0], item) for item in _array(value)]
+        return [from_json(args[0], item, today=today) for item in _array(value)]
     if origin in (dict, Mapping):
         if not isinstance(value, dict):
             raise ValueError(f"expected an object, got {value!r}")
-        return {key: from_json(args[1], item) for key, item in value.items()}
+        return {key: from_json(args[1], item, today=today) for key, item in value.items()}
     if isinstance(kind, type) and is_dataclass(kind):
-        return _from_object(kind, value)
+        return _from_object(kind, value, today)
     if kind is date:
-        return date.fromisoformat(value)
+        return _date(value, today)
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if isinstance(kind, type) and not isinstance(value, kind):
@@ -270,23 +274,37 @@ def _array(value: Any) -> list[Any]:
     return value
 
 
-def _from_union(arms: tuple[Any, ...], value: Any) -> Any:
+def _date(value: Any, today: date | None) -> date:
+    if isinstance(value, dict) and today is not None and set(value) <= {"yearsAgo", "daysAgo"}:
+        years, days = int(value.get("yearsAgo", 0)), int(value.get("daysAgo", 0))
+        try:
+            back = today.replace(year=today.year - years)
+        except ValueError:  # 29 February, in a year without one
+            back = today.replace(year=today.year - years, day=28)
+        return back - timedelta(days=days)
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO date, got {value!r}")
+    return date.fromisoformat(value)
+
+
+def _from_union(arms: tuple[Any, ...], value: Any, today: date | None) -> Any:
     if value is None and type(None) in arms:
         return None
     if isinstance(value, dict) and "type" in value:
         for arm in arms:
             if isinstance(arm, type) and is_dataclass(arm) and arm.__name__ == value["type"]:
-                return _from_object(arm, {k: v for k, v in value.items() if k != "type"})
+                fields_only = {k: v for k, v in value.items() if k != "type"}
+                return _from_object(arm, fields_only, today)
     for arm in arms:
         if arm is not type(None):
             try:
-                return from_json(arm, value)
+                return from_json(arm, value, today=today)
             except (ValueError, TypeError):
                 continue
     raise ValueError(f"{value!r} fits none of {arms}")
 
 
-def _from_object(kind: type[Any], value: Any) -> Any:
+def _from_object(kind: type[Any], value: Any, today: date | None) -> Any:
     if not isinstance(value, dict):
         raise ValueError(f"expected an object for {kind.__name__}, got {value!r}")
     hints = get_type_hints(kind)
@@ -294,4 +312,4 @@ def _from_object(kind: type[Any], value: Any) -> Any:
     unknown = set(value) - known
     if unknown:
         raise ValueError(f"{kind.__name__} has no field {sorted(unknown)[0]!r}")
-    return kind(**{key: from_json(hints[key], item) for key, item in value.items()})
+    return kind(**{key: from_json(hints[key], item, today=today) for key, item in value.items()})
