@@ -15,6 +15,10 @@ Dorpsstraat 5 Wognum. Two zaken of other zaaktypes (a parking permit, a public-s
 report) prove that the zaaktype filter works. ``extra_zaken`` adds zaken for one
 test person (by default 999993653, Suzanne Moulin of RvIG's GBA-V test set) so that
 lists run over several pages. Recent dates are relative to ``today``.
+
+The demo world's zaken are a data file beside this module, ``zaken.json`` (a recent date
+is ``{"daysAgo": N}``); the catalogue, the permit zaken mirrored from the Bibob fake's
+permits and the generated ``extra_zaken`` are built here.
 """
 
 from __future__ import annotations
@@ -22,7 +26,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
+
+from plugins.fakes import read_json
 
 __all__ = [
     "HANDHAVING_ZAAKTYPEN",
@@ -200,6 +207,8 @@ WESTERSTRAAT_201 = _Adres(
 )
 DORPSSTRAAT_5 = _Adres("0420200000150005", "Wognum", "Dorpsstraat", 5, "1687AB", 5.0215, 52.6834)
 BOTERDIEP_31 = _Adres("0599200000219678", "Rotterdam", "Boterdiep", 31, "3077AW", 4.5281, 51.8869)
+_ADRESSEN = (NIEUWSTRAAT_14, KLEINE_NOORD_88, WESTERSTRAAT_201, DORPSSTRAAT_5, BOTERDIEP_31)
+_HERE = Path(__file__).parent
 
 
 def _catalogi(world: World) -> None:
@@ -379,17 +388,6 @@ class _Builder:
         }
 
 
-def _nnp(kvk: str, naam: str, rechtsvorm: str = "") -> Record:
-    return {
-        "innNnpId": "",
-        "annIdentificatie": "",
-        "statutaireNaam": naam,
-        "innRechtsvorm": rechtsvorm,
-        "bezoekadres": "",
-        "kvkNummer": kvk,
-    }
-
-
 def _vestiging(vestigingsnummer: str, kvk: str, naam: str) -> Record:
     return {"vestigingsNummer": vestigingsnummer, "handelsnaam": [naam], "kvkNummer": kvk}
 
@@ -408,92 +406,47 @@ def _persoon(bsn: str, voornamen: str, geslachtsnaam: str) -> Record:
     }
 
 
-def _demo_zaken(b: _Builder, today: date) -> None:
-    def ago(days: int) -> date:
-        return today - timedelta(days=days)
+@dataclass(frozen=True)
+class _Rol:
+    betrokkeneType: str  # ZGW spelling
+    betrokkeneIdentificatie: dict[str, Any]
+    roltype: str = "Belanghebbende"
 
-    # Story 1: Kleine Noord 88, Hoorn
-    z = b.zaak(
-        "HH-2026-000142",
-        ZAAKTYPE_HANDHAVING_WONEN,
-        "Signaal illegale kamerverhuur / overbewoning Kleine Noord 88",
-        bronorganisatie=RSIN_HOORN,
-        startdatum=ago(25),
-        statussen=[("Ontvangen", ago(25)), ("In behandeling", ago(18))],
-        adres=KLEINE_NOORD_88,
-        toelichting="Veel inschrijvingen en post voor veel personen op één adres.",
-    )
-    b.rol(
-        z,
-        "niet_natuurlijk_persoon",
-        _nnp("97000011", "Flex West-Friesland Uitzendbureau B.V.", "besloten_vennootschap"),
-    )
-    b.rol(
-        z,
-        "vestiging",
-        _vestiging("000097000011", "97000011", "Flex West-Friesland Uitzendbureau B.V."),
-    )
-    b.zaak(
-        "HH-2024-000031",
-        ZAAKTYPE_HANDHAVING_WONEN,
-        "Melding overlast Kleine Noord 88",
-        bronorganisatie=RSIN_HOORN,
-        startdatum=date(2024, 3, 11),
-        statussen=[
-            ("Ontvangen", date(2024, 3, 11)),
-            ("In behandeling", date(2024, 3, 14)),
-            ("Afgehandeld", date(2024, 4, 22)),
-        ],
-        resultaat="Geen overtreding",
-        adres=KLEINE_NOORD_88,
-    )
-    b.zaak(
-        "MOR-2026-001204",
-        ZAAKTYPE_MELDING_OPENBARE_RUIMTE,
-        "Melding afval naast container Kleine Noord",
-        bronorganisatie=RSIN_HOORN,
-        startdatum=ago(9),
-        statussen=[("Ontvangen", ago(9))],
-        adres=KLEINE_NOORD_88,
-    )
-    # Story 2: Westerstraat 201, Enkhuizen
-    z = b.zaak(
-        "HH-2026-000077",
-        ZAAKTYPE_HANDHAVING_APV_PROSTITUTIE,
-        "Controle prostitutiebeleid Westerstraat 201",
-        bronorganisatie=RSIN_ENKHUIZEN,
-        startdatum=ago(40),
-        statussen=[("Ontvangen", ago(40)), ("In behandeling", ago(33))],
-        adres=WESTERSTRAAT_201,
-    )
-    b.rol(z, "niet_natuurlijk_persoon", _nnp("97000035", "Lotus Massage & Wellness"))
-    b.rol(z, "vestiging", _vestiging("000097000035", "97000035", "Lotus Massage & Wellness"))
-    # Story 3: Dorpsstraat 5, Wognum (Medemblik)
-    z = b.zaak(
-        "HH-2026-000203",
-        ZAAKTYPE_HANDHAVING_OPIUMWET,
-        "Hennepkwekerij aangetroffen, sluiting art. 13b Opiumwet",
-        bronorganisatie=RSIN_MEDEMBLIK,
-        startdatum=ago(95),
-        statussen=[
-            ("Ontvangen", ago(95)),
-            ("In behandeling", ago(94)),
-            ("Besluit genomen", ago(60)),
-        ],
-        resultaat="Sluiting opgelegd",
-        adres=DORPSSTRAAT_5,
-    )
-    b.rol(z, "natuurlijk_persoon", _persoon("999970185", "Kevin", "Smit"))
-    z = b.zaak(
-        "PV-2026-000311",
-        ZAAKTYPE_PARKEERVERGUNNING,
-        "Aanvraag parkeervergunning bewoners",
-        bronorganisatie=RSIN_MEDEMBLIK,
-        startdatum=ago(200),
-        statussen=[("Ontvangen", ago(200)), ("Afgehandeld", ago(185))],
-        resultaat="Verleend",
-    )
-    b.rol(z, "natuurlijk_persoon", _persoon("999970185", "Kevin", "Smit"), roltype="Melder")
+
+@dataclass(frozen=True)
+class _Zaak:
+    """One zaak of ``zaken.json``; ``zaaktype`` is its name in the catalogue, ``adres``
+    the BAG nummeraanduiding of one of the addresses above."""
+
+    identificatie: str
+    zaaktype: str
+    omschrijving: str
+    bronorganisatie: str
+    startdatum: date
+    statussen: list[tuple[str, date]]
+    resultaat: str | None = None
+    adres: str | None = None
+    toelichting: str = ""
+    rollen: tuple[_Rol, ...] = ()
+
+
+def _demo_zaken(b: _Builder, today: date) -> None:
+    """The stories' zaken (``zaken.json``; recent dates ``{"daysAgo": N}``)."""
+    adressen = {a.identificatie: a for a in _ADRESSEN}
+    for z in read_json(_HERE / "zaken.json", list[_Zaak], today=today):
+        zaak = b.zaak(
+            z.identificatie,
+            _uid(f"zaaktype/{z.zaaktype}"),
+            z.omschrijving,
+            bronorganisatie=z.bronorganisatie,
+            startdatum=z.startdatum,
+            statussen=z.statussen,
+            resultaat=z.resultaat,
+            adres=adressen[z.adres] if z.adres else None,
+            toelichting=z.toelichting,
+        )
+        for rol in z.rollen:
+            b.rol(zaak, rol.betrokkeneType, rol.betrokkeneIdentificatie, roltype=rol.roltype)
 
 
 def _lbb() -> Record:
@@ -501,7 +454,7 @@ def _lbb() -> Record:
 
 
 def _bibob_zaken(b: _Builder, today: date) -> None:
-    """The permits of ``connectors/bibob/data.py`` as a ZGW permit system keeps them.
+    """The permits of ``connectors/bibob/fake/data.py`` as a ZGW permit system keeps them.
 
     Each permit application is a zaak of its permit's zaaktype (besluit as resultaat);
     its Bibob investigation is a deelzaak of zaaktype Bibob-onderzoek, naming the
