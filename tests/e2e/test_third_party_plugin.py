@@ -41,6 +41,8 @@ def plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert proc.returncode == 0, proc.stderr
     entry_points = next(target.glob("opplus_brk-*.dist-info")) / "entry_points.txt"
     assert "brk = opplus_brk.plugin" in entry_points.read_text()
+    # its fake in the group only fakes mode loads
+    assert "[opplus.fakes]\nbrk = opplus_brk.fake.plugin" in entry_points.read_text()
     return target
 
 
