@@ -55,6 +55,7 @@ def brk_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     allow = "brk = [" + ", ".join(f'"{name}"' for name in BRK_FIELDS) + "]\n"
     text = text[:at] + allow + text[at:]
     text += '\n[connectors.brk]\nbase_url = "{fakes}/kadaster/brk/bevragen/v2"\ntimeout_s = 5.0\n'
+    text += 'check_postcode = "1621JH"\ncheck_huisnummer = 88\n'
     path = tmp_path_factory.mktemp("config") / "with-brk.toml"
     path.write_text(text)
     return path

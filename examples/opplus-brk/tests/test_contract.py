@@ -25,7 +25,13 @@ class TestBrkContract(ConnectorContract):
         return ContractCase(
             spec=plugin.SPEC,
             fake=fake_plugin.FAKE,
-            settings={"base_url": BASE_URL, "timeout_s": 2.0, "max_attempts": 1},
+            settings={
+                "base_url": BASE_URL,
+                "timeout_s": 2.0,
+                "max_attempts": 1,
+                "check_postcode": "1621JH",
+                "check_huisnummer": 88,
+            },
             known=[KLEINE_NOORD_88, WESTERSTRAAT_201, DIJK_12, DORPSSTRAAT_5],
             unknown=[
                 # an address the BRK does not know
