@@ -26,10 +26,9 @@ from lxml import etree
 from requests import Response as RequestsResponse
 from zeep.transports import Transport
 
-from connectors.bibob import data
 from connectors.bibob._soap import WSDL_PATH
 from connectors.bibob.client import FIELDS, BibobConnector, Settings
-from connectors.bibob.fake import FAKE_PASSWORD, MOUNT, create_app
+from connectors.bibob.fake import FAKE_PASSWORD, MOUNT, create_app, data
 from plugins import BusinessRef, ConnectorContext, Officer, Purpose, Query, TraceContext
 
 KVK = "97000035"

@@ -30,13 +30,18 @@ __all__ = [
     "PurposeConfig",
     "WebConfig",
     "connector_settings",
+    "expand",
     "load_config",
 ]
 
 CONFIG_ENV = "OPPLUS_CONFIG"
 HOME_ENV = "OPPLUS_HOME"
 FAKES_URL_ENV = "OPPLUS_FAKES_URL"
+#: the port ``opplus fakes serve`` gives the HTTP fakes by default; a fake that does not
+#: speak HTTP has its conventional port beside it (``FakeSpec.port``)
+FAKES_HTTP_PORT = 8900
 FAKES_PLACEHOLDER = "{fakes}"
+DATA_DIR_PLACEHOLDER = "{data_dir}"
 
 
 class ConfigError(Exception):
@@ -334,12 +339,21 @@ def connector_settings(config: Config, spec: ConnectorSpec) -> ConnectorSettings
     raw = config.connectors.get(spec.name)
     if raw is None:
         return None
-    fakes = config.fakes.base_url.rstrip("/")
     values = {
-        key: value.replace(FAKES_PLACEHOLDER, fakes) if isinstance(value, str) else value
+        key: expand(config, value) if isinstance(value, str) else value
         for key, value in raw.items()
     }
     try:
         return spec.settings_model.model_validate(values)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, f"{config.source}: connectors.{spec.name}")) from None
+
+
+def expand(config: Config, value: str) -> str:
+    """``{fakes}`` (the fakes' base URL) and ``{data_dir}`` in a setting's value: the one
+    place a placeholder is expanded, for connector and table settings alike."""
+    value = value.replace(FAKES_PLACEHOLDER, config.fakes.base_url.rstrip("/"))
+    if DATA_DIR_PLACEHOLDER in value:
+        data_dir = str(config.resolved_storage().data_dir.expanduser())
+        value = value.replace(DATA_DIR_PLACEHOLDER, data_dir)
+    return value

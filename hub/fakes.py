@@ -1,7 +1,9 @@
-"""All registered fakes as one ASGI application, each at its registry's official base path.
+"""The fakes host: all registered fakes as one ASGI application, each at its registry's
+official base path, and the fakes that do not speak HTTP (the mail server) beside it.
 
 Served for real by ``opplus fakes serve``, or reached in-process through
-``httpx.ASGITransport`` by the embedded default.
+``httpx.ASGITransport`` by the embedded default. Only fakes mode imports this module
+(it brings Starlette): a production runtime (``[fakes] mode = "off"``) never does.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from starlette.routing import Route
 
 from plugins import FakeSpec
 
+from .config import FAKES_HTTP_PORT, Config, ConfigError, FakesMode
+
 __all__ = [
     "FAKES_HTTP_PORT",
     "FakePortError",
+    "FakesHost",
     "FakesTransport",
     "build_fakes_app",
     "fakes_test_env",
@@ -31,10 +36,6 @@ __all__ = [
 ]
 
 log = structlog.get_logger(__name__)
-
-#: the port ``opplus fakes serve`` gives the HTTP fakes by default; a fake that does not
-#: speak HTTP has its conventional port beside it (``FakeSpec.port``)
-FAKES_HTTP_PORT = 8900
 
 
 def build_fakes_app(
@@ -199,3 +200,60 @@ class FakesTransport(httpx.AsyncBaseTransport):
     async def close(self) -> None:
         await self._fakes.aclose()
         await self._network.aclose()
+
+
+class FakesHost:
+    """The fakes of one runtime in fakes mode: their public test credentials, in-process
+    the app and the transport that reaches it, and the servers of the fakes that do not
+    speak HTTP while :meth:`start_other` has them running."""
+
+    def __init__(
+        self,
+        config: Config,
+        specs: Mapping[str, FakeSpec],
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.config = config
+        self.specs = dict(specs)
+        self.test_env = fakes_test_env(specs)
+        self.app: Any = None
+        self.transport: FakesTransport | None = None
+        if config.fakes.mode == FakesMode.IN_PROCESS:
+            self.app = build_fakes_app(
+                specs, **{"latency_s": config.fakes.latency_s, **(options or {})}
+            )
+            self.transport = FakesTransport(self.app, config.fakes.base_url)
+        self._ports: dict[str, int] | None = None
+
+    def port(self, name: str, where: str) -> int:
+        """The port of fake ``name`` that does not speak HTTP: where this process runs
+        it (started first by :meth:`start_other`), or beside the remote fakes' port."""
+        spec = self.specs.get(name)
+        mode = self.config.fakes.mode
+        if spec is None or spec.server_factory is None:
+            raise ConfigError(f"{self.config.source}: {where}: geen nep-server {name!r}")
+        if mode == FakesMode.IN_PROCESS and self._ports and name in self._ports:
+            return self._ports[name]
+        if mode == FakesMode.REMOTE:
+            url = httpx.URL(self.config.fakes.base_url)
+            return other_fake_port(spec, url.port or (443 if url.scheme == "https" else 80))
+        raise ConfigError(
+            f"{self.config.source}: {where}: de nep-server {name} draait niet "
+            f"(fakes.mode = {mode.value})"
+        )
+
+    async def start_other(self, stack: AsyncExitStack) -> None:
+        """In-process: run the fakes that do not speak HTTP until ``stack`` closes."""
+        if self.config.fakes.mode != FakesMode.IN_PROCESS or self._ports is not None:
+            return
+        self._ports = {}
+        data_dir = self.config.resolved_storage().data_dir.expanduser()
+        self._ports = await stack.enter_async_context(serve_other_fakes(self.specs, data_dir))
+        stack.callback(self._forget_ports)
+
+    def _forget_ports(self) -> None:
+        self._ports = None
+
+    async def aclose(self) -> None:
+        if self.transport is not None:
+            await self.transport.close()

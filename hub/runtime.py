@@ -6,24 +6,19 @@ import os
 import re
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from pydantic import ValidationError
 
 from plugins import ConnectorContext, Health, Plugins, TableTransport, make_plugins
 
 from .builtin import BUILTIN_PLUGINS
-from .config import Config, ConfigError, FakesMode, connector_settings
+from .config import Config, ConfigError, FakesMode, connector_settings, expand
 from .engine import CallRecorder, ConnectorHandle, Enricher
-from .fakes import (
-    FakesTransport,
-    build_fakes_app,
-    fakes_test_env,
-    other_fake_port,
-    serve_other_fakes,
-)
 from .resilience import CircuitBreaker
+
+if TYPE_CHECKING:
+    from .fakes import FakesHost
 
 __all__ = ["Runtime", "load_plugins"]
 
@@ -44,28 +39,24 @@ class Runtime:
     config: Config
     plugins: Plugins
     handles: list[ConnectorHandle]
-    fakes_app: Any = None
+    #: the fakes host, in fakes mode only
+    fakes: FakesHost | None = None
     unconfigured: list[str] = field(default_factory=list)
     context: ConnectorContext = field(default_factory=ConnectorContext)
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack, repr=False)
-    _other_fakes_started: bool = False
-    _other_fake_ports: dict[str, int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, config: Config, *, fake_options: dict[str, Any] | None = None) -> Runtime:
         plugins = load_plugins(config)
         specs = plugins.connectors()
-        env: dict[str, str] = {}
-        transport = None
-        fakes_app = None
+        fakes = None
         if config.fakes.mode != FakesMode.OFF:
-            fakes = plugins.fakes()
-            env.update(fakes_test_env(fakes))
-            if config.fakes.mode == FakesMode.IN_PROCESS:
-                options = {"latency_s": config.fakes.latency_s, **(fake_options or {})}
-                fakes_app = build_fakes_app(fakes, **options)
-                transport = FakesTransport(fakes_app, config.fakes.base_url)
-        env.update(os.environ)  # real environment variables win over test credentials
+            from .fakes import FakesHost  # only fakes mode loads the fakes and Starlette
+
+            fakes = FakesHost(config, plugins.fakes(), fake_options)
+        # real environment variables win over the fakes' test credentials
+        env = {**(fakes.test_env if fakes else {}), **os.environ}
+        transport = fakes.transport if fakes else None
         context = ConnectorContext(transport=transport, env=env, user_agent=USER_AGENT)
         handles = []
         unconfigured = []
@@ -95,7 +86,12 @@ class Runtime:
                     f"{config.source}: connectors.{name}: no plugin registers a connector "
                     f"named {name!r} (loaded: {', '.join(sorted(specs)) or 'none'})"
                 )
-        return cls(config, plugins, handles, fakes_app, unconfigured, context)
+        return cls(config, plugins, handles, fakes, unconfigured, context)
+
+    @property
+    def fakes_app(self) -> Any:
+        """The in-process fakes' ASGI app (None unless ``fakes.mode = "in-process"``)."""
+        return self.fakes.app if self.fakes else None
 
     def table_transport(self, name: str, *, notice_to: str | None = None) -> TableTransport:
         """A live transport for table ``name`` — or, with ``notice_to``, the notices
@@ -130,31 +126,17 @@ class Runtime:
         if not isinstance(value, str):
             return value
         fake = _FAKE_PORT.fullmatch(value)
-        return self.fake_port(fake.group(1), where) if fake else self.expand(value)
+        return self.fake_port(fake.group(1), where) if fake else expand(self.config, value)
 
     def fake_port(self, name: str, where: str) -> int:
         """The port of fake ``name`` that does not speak HTTP (``"{fakes.NAME.port}"``
-        in a setting): where this process runs it (in-process fakes, started first by
-        :meth:`start_other_fakes`), or beside the port of the remote fakes' URL."""
-        spec = self.plugins.fakes().get(name)
-        mode = self.config.fakes.mode
-        if spec is None or spec.server_factory is None:
-            raise ConfigError(f"{self.config.source}: {where}: geen nep-server {name!r}")
-        if mode == FakesMode.IN_PROCESS and name in self._other_fake_ports:
-            return self._other_fake_ports[name]
-        if mode == FakesMode.REMOTE:
-            url = httpx.URL(self.config.fakes.base_url)
-            return other_fake_port(spec, url.port or (443 if url.scheme == "https" else 80))
-        raise ConfigError(
-            f"{self.config.source}: {where}: de nep-server {name} draait niet "
-            f"(fakes.mode = {mode.value})"
-        )
-
-    def expand(self, value: str) -> str:
-        """``{fakes}`` and ``{data_dir}`` in a setting's value."""
-        fakes = self.config.fakes.base_url.rstrip("/")
-        data_dir = str(self.config.resolved_storage().data_dir.expanduser())
-        return value.replace("{fakes}", fakes).replace("{data_dir}", data_dir)
+        in a setting): see :meth:`hub.fakes.FakesHost.port`."""
+        if self.fakes is None:
+            raise ConfigError(
+                f"{self.config.source}: {where}: de nep-server {name} draait niet "
+                f"(fakes.mode = {self.config.fakes.mode.value})"
+            )
+        return self.fakes.port(name, where)
 
     def enricher(self, recorders: list[CallRecorder] | None = None) -> Enricher:
         return Enricher(self.config, self.handles, recorders or [])
@@ -177,32 +159,23 @@ class Runtime:
     async def aclose(self) -> None:
         for handle in self.handles:
             await handle.connector.aclose()
-        if isinstance(self.context.transport, FakesTransport):
-            await self.context.transport.close()
+        if self.fakes is not None:
+            await self.fakes.aclose()
 
     async def start_other_fakes(self) -> None:
         """In-process fakes mode: run the fakes that do not speak HTTP (the mail server)
         until the runtime is left — called by whoever is about to deliver to them."""
-        if self.config.fakes.mode != FakesMode.IN_PROCESS or self._other_fakes_started:
-            return
-        self._other_fakes_started = True
-        data_dir = self.config.resolved_storage().data_dir.expanduser()
-        self._other_fake_ports = await self._stack.enter_async_context(
-            serve_other_fakes(self.plugins.fakes(), data_dir)
-        )
+        if self.fakes is not None:
+            await self.fakes.start_other(self._stack)
 
     async def stop_other_fakes(self) -> None:
         """Stop what :meth:`start_other_fakes` started, for a runtime that is not used
         as a context manager (the delivery worker of ``opplus serve``)."""
         await self._stack.aclose()
         self._stack = AsyncExitStack()
-        self._other_fakes_started = False
-        self._other_fake_ports = {}
 
     async def __aenter__(self) -> Runtime:
         self._stack = AsyncExitStack()
-        self._other_fakes_started = False
-        self._other_fake_ports = {}
         return self
 
     async def __aexit__(self, *exc: object) -> None:

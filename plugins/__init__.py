@@ -46,9 +46,16 @@ from ._http import (
     registry_client,
     send,
 )
-from ._manager import ENTRY_POINT_GROUP, PluginLoadError, Plugins, make_plugins
+from ._manager import (
+    ENTRY_POINT_GROUP,
+    FAKES_ENTRY_POINT_GROUP,
+    PluginLoadError,
+    Plugins,
+    make_plugins,
+)
 from ._oauth import GatewayAuth, GatewayAuthSettings, OAuth2Settings, TokenSource
 from ._query import Officer, Purpose, Query, TraceContext
+from ._register import connector_plugin, fake_plugin, table_plugin
 from ._signature import (
     SIGNATURE_HEADER,
     SIGNATURE_TOLERANCE_S,
@@ -74,6 +81,7 @@ from ._zgw_jwt import ZgwClientSettings, ZgwJwt, ZgwJwtError, unverified_zgw_cla
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "ENTRY_POINT_GROUP",
+    "FAKES_ENTRY_POINT_GROUP",
     "SIGNATURE_HEADER",
     "SIGNATURE_TOLERANCE_S",
     "AddressRef",
@@ -125,6 +133,8 @@ __all__ = [
     "ZgwJwt",
     "ZgwJwtError",
     "check_request_signature",
+    "connector_plugin",
+    "fake_plugin",
     "hal_items",
     "header_value",
     "hookimpl",
@@ -142,6 +152,7 @@ __all__ = [
     "send",
     "sign_body",
     "sign_request",
+    "table_plugin",
     "tls_context",
     "unverified_zgw_claims",
     "verify_signature",

@@ -29,7 +29,8 @@ def register_connectors(register: Callable[[ConnectorSpec], None]) -> None:
 
 @hookspec
 def register_fakes(register: Callable[[FakeSpec], None]) -> None:
-    """Register registry test doubles by calling ``register(FakeSpec(...))``. Not firstresult."""
+    """Register test doubles by calling ``register(FakeSpec(...))``; asked only of the
+    ``opplus.fakes`` entry-point group, in fakes mode. Not firstresult."""
 
 
 @hookspec

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from plugins import (
     AddressRef,
@@ -84,8 +84,16 @@ class Settings(ConnectorSettings):
     exact_match: bool = Field(default=True, description="send exacteMatch=true")
     page_size: int = Field(default=20, ge=10, le=100, description="pageSize of /adressen")
     max_pages: int = Field(default=10, ge=1, le=100, description="pages of /adressen followed")
-    check_postcode: str = Field(default="1621JH", description="address asked by check()")
-    check_huisnummer: int = Field(default=88, ge=1, le=99999)
+    # No default: a probe address is the municipality's own choice (one in its area), and a
+    # production default must not name a demo address.
+    check_postcode: str | None = Field(default=None, description="address asked by check()")
+    check_huisnummer: int | None = Field(default=None, ge=1, le=99999)
+
+    @model_validator(mode="after")
+    def _probe_address_whole(self) -> Settings:
+        if (self.check_postcode is None) != (self.check_huisnummer is None):
+            raise ValueError("check_postcode and check_huisnummer go together")
+        return self
 
 
 class _Adres(BaseModel):
@@ -194,6 +202,10 @@ class BagConnector:
         started = time.perf_counter()
         if not self._api_key:
             return Health(ok=False, detail=f"no API key in {self.settings.api_key_env}")
+        if self.settings.check_postcode is None:
+            return Health(
+                ok=False, detail="no probe address: set check_postcode and check_huisnummer"
+            )
         params = {
             "postcode": self.settings.check_postcode,
             "huisnummer": str(self.settings.check_huisnummer),

@@ -338,8 +338,3 @@ def create_connector(settings: Any, context: ConnectorContext) -> BrpConnector:
             settings.model_dump() if hasattr(settings, "model_dump") else settings
         )
     return BrpConnector(settings, context)
-
-
-#: the former name, while this connector's plugin.py still imports it (issue 11 renames
-#: every connector's settings model to ``Settings``); drop it once plugin.py says Settings
-BrpSettings = Settings

@@ -371,8 +371,3 @@ class KvkConnector:
 def create_connector(settings: Settings, context: ConnectorContext) -> KvkConnector:
     """The factory registered in :mod:`connectors.kvk.plugin`."""
     return KvkConnector(settings, context)
-
-
-#: the former name, while this connector's plugin.py still imports it (issue 11 renames
-#: every connector's settings model to ``Settings``); drop it once plugin.py says Settings
-KvkSettings = Settings

@@ -1,36 +1,20 @@
-"""Registers the KvK connector and its fake with opplus."""
+"""Registers the KvK connector with opplus (its fake: ``.fake.plugin``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from plugins import ConnectorSpec, connector_plugin
 
-from plugins import ConnectorSpec, FakeSpec, hookimpl
+from .client import Settings, create_connector
 
-from .client import KvkSettings, create_connector
-from .fake import MOUNT, TEST_API_KEY, create_app
+__all__ = ["register_connectors"]
 
-
-@hookimpl
-def register_connectors(register: Callable[[ConnectorSpec], None]) -> None:
-    register(
-        ConnectorSpec(
-            name="kvk",
-            description=(
-                "KvK Handelsregister: ondernemingen, vestigingen en inschrijvingen op een adres"
-            ),
-            factory=create_connector,
-            settings_model=KvkSettings,
-        )
+register_connectors = connector_plugin(
+    ConnectorSpec(
+        name="kvk",
+        description=(
+            "KvK Handelsregister: ondernemingen, vestigingen en inschrijvingen op een adres"
+        ),
+        factory=create_connector,
+        settings_model=Settings,
     )
-
-
-@hookimpl
-def register_fakes(register: Callable[[FakeSpec], None]) -> None:
-    register(
-        FakeSpec(
-            name="kvk",
-            mount=MOUNT,
-            app_factory=create_app,
-            test_env={KvkSettings.model_fields["api_key_env"].default: TEST_API_KEY},
-        )
-    )
+)

@@ -11,8 +11,7 @@ import click
 
 from plugins import ConnectorSettings, PluginLoadError
 
-from ..config import Config, ConfigError, connector_settings
-from ..fakes import FAKES_HTTP_PORT, FakePortError
+from ..config import FAKES_HTTP_PORT, Config, ConfigError, connector_settings
 from ..runtime import load_plugins
 from ..usecases.registries import Registries, RegistriesHealth
 from .common import State, answered, fail, pass_state
@@ -142,7 +141,7 @@ def fakes_serve(state: State, host: str, port: int, latency_s: float, mail: bool
     (and the fakes that do not speak HTTP, such as the mail server, on their ports)."""
     import uvicorn
 
-    from ..fakes import build_fakes_app, serve_other_fakes
+    from ..fakes import FakePortError, build_fakes_app, serve_other_fakes
 
     try:
         plugins = load_plugins(state.config)

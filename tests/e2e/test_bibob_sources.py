@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.handhaving.data import ZAAKTYPE_BIBOB_ONDERZOEK
+from connectors.handhaving.fake.data import ZAAKTYPE_BIBOB_ONDERZOEK
 
 from .conftest import ROOT, clean_env, run_opplus
 

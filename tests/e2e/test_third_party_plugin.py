@@ -41,6 +41,8 @@ def plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert proc.returncode == 0, proc.stderr
     entry_points = next(target.glob("opplus_brk-*.dist-info")) / "entry_points.txt"
     assert "brk = opplus_brk.plugin" in entry_points.read_text()
+    # its fake in the group only fakes mode loads
+    assert "[opplus.fakes]\nbrk = opplus_brk.fake.plugin" in entry_points.read_text()
     return target
 
 
@@ -53,6 +55,7 @@ def brk_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     allow = "brk = [" + ", ".join(f'"{name}"' for name in BRK_FIELDS) + "]\n"
     text = text[:at] + allow + text[at:]
     text += '\n[connectors.brk]\nbase_url = "{fakes}/kadaster/brk/bevragen/v2"\ntimeout_s = 5.0\n'
+    text += 'check_postcode = "1621JH"\ncheck_huisnummer = 88\n'
     path = tmp_path_factory.mktemp("config") / "with-brk.toml"
     path.write_text(text)
     return path

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from connectors.tables.email.pki import make_pki
+from connectors.tables.email.fake.pki import make_pki
 from hub.cli.main import cli
 from hub.config import FakesMode, connector_settings, load_config
 from hub.runtime import load_plugins

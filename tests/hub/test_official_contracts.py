@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import hub.runtime
+import hub.fakes
 from connectors.bag import fake as bag
 from connectors.bewoning import fake as bewoning
 from connectors.brp import fake as brp
@@ -49,7 +49,7 @@ NO_KVK_FILTER = "kan niet zoeken op KvK-nummer"
 
 
 def checked_fakes(official: Any, log: ContractLog, *, open_zaak: bool) -> Any:
-    build = hub.runtime.build_fakes_app
+    build = hub.fakes.build_fakes_app
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         contracts = [
@@ -108,7 +108,7 @@ async def test_demo_stories_send_only_requests_the_official_documents_allow(
 ) -> None:
     log = ContractLog()
     monkeypatch.setattr(
-        hub.runtime, "build_fakes_app", checked_fakes(official, log, open_zaak=rol_kvk_filter)
+        hub.fakes, "build_fakes_app", checked_fakes(official, log, open_zaak=rol_kvk_filter)
     )
     config = load_config()
     config.connectors["handhaving"]["rol_kvk_filter"] = rol_kvk_filter

@@ -63,3 +63,74 @@ def test_misspelled_hook_fails_check_pending():
 def test_missing_builtin_module_is_a_clear_error():
     with pytest.raises(PluginLoadError, match=r"nonexistent\.plugin"):
         make_plugins(["nonexistent.plugin"], load_entry_points=False, environ={})
+
+
+def fake_module(tmp_path, monkeypatch, pkg: str, fake_name: str) -> str:
+    """A fake's plugin module on disk (not yet imported), as ``<pkg>/fake/plugin.py``."""
+    folder = tmp_path / pkg / "fake"
+    folder.mkdir(parents=True)
+    (tmp_path / pkg / "__init__.py").write_text("")
+    (folder / "__init__.py").write_text("")
+    (folder / "plugin.py").write_text(
+        "from plugins import FakeSpec, fake_plugin\n"
+        f"register_fakes = fake_plugin(FakeSpec({fake_name!r}, '/{fake_name}', None))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return f"{pkg}.fake.plugin"
+
+
+def test_fakes_load_only_when_asked_for(tmp_path, monkeypatch):
+    name = fake_module(tmp_path, monkeypatch, "lazyreg", "lazy")
+    plugins = make_plugins(
+        [connector_plugin("lazyreg", "lazyreg")], fakes=[name], load_entry_points=False, environ={}
+    )
+    assert list(plugins.connectors()) == ["lazyreg"]
+    assert name not in sys.modules  # production never asks: the fake is never imported
+    assert list(plugins.fakes()) == ["lazy"]
+    assert name in sys.modules
+
+
+def test_fakes_obey_the_same_plugin_limits(tmp_path, monkeypatch):
+    one = fake_module(tmp_path, monkeypatch, "limit1", "f1")
+    two = fake_module(tmp_path, monkeypatch, "limit2", "f2")
+    disabled = make_plugins(
+        fakes=[one, two], disabled=["limit1"], load_entry_points=False, environ={}
+    )
+    assert list(disabled.fakes()) == ["f2"]
+    only = make_plugins(
+        fakes=[one, two], load_entry_points=False, environ={"OPPLUS_LOAD_PLUGINS": "limit1"}
+    )
+    assert list(only.fakes()) == ["f1"]
+
+
+def test_a_connector_plugin_registering_fakes_is_refused():
+    @hookimpl
+    def register_fakes(register):
+        pass
+
+    name = module("oldstyle.plugin", register_fakes=register_fakes)
+    with pytest.raises(PluginLoadError, match=r"'oldstyle' registers fakes: .*'opplus\.fakes'"):
+        make_plugins([name], load_entry_points=False, environ={})
+
+
+def test_the_builtin_fakes_come_from_the_entry_point_group():
+    from importlib.metadata import entry_points
+
+    from hub.builtin import BUILTIN_PLUGINS
+    from plugins import FAKES_ENTRY_POINT_GROUP
+
+    declared = {ep.name: ep.value for ep in entry_points(group=FAKES_ENTRY_POINT_GROUP)}
+    assert declared["brp"] == "connectors.brp.fake.plugin"
+    plugins = make_plugins(BUILTIN_PLUGINS, environ={})
+    assert sorted(plugins.fakes()) == [
+        "bag",
+        "bewoning",
+        "bibob",
+        "brp",
+        "handhaving",
+        "kvk",
+        "riec",
+        "smtp",
+    ]
+    # the connectors' own plugin modules register no fake
+    assert all(".fake" not in value for value in BUILTIN_PLUGINS)

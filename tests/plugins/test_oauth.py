@@ -13,7 +13,6 @@ import pytest
 import respx
 
 from connectors.bewoning import fake as bewoning_fake
-from connectors.brp import data as brp_data
 from connectors.brp import fake as brp_fake
 from plugins import AuthenticationFailed, ConnectorContext, OAuth2Settings, TokenSource
 from plugins import registry_client as make_client
@@ -23,7 +22,7 @@ TOKEN_URL = "https://login.test/oauth2/token"
 BASE = "https://registry.test/api"
 
 FAKES = {
-    "brp": (brp_fake.create_app, brp_data.TEST_CLIENT_ID, brp_data.TEST_CLIENT_SECRET),
+    "brp": (brp_fake.create_app, brp_fake.FAKE_CLIENT_ID, brp_fake.FAKE_CLIENT_SECRET),
     "bewoning": (
         bewoning_fake.create_app,
         bewoning_fake.FAKE_CLIENT_ID,
@@ -53,7 +52,7 @@ async def test_both_methods_get_a_token_from_the_fakes(fake: str, method: Method
 @pytest.mark.parametrize("method", ["client_secret_basic", "client_secret_post"])
 async def test_a_wrong_secret_is_refused_with_either_method(method: Method) -> None:
     tokens = TokenSource(
-        token_url="/token", client_id=brp_data.TEST_CLIENT_ID, client_secret="x", method=method
+        token_url="/token", client_id=brp_fake.FAKE_CLIENT_ID, client_secret="x", method=method
     )
     async with fake_client(brp_fake.create_app()) as client:
         with pytest.raises(AuthenticationFailed, match="invalid_client"):

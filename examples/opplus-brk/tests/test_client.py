@@ -200,14 +200,29 @@ async def test_without_a_key_nothing_is_sent(make_connector: MakeConnector) -> N
     assert not health.ok and "OPPLUS_BRK_API_KEY" in health.detail
 
 
+PROBE = {"check_postcode": "1621JH", "check_huisnummer": 88}
+
+
 async def test_check_probes_the_registry_with_the_key(make_connector: MakeConnector) -> None:
-    connector, wire = make_connector()
+    connector, wire = make_connector(**PROBE)
     health = await connector.check()
     assert health.ok and health.detail == "HTTP 200"
     assert wire.paths == [SEARCH] and wire.requests[0].url.params["fields"] == "identificatie"
-    bad, _ = make_connector(env={"OPPLUS_BRK_API_KEY": "wrong"})
+    bad, _ = make_connector(env={"OPPLUS_BRK_API_KEY": "wrong"}, **PROBE)
     health = await bad.check()
     assert not health.ok and "authentication" in health.detail
+
+
+async def test_no_default_probe_address_and_without_one_nothing_is_sent(
+    make_connector: MakeConnector,
+) -> None:
+    assert (Settings().check_postcode, Settings().check_huisnummer) == (None, None)
+    with pytest.raises(ValueError, match="go together"):
+        Settings(check_huisnummer=88)
+    connector, wire = make_connector()
+    health = await connector.check()
+    assert not health.ok and "check_postcode" in health.detail
+    assert wire.requests == []
 
 
 async def test_traceparent_reaches_the_fake(make_connector: MakeConnector, fake_app: Any) -> None:

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from opplus_brk import plugin
 from opplus_brk.fake import FAKE_API_KEY, create_app
+from opplus_brk.fake import plugin as fake_plugin
 
 from plugins import AddressRef
 from plugins.testing import ConnectorContract, ContractCase
@@ -23,8 +24,14 @@ class TestBrkContract(ConnectorContract):
     def case(self) -> ContractCase:
         return ContractCase(
             spec=plugin.SPEC,
-            fake=plugin.FAKE,
-            settings={"base_url": BASE_URL, "timeout_s": 2.0, "max_attempts": 1},
+            fake=fake_plugin.FAKE,
+            settings={
+                "base_url": BASE_URL,
+                "timeout_s": 2.0,
+                "max_attempts": 1,
+                "check_postcode": "1621JH",
+                "check_huisnummer": 88,
+            },
             known=[KLEINE_NOORD_88, WESTERSTRAAT_201, DIJK_12, DORPSSTRAAT_5],
             unknown=[
                 # an address the BRK does not know
@@ -40,11 +47,13 @@ def test_plugin_registers_the_connector_and_its_fake() -> None:
     connectors: list[object] = []
     fakes: list[object] = []
     plugin.register_connectors(connectors.append)
-    plugin.register_fakes(fakes.append)
+    fake_plugin.register_fakes(fakes.append)
     assert connectors == [plugin.SPEC] and plugin.SPEC.name == "brk"
-    assert fakes == [plugin.FAKE]
-    assert plugin.FAKE.mount == "/kadaster/brk/bevragen/v2"
-    assert dict(plugin.FAKE.test_env) == {"OPPLUS_BRK_API_KEY": "fake-brk-api-key"}
+    assert fakes == [fake_plugin.FAKE]
+    assert fake_plugin.FAKE.mount == "/kadaster/brk/bevragen/v2"
+    assert dict(fake_plugin.FAKE.test_env) == {"OPPLUS_BRK_API_KEY": "fake-brk-api-key"}
+    # production loads the connector's plugin module alone: it must not bring the fake
+    assert not hasattr(plugin, "register_fakes")
 
 
 # --- the fake against the published contract --------------------------------------------

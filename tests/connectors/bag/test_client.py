@@ -6,9 +6,12 @@ from collections.abc import Callable
 
 import pytest
 from fastapi import FastAPI
+from pydantic import ValidationError
 
-from connectors.bag.client import BagConnector
+from connectors.bag.client import BagConnector, Settings
 from plugins import AddressRef, AuthenticationFailed, BadResponse, Query, TraceContext
+
+from .conftest import RecordingTransport
 
 KLEINE_NOORD = AddressRef("1621JH", 88)
 Connect = Callable[..., BagConnector]
@@ -188,14 +191,34 @@ async def test_accepts_addresses_only(make_connector: Connect) -> None:
     assert not connector.accepts(BusinessRef("69599084"))
 
 
+#: a probe address the demo configuration sets; the settings have none by default
+PROBE = {"check_postcode": "1621JH", "check_huisnummer": 88}
+
+
 async def test_check_ok_with_good_key(make_connector: Connect) -> None:
-    health = await make_connector().check()
+    health = await make_connector(**PROBE).check()
     assert health.ok
     assert health.latency_ms is not None
 
 
+async def test_check_without_a_probe_address_asks_nothing(
+    make_connector: Connect, transport: RecordingTransport
+) -> None:
+    health = await make_connector().check()
+    assert not health.ok
+    assert health.detail == "no probe address: set check_postcode and check_huisnummer"
+    assert transport.requests == []
+
+
+def test_no_production_default_names_a_demo_address() -> None:
+    settings = Settings()
+    assert (settings.check_postcode, settings.check_huisnummer) == (None, None)
+    with pytest.raises(ValidationError, match="go together"):
+        Settings(check_postcode="1621JH")
+
+
 async def test_check_not_ok_with_bad_or_missing_key(make_connector: Connect) -> None:
-    bad = await make_connector(env={"OPPLUS_BAG_API_KEY": "wrong"}).check()
+    bad = await make_connector(env={"OPPLUS_BAG_API_KEY": "wrong"}, **PROBE).check()
     assert not bad.ok
     assert "401" in bad.detail
     missing = await make_connector(env={}).check()

@@ -16,7 +16,11 @@ class TestBagContract(ConnectorContract):
         return ContractCase(
             spec=spec,
             fake=fake,
-            settings={"base_url": "http://fake.test/lvbag/individuelebevragingen/v2"},
+            settings={
+                "base_url": "http://fake.test/lvbag/individuelebevragingen/v2",
+                "check_postcode": "1621JH",
+                "check_huisnummer": 88,
+            },
             known=[AddressRef("1621JH", 88), AddressRef("1601AM", 201)],
             unknown=[AddressRef("1621JH", 99)],
             bad_credentials={"OPPLUS_BAG_API_KEY": "wrong-key"},

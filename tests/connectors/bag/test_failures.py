@@ -50,7 +50,8 @@ def _problem(status: int, code: str, **extra: Any) -> httpx.Response:
 @pytest.fixture
 async def connector() -> AsyncIterator[BagConnector]:
     context = ConnectorContext(env={"OPPLUS_BAG_API_KEY": "k"})
-    made = BagConnector(Settings(base_url=BASE, timeout_s=1.0), context)
+    probe = {"check_postcode": "1621JH", "check_huisnummer": 88}
+    made = BagConnector(Settings(base_url=BASE, timeout_s=1.0, **probe), context)
     yield made
     await made.aclose()
 

@@ -7,7 +7,12 @@ from plugins import Connector, ConnectorContext, make_plugins
 
 
 async def test_registration_through_the_plugin_manager() -> None:
-    plugins = make_plugins(["connectors.bag.plugin"], load_entry_points=False, environ={})
+    plugins = make_plugins(
+        ["connectors.bag.plugin"],
+        fakes=["connectors.bag.fake.plugin"],
+        load_entry_points=False,
+        environ={},
+    )
     spec = plugins.connectors()["bag"]
     fake = plugins.fakes()["bag"]
     assert fake.mount == "/lvbag/individuelebevragingen/v2"

@@ -11,8 +11,8 @@ import pytest
 import respx
 
 from connectors.bewoning.client import BewoningConnector, Settings
-from connectors.bewoning.data import Inschrijving, PartialDate
 from connectors.bewoning.fake import FAKE_API_KEY, MOUNT, create_app
+from connectors.bewoning.fake.data import Inschrijving, PartialDate
 from plugins import (
     AddressRef,
     AuthenticationFailed,

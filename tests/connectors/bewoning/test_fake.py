@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.bewoning.data import Inschrijving, PartialDate
 from connectors.bewoning.fake import FAKE_API_KEY, MOUNT, create_app
+from connectors.bewoning.fake.data import Inschrijving, PartialDate
 
 TODAY = date(2026, 3, 16)
 BASE_URL = f"http://bewoning.fake{MOUNT}"

@@ -7,7 +7,12 @@ from plugins import AddressRef, Connector, ConnectorContext, make_plugins
 
 
 async def test_registration_through_the_plugin_manager() -> None:
-    plugins = make_plugins(["connectors.bewoning.plugin"], load_entry_points=False, environ={})
+    plugins = make_plugins(
+        ["connectors.bewoning.plugin"],
+        fakes=["connectors.bewoning.fake.plugin"],
+        load_entry_points=False,
+        environ={},
+    )
     spec = plugins.connectors()["bewoning"]
     fake = plugins.fakes()["bewoning"]
     assert fake.mount == "/haalcentraal/api/bewoning"

@@ -4,7 +4,7 @@ import pytest
 
 from connectors.bibob import plugin
 from connectors.handhaving import plugin as zgw_plugin
-from connectors.handhaving.data import ZAAKTYPE_BIBOB_ONDERZOEK
+from connectors.handhaving.fake.data import ZAAKTYPE_BIBOB_ONDERZOEK
 from plugins import AddressRef, BusinessRef
 from plugins.testing import ConnectorContract, ContractCase
 

@@ -14,8 +14,7 @@ from lxml import etree
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from connectors.bibob import data
-from connectors.bibob.fake import FAKE_PASSWORD, FAKE_USERNAME, MOUNT, NS, create_app
+from connectors.bibob.fake import FAKE_PASSWORD, FAKE_USERNAME, MOUNT, NS, create_app, data
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 WSDL_DIR = Path(__file__).parents[3] / "connectors" / "bibob" / "wsdl"

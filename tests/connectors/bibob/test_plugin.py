@@ -9,7 +9,12 @@ from plugins import BusinessRef, ConnectorContext, make_plugins
 
 
 async def test_registration_builds_a_working_pair(query_for):
-    plugins = make_plugins(["connectors.bibob.plugin"], load_entry_points=False, environ={})
+    plugins = make_plugins(
+        ["connectors.bibob.plugin"],
+        fakes=["connectors.bibob.fake.plugin"],
+        load_entry_points=False,
+        environ={},
+    )
     spec = plugins.connectors()["bibob"]
     fake = plugins.fakes()["bibob"]
     assert spec.settings_model is Settings
@@ -37,7 +42,12 @@ def test_fake_factory_takes_the_injection_options():
     """The hub passes options a factory's signature names; these must be there."""
     import inspect
 
-    plugins = make_plugins(["connectors.bibob.plugin"], load_entry_points=False, environ={})
+    plugins = make_plugins(
+        ["connectors.bibob.plugin"],
+        fakes=["connectors.bibob.fake.plugin"],
+        load_entry_points=False,
+        environ={},
+    )
     params = inspect.signature(plugins.fakes()["bibob"].app_factory).parameters
     assert {"latency_s", "fail_mode"} <= set(params)
     app = plugins.fakes()["bibob"].app_factory(latency_s=0.0, fail_mode="fault")

@@ -12,9 +12,9 @@ from pydantic import ValidationError
 from connectors.bibob.client import BibobConnector, Settings
 from connectors.bibob.fake import FAKE_PASSWORD, MOUNT
 from connectors.bibob.fake import create_app as soap_app
-from connectors.handhaving.data import ZAAKTYPE_BIBOB_ONDERZOEK
 from connectors.handhaving.fake import FAKE_CLIENT_SECRET
 from connectors.handhaving.fake import create_app as zgw_app
+from connectors.handhaving.fake.data import ZAAKTYPE_BIBOB_ONDERZOEK
 from hub.config import ConfigError, connector_settings, default_config_text, load_config
 from plugins import (
     AddressRef,

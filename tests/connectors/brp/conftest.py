@@ -11,14 +11,13 @@ import pytest
 from fastapi import FastAPI
 
 from connectors.brp.client import BrpConnector, Settings
-from connectors.brp.data import TEST_API_KEY, TEST_CLIENT_ID, TEST_CLIENT_SECRET
-from connectors.brp.fake import MOUNT, create_app
+from connectors.brp.fake import FAKE_API_KEY, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, MOUNT, create_app
 from plugins import ConnectorContext, PersonRef, Query, testing
 
 #: the fake's fixed "today" in these tests (recent dates and ages depend on it)
 TODAY = date(2026, 11, 28)
 BASE_URL = f"http://fake{MOUNT}"
-TEST_ENV = {"OPPLUS_BRP_CLIENT_SECRET": TEST_CLIENT_SECRET, "OPPLUS_BRP_API_KEY": TEST_API_KEY}
+TEST_ENV = {"OPPLUS_BRP_CLIENT_SECRET": FAKE_CLIENT_SECRET, "OPPLUS_BRP_API_KEY": FAKE_API_KEY}
 
 
 def mounted(fake: FastAPI) -> FastAPI:
@@ -68,8 +67,8 @@ async def token(fake_http: httpx.AsyncClient) -> str:
         "/token",
         data={
             "grant_type": "client_credentials",
-            "client_id": TEST_CLIENT_ID,
-            "client_secret": TEST_CLIENT_SECRET,
+            "client_id": FAKE_CLIENT_ID,
+            "client_secret": FAKE_CLIENT_SECRET,
         },
     )
     assert response.status_code == 200
@@ -94,7 +93,7 @@ async def connect(fake: FastAPI) -> AsyncIterator[Callable[..., BrpConnector]]:
     def build(
         *, env: dict[str, str] | None = None, app: FastAPI | None = None, **settings: Any
     ) -> BrpConnector:
-        options: dict[str, Any] = {"base_url": BASE_URL, "client_id": TEST_CLIENT_ID}
+        options: dict[str, Any] = {"base_url": BASE_URL, "client_id": FAKE_CLIENT_ID}
         options.update(settings)
         context = ConnectorContext(
             transport=httpx.ASGITransport(app=mounted(app or fake)),

@@ -13,9 +13,8 @@ import structlog
 from fastapi import FastAPI
 
 from connectors.brp.client import FIELDS, OPERATION, BrpConnector
-from connectors.brp.data import TEST_API_KEY, TEST_CLIENT_SECRET
-from connectors.brp.fake import create_app
-from connectors.brp.plugin import register_fakes
+from connectors.brp.fake import FAKE_API_KEY, FAKE_CLIENT_SECRET, create_app
+from connectors.brp.fake.plugin import register_fakes
 from plugins import (
     AddressRef,
     AuthenticationFailed,
@@ -471,6 +470,6 @@ async def test_check_uses_the_fakes_test_env(connect: Connect) -> None:
     health = await connect(env=dict(specs[0].test_env)).check()
     assert health.ok is True
     assert dict(specs[0].test_env) == {
-        "OPPLUS_BRP_CLIENT_SECRET": TEST_CLIENT_SECRET,
-        "OPPLUS_BRP_API_KEY": TEST_API_KEY,
+        "OPPLUS_BRP_CLIENT_SECRET": FAKE_CLIENT_SECRET,
+        "OPPLUS_BRP_API_KEY": FAKE_API_KEY,
     }

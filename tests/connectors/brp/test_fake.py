@@ -11,9 +11,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from connectors.brp._render import render_persoon
-from connectors.brp.data import PERSONS, TEST_API_KEY, TEST_CLIENT_ID, TEST_CLIENT_SECRET
-from connectors.brp.fake import MOUNT, create_app
+from connectors.brp.fake import FAKE_API_KEY, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, MOUNT, create_app
+from connectors.brp.fake._render import render_persoon
+from connectors.brp.fake.data import PERSONS
 
 TODAY = date(2026, 11, 28)  # the fake's date in these tests, as in conftest
 OpenFake = Callable[[FastAPI], httpx.AsyncClient]
@@ -49,8 +49,8 @@ async def test_token_endpoint_issues_bearer_token(
         "/token",
         data={
             "grant_type": "client_credentials",
-            "client_id": TEST_CLIENT_ID,
-            "client_secret": TEST_CLIENT_SECRET,
+            "client_id": FAKE_CLIENT_ID,
+            "client_secret": FAKE_CLIENT_SECRET,
             "scope": "brp-personen",
         },
     )
@@ -68,7 +68,7 @@ async def test_token_endpoint_accepts_http_basic_client_auth(fake_http: httpx.As
     response = await fake_http.post(
         "/token",
         data={"grant_type": "client_credentials"},
-        auth=(TEST_CLIENT_ID, TEST_CLIENT_SECRET),
+        auth=(FAKE_CLIENT_ID, FAKE_CLIENT_SECRET),
     )
     assert response.status_code == 200
     assert response.json()["token_type"] == "Bearer"
@@ -77,13 +77,13 @@ async def test_token_endpoint_accepts_http_basic_client_auth(fake_http: httpx.As
 @pytest.mark.parametrize(
     ("form", "status", "error"),
     [
-        ({"grant_type": "client_credentials", "client_id": TEST_CLIENT_ID,
+        ({"grant_type": "client_credentials", "client_id": FAKE_CLIENT_ID,
           "client_secret": "wrong"}, 401, "invalid_client"),
         ({"grant_type": "client_credentials", "client_id": "someone-else",
-          "client_secret": TEST_CLIENT_SECRET}, 401, "invalid_client"),
-        ({"grant_type": "password", "client_id": TEST_CLIENT_ID,
-          "client_secret": TEST_CLIENT_SECRET}, 400, "unsupported_grant_type"),
-        ({"client_id": TEST_CLIENT_ID, "client_secret": TEST_CLIENT_SECRET}, 400,
+          "client_secret": FAKE_CLIENT_SECRET}, 401, "invalid_client"),
+        ({"grant_type": "password", "client_id": FAKE_CLIENT_ID,
+          "client_secret": FAKE_CLIENT_SECRET}, 400, "unsupported_grant_type"),
+        ({"client_id": FAKE_CLIENT_ID, "client_secret": FAKE_CLIENT_SECRET}, 400,
          "invalid_request"),
     ],
 )  # fmt: skip
@@ -113,7 +113,7 @@ async def test_personen_without_credentials_is_401_problem(fake_http: httpx.Asyn
     [
         {"Authorization": "Bearer not-issued-by-the-fake"},
         {"X-API-KEY": "wrong-key"},
-        {"Authorization": f"Basic {TEST_API_KEY}"},
+        {"Authorization": f"Basic {FAKE_API_KEY}"},
     ],
 )
 async def test_personen_with_wrong_credentials_is_401(
@@ -130,7 +130,7 @@ async def test_personen_accepts_the_api_key(fake_http: httpx.AsyncClient) -> Non
     response = await fake_http.post(
         "/personen",
         json=raadpleeg("999993653", fields=["naam.geslachtsnaam"]),
-        headers={"X-API-KEY": TEST_API_KEY},
+        headers={"X-API-KEY": FAKE_API_KEY},
     )
     assert response.status_code == 200
     assert response.json()["personen"] == [{"naam": {"geslachtsnaam": "Moulin"}}]
@@ -140,8 +140,8 @@ async def test_expired_token_is_refused(open_fake: OpenFake) -> None:
     client = open_fake(create_app(today=TODAY, token_ttl_s=0))
     form = {
         "grant_type": "client_credentials",
-        "client_id": TEST_CLIENT_ID,
-        "client_secret": TEST_CLIENT_SECRET,
+        "client_id": FAKE_CLIENT_ID,
+        "client_secret": FAKE_CLIENT_SECRET,
     }
     token = (await client.post("/token", data=form)).json()["access_token"]
     response = await post(client, token, raadpleeg("999993653", fields=["leeftijd"]))
@@ -636,7 +636,7 @@ async def test_traceparent_is_recorded(
 async def test_failure_injection_then_recovery(open_fake: OpenFake) -> None:
     client = open_fake(create_app(today=TODAY, fail_status=503, fail_times=1, retry_after_s=3))
     body = raadpleeg("999993653", fields=["leeftijd"])
-    headers = {"X-API-KEY": TEST_API_KEY}
+    headers = {"X-API-KEY": FAKE_API_KEY}
     first = await client.post("/personen", json=body, headers=headers)
     second = await client.post("/personen", json=body, headers=headers)
     assert first.status_code == 503
@@ -649,6 +649,6 @@ async def test_failure_injection_then_recovery(open_fake: OpenFake) -> None:
 async def test_latency_injection_delays_answers(open_fake: OpenFake) -> None:
     client = open_fake(create_app(today=TODAY, latency_s=0.2))
     started = time.perf_counter()
-    response = await client.post("/personen", json={}, headers={"X-API-KEY": TEST_API_KEY})
+    response = await client.post("/personen", json={}, headers={"X-API-KEY": FAKE_API_KEY})
     assert time.perf_counter() - started >= 0.2
     assert response.status_code == 400

@@ -6,26 +6,36 @@ import httpx
 from fastapi import FastAPI
 
 from connectors.brp.client import BrpConnector, Settings
-from connectors.brp.data import TEST_API_KEY, TEST_CLIENT_SECRET
+from connectors.brp.fake import FAKE_API_KEY, FAKE_CLIENT_SECRET
 from plugins import ConnectorContext, make_plugins
 
 
 def test_registers_connector_and_fake() -> None:
-    plugins = make_plugins(["connectors.brp.plugin"], load_entry_points=False, environ={})
+    plugins = make_plugins(
+        ["connectors.brp.plugin"],
+        fakes=["connectors.brp.fake.plugin"],
+        load_entry_points=False,
+        environ={},
+    )
     assert plugins.names == ["brp"]
     spec = plugins.connectors()["brp"]
     assert spec.settings_model is Settings
     fake = plugins.fakes()["brp"]
     assert fake.mount == "/haalcentraal/api/brp"
     assert dict(fake.test_env) == {
-        "OPPLUS_BRP_CLIENT_SECRET": TEST_CLIENT_SECRET,
-        "OPPLUS_BRP_API_KEY": TEST_API_KEY,
+        "OPPLUS_BRP_CLIENT_SECRET": FAKE_CLIENT_SECRET,
+        "OPPLUS_BRP_API_KEY": FAKE_API_KEY,
     }
     assert isinstance(fake.app_factory(), FastAPI)
 
 
 async def test_factory_accepts_a_settings_mapping() -> None:
-    plugins = make_plugins(["connectors.brp.plugin"], load_entry_points=False, environ={})
+    plugins = make_plugins(
+        ["connectors.brp.plugin"],
+        fakes=["connectors.brp.fake.plugin"],
+        load_entry_points=False,
+        environ={},
+    )
     factory = plugins.connectors()["brp"].factory
     connector = factory(
         {"base_url": "https://brp.test/api/brp", "auth": "api_key"},

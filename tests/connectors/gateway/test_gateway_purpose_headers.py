@@ -111,10 +111,10 @@ async def test_fake_in_required_mode_answers_problem_json(factory: Any) -> None:
 
 
 def _api_key(factory: Any) -> str:
-    from connectors.bewoning.fake import FAKE_API_KEY
-    from connectors.brp.data import TEST_API_KEY
+    from connectors.bewoning.fake import FAKE_API_KEY as BEWONING_KEY
+    from connectors.brp.fake import FAKE_API_KEY as BRP_KEY
 
-    return TEST_API_KEY if factory is brp_app else FAKE_API_KEY
+    return BRP_KEY if factory is brp_app else BEWONING_KEY
 
 
 @pytest.mark.parametrize("configured", [True, False])

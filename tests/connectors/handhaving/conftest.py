@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from connectors.handhaving.client import HandhavingConnector, Settings
-from connectors.handhaving.data import HANDHAVING_ZAAKTYPEN
 from connectors.handhaving.fake import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, create_app
+from connectors.handhaving.fake.data import HANDHAVING_ZAAKTYPEN
 from plugins import ConnectorContext, Query, Subject, ZgwJwt
 from plugins.testing import make_query
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from connectors.handhaving.client import Settings
-from connectors.handhaving.data import ZAAKTYPE_HANDHAVING_OPIUMWET
 from connectors.handhaving.fake import create_app
+from connectors.handhaving.fake.data import ZAAKTYPE_HANDHAVING_OPIUMWET
 from plugins import (
     AddressRef,
     BadResponse,
@@ -197,7 +197,7 @@ async def test_no_fields_of_ours_means_no_call(make_connector: Any, zgw: Any) ->
         zgw.query(PersonRef("999970185"), frozenset({"naam"}))
     )
     assert result.facts == []
-    assert app.state.request_count == 0
+    assert app.state.requests_seen == 0
 
 
 async def test_provenance_and_evidence(make_connector: Any, zgw: Any) -> None:

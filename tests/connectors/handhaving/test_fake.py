@@ -8,12 +8,12 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.handhaving.data import (
+from connectors.handhaving.fake import create_app
+from connectors.handhaving.fake.data import (
     ZAAKTYPE_HANDHAVING_OPIUMWET,
     ZAAKTYPE_HANDHAVING_WONEN,
     ZAAKTYPE_PARKEERVERGUNNING,
 )
-from connectors.handhaving.fake import create_app
 
 ZAKEN = "/zaken/api/v1/zaken"
 BSN = "rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn"

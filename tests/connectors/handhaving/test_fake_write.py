@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.handhaving.data import (
+from connectors.handhaving.fake.data import (
     INFORMATIEOBJECTTYPE_SIGNAALDOSSIER,
     ROLTYPE_BELANGHEBBENDE_WONEN,
     RSIN_HOORN,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from types import ModuleType
 
-from connectors.bag import data as bag_data
-from connectors.brp import data as brp_data
-from connectors.handhaving import data as handhaving_data
+from connectors.bag.fake import data as bag_data
+from connectors.brp.fake import data as brp_data
+from connectors.handhaving.fake import data as handhaving_data
 
 
 def _ids(module: ModuleType, kind: type, id_attr: str) -> dict[tuple[str, int], str]:
@@ -26,7 +26,13 @@ def _ids(module: ModuleType, kind: type, id_attr: str) -> dict[tuple[str, int], 
 
 def test_every_fake_numbers_an_address_the_same_way() -> None:
     sources = {
-        "brp": _ids(brp_data, brp_data.Adres, "nummeraanduidingIdentificatie"),
+        "brp": {
+            (p.verblijfplaats.postcode, p.verblijfplaats.huisnummer): (
+                p.verblijfplaats.nummeraanduidingIdentificatie
+            )
+            for p in brp_data.PERSONS.values()
+            if isinstance(p.verblijfplaats, brp_data.Adres)
+        },
         "bag": {
             (a.postcode, a.huisnummer): a.nummeraanduidingIdentificatie for a in bag_data.ADRESSEN
         },

@@ -14,7 +14,12 @@ from plugins import ConnectorContext, PersonRef, make_plugins
 
 
 def test_registers_connector_and_fake() -> None:
-    plugins = make_plugins(["connectors.handhaving.plugin"], load_entry_points=False, environ={})
+    plugins = make_plugins(
+        ["connectors.handhaving.plugin"],
+        fakes=["connectors.handhaving.fake.plugin"],
+        load_entry_points=False,
+        environ={},
+    )
     spec = plugins.connectors()["handhaving"]
     assert spec.settings_model is Settings
     fake = plugins.fakes()["handhaving"]
@@ -29,7 +34,12 @@ def test_registers_connector_and_fake() -> None:
 
 @pytest.mark.parametrize("mount", ["", "/fakes/zgw"])
 async def test_fake_works_wherever_it_is_mounted(mount: str, zgw: Any) -> None:
-    plugins = make_plugins(["connectors.handhaving.plugin"], load_entry_points=False, environ={})
+    plugins = make_plugins(
+        ["connectors.handhaving.plugin"],
+        fakes=["connectors.handhaving.fake.plugin"],
+        load_entry_points=False,
+        environ={},
+    )
     fake = plugins.fakes()["handhaving"]
     host = Starlette(routes=[Mount(mount, app=fake.app_factory())])
     context = ConnectorContext(transport=httpx.ASGITransport(app=host), env=dict(fake.test_env))

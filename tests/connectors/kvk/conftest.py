@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from connectors.kvk.client import FIELDS, KvkConnector, Settings
-from connectors.kvk.fake import TEST_API_KEY, create_app
+from connectors.kvk.fake import FAKE_API_KEY, create_app
 from plugins import ConnectorContext, Query, testing
 
 BASE = "http://fake/api"
@@ -40,7 +40,7 @@ async def fake(fake_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=fake_app),
         base_url=BASE,
-        headers={"apikey": TEST_API_KEY},
+        headers={"apikey": FAKE_API_KEY},
     ) as client:
         yield client
 
@@ -50,7 +50,7 @@ async def make_connector(fake_app: FastAPI) -> AsyncIterator[MakeConnector]:
     """Connectors on the in-process fake; keyword arguments become settings."""
     made: list[KvkConnector] = []
 
-    def build(*, api_key: str | None = TEST_API_KEY, **settings: Any) -> KvkConnector:
+    def build(*, api_key: str | None = FAKE_API_KEY, **settings: Any) -> KvkConnector:
         env = {} if api_key is None else {"OPPLUS_KVK_API_KEY": api_key}
         context = ConnectorContext(transport=httpx.ASGITransport(app=fake_app), env=env)
         connector = KvkConnector(Settings(base_url=BASE, **settings), context)

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from connectors.kvk.fake import TEST_API_KEY, create_app
+from connectors.kvk.fake import FAKE_API_KEY, create_app
 
 BASE = "http://fake/api"
 
@@ -48,7 +48,7 @@ async def test_wrong_apikey_is_401(fake: httpx.AsyncClient) -> None:
 
 
 async def test_public_test_key_is_the_default_credential(fake: httpx.AsyncClient) -> None:
-    assert TEST_API_KEY == "l7xx1f2691f2520d487b902f4e0b57a0b197"
+    assert FAKE_API_KEY == "l7xx1f2691f2520d487b902f4e0b57a0b197"
     response = await fake.get("/v1/basisprofielen/69599084")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/hal+json"
@@ -368,7 +368,7 @@ async def test_works_mounted_by_a_parent_app(mount: str) -> None:
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=parent),
         base_url="http://hub",
-        headers={"apikey": TEST_API_KEY},
+        headers={"apikey": FAKE_API_KEY},
     ) as client:
         response = await client.get(f"{mount}/v1/basisprofielen/68750110")
     assert response.status_code == 200
@@ -389,7 +389,7 @@ async def test_records_the_last_1000_traceparents(
 async def test_failure_injection_fails_the_first_requests_then_recovers() -> None:
     app = create_app(fail_status=503, fail_times=1, retry_after="2")
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url=BASE, headers={"apikey": TEST_API_KEY}
+        transport=httpx.ASGITransport(app=app), base_url=BASE, headers={"apikey": FAKE_API_KEY}
     ) as client:
         first = await client.get("/v1/basisprofielen/69599084")
         second = await client.get("/v1/basisprofielen/69599084")
@@ -404,7 +404,7 @@ async def test_failure_injection_fails_the_first_requests_then_recovers() -> Non
 async def test_latency_injection() -> None:
     app = create_app(latency_s=0.05)
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url=BASE, headers={"apikey": TEST_API_KEY}
+        transport=httpx.ASGITransport(app=app), base_url=BASE, headers={"apikey": FAKE_API_KEY}
     ) as client:
         started = time.perf_counter()
         await client.get("/v1/basisprofielen/69599084")

@@ -11,7 +11,12 @@ from plugins import BusinessRef, ConnectorContext, make_plugins
 
 
 async def test_registers_connector_and_fake_that_work_together(query: Any) -> None:
-    plugins = make_plugins(["connectors.kvk.plugin"], load_entry_points=False, environ={})
+    plugins = make_plugins(
+        ["connectors.kvk.plugin"],
+        fakes=["connectors.kvk.fake.plugin"],
+        load_entry_points=False,
+        environ={},
+    )
     spec = plugins.connectors()["kvk"]
     fake = plugins.fakes()["kvk"]
     assert spec.settings_model is Settings

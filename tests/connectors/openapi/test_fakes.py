@@ -12,7 +12,7 @@ import connectors.bewoning.fake as bewoning
 import connectors.brp.fake as brp
 import connectors.handhaving.fake as zgw
 import connectors.kvk.fake as kvk
-from connectors.brp.data import TEST_API_KEY as BRP_KEY
+from connectors.brp.fake import FAKE_API_KEY as BRP_KEY
 
 
 def client(app: Any, base: str, root_path: str = "", **headers: str) -> httpx.AsyncClient:
@@ -90,7 +90,7 @@ async def test_bag_refuses_unknown_and_wrong_parameters(official: Any) -> None:
 async def test_kvk_refuses_in_its_fout_format(official: Any) -> None:
     documents = {api: official(f"kvk-{api}") for api in kvk.OPENAPI_SERVED}
     app = kvk.create_app(openapi=documents)
-    async with client(app, f"http://f{kvk.MOUNT}", apikey=kvk.TEST_API_KEY) as c:
+    async with client(app, f"http://f{kvk.MOUNT}", apikey=kvk.FAKE_API_KEY) as c:
         search = [("postcode", "1621JH"), ("huisnummer", "88")]
         types = [("type", "hoofdvestiging"), ("type", "nevenvestiging")]
         ok = await c.get("/v2/zoeken", params=search + types)

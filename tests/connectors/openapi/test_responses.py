@@ -15,9 +15,10 @@ import connectors.bewoning.fake as bewoning
 import connectors.brp.fake as brp
 import connectors.handhaving.fake as zgw
 import connectors.kvk.fake as kvk
-from connectors.bag.data import ADRESSEN
-from connectors.bewoning.data import demo_residents
-from connectors.brp.data import PERSONS, TEST_API_KEY
+from connectors.bag.fake.data import ADRESSEN
+from connectors.bewoning.fake.data import demo_residents
+from connectors.brp.fake import FAKE_API_KEY
+from connectors.brp.fake.data import PERSONS
 
 ZAKEN = "/zaken/api/v1"
 
@@ -86,7 +87,7 @@ async def test_brp_persons_match_the_personen_document(official: Any) -> None:
     fields += ["overlijden", "immigratie", "adressering", "verblijfstitel"]
     bsns = sorted(PERSONS)
     found = []
-    async with opened(brp.create_app(), brp.MOUNT, **{"X-API-KEY": TEST_API_KEY}) as c:
+    async with opened(brp.create_app(), brp.MOUNT, **{"X-API-KEY": FAKE_API_KEY}) as c:
         for start in range(0, len(bsns), 20):
             body = {
                 "type": "RaadpleegMetBurgerservicenummer",
@@ -141,7 +142,7 @@ async def test_kvk_answers_match_the_kvk_documents(official: Any) -> None:
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),
         base_url=f"http://f{kvk.MOUNT}",
-        headers={"apikey": kvk.TEST_API_KEY},
+        headers={"apikey": kvk.FAKE_API_KEY},
     ) as c:
         for api, wanted in paths.items():
             for path in wanted:

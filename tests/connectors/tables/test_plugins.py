@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 import connectors.tables.email.plugin as email_plugin
-from connectors.handhaving.data import (
+from connectors.handhaving.fake.data import (
     INFORMATIEOBJECTTYPE_SIGNAALDOSSIER,
     RSIN_HOORN,
     ZAAKTYPE_HANDHAVING_OPIUMWET,
@@ -30,6 +30,8 @@ MODULES = [
     "connectors.tables.email.plugin",
     "connectors.tables.webhook.plugin",
 ]
+#: their fakes, loaded the way fakes mode loads the ``opplus.fakes`` group
+FAKES = ["connectors.tables.email.fake.plugin", "connectors.tables.webhook.fake.plugin"]
 CATALOGI = "http://fakes/catalogi/api/v1"
 IOTYPE = f"{CATALOGI}/informatieobjecttypen/{INFORMATIEOBJECTTYPE_SIGNAALDOSSIER}"
 SETTINGS: dict[str, dict[str, Any]] = {
@@ -54,7 +56,7 @@ def test_register_tables_hook_of_one_module() -> None:
 
 
 async def test_all_three_load_and_build() -> None:
-    plugins = make_plugins(MODULES, load_entry_points=False, environ={})
+    plugins = make_plugins(MODULES, fakes=FAKES, load_entry_points=False, environ={})
     assert plugins.names == ["email", "webhook", "zgw"]
     tables = plugins.tables()
     assert sorted(tables) == ["email", "webhook", "zgw"]
@@ -91,7 +93,10 @@ async def test_zgw_and_webhook_reach_the_fakes_as_the_hub_mounts_them(
     """All fakes in one app (handhaving at the root, riec at /riec/informatieplein), with
     their public test credentials, as the embedded default runs."""
     plugins = make_plugins(
-        [*MODULES, "connectors.handhaving.plugin"], load_entry_points=False, environ={}
+        [*MODULES, "connectors.handhaving.plugin"],
+        fakes=[*FAKES, "connectors.handhaving.fake.plugin"],
+        load_entry_points=False,
+        environ={},
     )
     fakes = plugins.fakes()
     app = build_fakes_app(fakes)

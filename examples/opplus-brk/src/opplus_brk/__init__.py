@@ -6,8 +6,9 @@ their share) and, for a legal person the Kadaster knows, its KvK number.
 
 Contract: the REST API at ``https://api.brk.kadaster.nl/esd/bevragen/v2`` (Kadaster,
 OpenAPI 2.0.0 of kadaster/BRK-bevragen) with an ``X-Api-Key`` header, HAL bodies and
-problem+json errors. ``client`` is the connector, ``fake`` its test double, ``data`` the
-fake's records, ``plugin`` the registration under the ``opplus`` entry-point group.
+problem+json errors. ``client`` is the connector and ``plugin`` its registration under
+the ``opplus`` entry-point group; ``fake`` is its test double (``fake.data`` the records,
+``fake.plugin`` the registration under ``opplus.fakes``, which only fakes mode loads).
 The package imports only :mod:`plugins`, the hub's public plugin contract.
 """
 

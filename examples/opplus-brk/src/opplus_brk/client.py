@@ -32,7 +32,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from plugins import (
     AddressRef,
@@ -114,8 +114,16 @@ class Settings(ConnectorSettings):
     max_pages: int = Field(
         default=10, ge=1, le=100, description="collection pages followed (`_links.next`)"
     )
-    check_postcode: str = Field(default="1621JH", description="address searched by check()")
-    check_huisnummer: int = Field(default=88, ge=1, le=99999)
+    # No default: the probe address is the municipality's own choice, and a production
+    # default must not name a demo address.
+    check_postcode: str | None = Field(default=None, description="address searched by check()")
+    check_huisnummer: int | None = Field(default=None, ge=1, le=99999)
+
+    @model_validator(mode="after")
+    def _probe_address_whole(self) -> Settings:
+        if (self.check_postcode is None) != (self.check_huisnummer is None):
+            raise ValueError("check_postcode and check_huisnummer go together")
+        return self
 
 
 # --- the registry's shapes (only what this connector reads) -----------------------------
@@ -244,6 +252,10 @@ class BrkConnector:
         started = time.perf_counter()
         if not self._api_key:
             return Health(ok=False, detail=f"no API key in {self.settings.api_key_env}")
+        if self.settings.check_postcode is None:
+            return Health(
+                ok=False, detail="no probe address: set check_postcode and check_huisnummer"
+            )
         params = {
             "postcode": self.settings.check_postcode,
             "huisnummer": str(self.settings.check_huisnummer),

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from connectors.tables.email.fake import FakeSmtpServer
-from connectors.tables.email.pki import Pki, make_pki
+from connectors.tables.email.fake.pki import Pki, make_pki
 from connectors.tables.email.transport import Settings, SmtpTransport
 from plugins import ConnectorContext
 

@@ -10,7 +10,7 @@ import pytest
 
 import connectors.tables.email.plugin as email_plugin
 from connectors.tables.email.fake import FakeSmtpServer
-from connectors.tables.email.pki import Pki
+from connectors.tables.email.fake.pki import Pki
 from plugins.testing import TableCase, TableContract, TableReceiver, table_spec
 
 PASSWORD = "smtp-contract-password"

@@ -161,7 +161,10 @@ async def test_down_answers_503_everywhere() -> None:
 
 async def test_registered_fake_at_its_mount_with_test_credentials() -> None:
     plugins = make_plugins(
-        ["connectors.tables.webhook.plugin"], load_entry_points=False, environ={}
+        ["connectors.tables.webhook.plugin"],
+        fakes=["connectors.tables.webhook.fake.plugin"],
+        load_entry_points=False,
+        environ={},
     )
     fake = plugins.fakes()["riec"]
     assert fake.mount == "/riec/informatieplein"

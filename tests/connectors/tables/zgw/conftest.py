@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.handhaving.data import (
+from connectors.handhaving.fake import FAKE_CLIENT_SECRET, create_app
+from connectors.handhaving.fake.data import (
     INFORMATIEOBJECTTYPE_SIGNAALDOSSIER,
     ROLTYPE_BELANGHEBBENDE_WONEN,
     RSIN_HOORN,
     ZAAKTYPE_HANDHAVING_WONEN,
 )
-from connectors.handhaving.fake import FAKE_CLIENT_SECRET, create_app
 from connectors.tables.zgw.transport import Settings, ZgwTransport
 from plugins import ConnectorContext
 

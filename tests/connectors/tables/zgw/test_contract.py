@@ -10,13 +10,13 @@ import httpx
 import pytest
 
 import connectors.tables.zgw.plugin as zgw_plugin
-from connectors.handhaving.data import (
+from connectors.handhaving.fake import FAKE_CLIENT_SECRET, create_app
+from connectors.handhaving.fake.data import (
     INFORMATIEOBJECTTYPE_SIGNAALDOSSIER,
     ROLTYPE_BELANGHEBBENDE_WONEN,
     RSIN_HOORN,
     ZAAKTYPE_HANDHAVING_WONEN,
 )
-from connectors.handhaving.fake import FAKE_CLIENT_SECRET, create_app
 from plugins.testing import TableCase, TableContract, TableReceiver, table_spec
 
 CATALOGI = "http://fake/catalogi/api/v1"

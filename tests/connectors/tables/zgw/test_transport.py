@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.handhaving.data import RSIN_HOORN
+from connectors.handhaving.fake.data import RSIN_HOORN
 from connectors.tables.zgw.transport import zaak_identificatie
 from plugins import Delivery, DeliveryFailed, TableTransport
 
@@ -284,7 +284,7 @@ async def test_missing_secret_is_permanent_and_sends_nothing(
         await make_transport(env={}).deliver(make_delivery())
     assert failed.value.transient is False
     assert "OPPLUS_ZGW_CLIENT_SECRET" in str(failed.value)
-    assert app.state.request_count == 0
+    assert app.state.requests_seen == 0
 
 
 async def test_a_payload_that_is_not_what_was_confirmed_is_refused(
@@ -293,7 +293,7 @@ async def test_a_payload_that_is_not_what_was_confirmed_is_refused(
     with pytest.raises(DeliveryFailed) as failed:
         await make_transport().deliver(make_delivery(payload_sha256="0" * 64))
     assert failed.value.transient is False
-    assert app.state.request_count == 0
+    assert app.state.requests_seen == 0
 
 
 def answer(status: int, **kwargs: Any) -> Callable[[httpx.Request], httpx.Response]:

@@ -1,0 +1,25 @@
+"""The BRP Bewoning fake: a test double, loaded only in fakes mode.
+
+Its registration is :mod:`.plugin` (entry-point group ``opplus.fakes``); the
+connector's own code never imports this package.
+"""
+
+from .app import (
+    FAKE_API_KEY,
+    FAKE_CLIENT_ID,
+    FAKE_CLIENT_SECRET,
+    MOUNT,
+    OPENAPI_SERVED,
+    create_app,
+    status_on,
+)
+
+__all__ = [
+    "FAKE_API_KEY",
+    "FAKE_CLIENT_ID",
+    "FAKE_CLIENT_SECRET",
+    "MOUNT",
+    "OPENAPI_SERVED",
+    "create_app",
+    "status_on",
+]

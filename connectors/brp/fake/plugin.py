@@ -1,0 +1,22 @@
+"""Registers the BRP fake (entry-point group ``opplus.fakes``: fakes mode only)."""
+
+from __future__ import annotations
+
+from plugins import FakeSpec, fake_plugin
+
+from ..client import Settings
+from .app import FAKE_API_KEY, FAKE_CLIENT_SECRET, MOUNT, create_app
+
+__all__ = ["register_fakes"]
+
+register_fakes = fake_plugin(
+    FakeSpec(
+        name="brp",
+        mount=MOUNT,
+        app_factory=create_app,
+        test_env={
+            Settings.model_fields["client_secret_env"].default: FAKE_CLIENT_SECRET,
+            Settings.model_fields["api_key_env"].default: FAKE_API_KEY,
+        },
+    )
+)

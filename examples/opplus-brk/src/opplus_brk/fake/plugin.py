@@ -1,0 +1,19 @@
+"""Registration of the BRK fake (entry point ``opplus.fakes: brk``): only the hub's fakes
+mode loads it, so a production hub never imports the fake or its records."""
+
+from __future__ import annotations
+
+from plugins import FakeSpec, fake_plugin
+
+from ..client import Settings
+from .app import FAKE_API_KEY, MOUNT, create_app
+
+__all__ = ["FAKE", "register_fakes"]
+
+FAKE = FakeSpec(
+    name="brk",
+    mount=MOUNT,
+    app_factory=create_app,
+    test_env={Settings.model_fields["api_key_env"].default: FAKE_API_KEY},
+)
+register_fakes = fake_plugin(FAKE)
