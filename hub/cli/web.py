@@ -62,7 +62,7 @@ def serve(state: State, host: str, port: int, forwarded_allow_ips: str) -> None:
     except ValueError as exc:
         fail(f"configuratie onbruikbaar: {exc}")
     web = app.state.web
-    notice = web.service.storage.keys.notice()
+    notice = web.context.storage.keys.notice()
     if notice:
         click.echo(f"opplus: {notice}", err=True)
     if config.web.demo_accounts:
