@@ -32,14 +32,28 @@ set) by a fixed pattern, so that lists run over several pages.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from connectors.bibob.fake.data import Vergunning, vergunningen
 from plugins.fakes import read_json
+
+from ._records import (
+    Adres,
+    Builder,
+    Catalogus,
+    Record,
+    World,
+    catalogi,
+    persoon,
+    resultaattype_uuid,
+    roltype_uuid,
+    statustype_uuid,
+    uid,
+    zaaktype_uuid,
+)
 
 __all__ = [
     "ADRESSEN",
@@ -56,6 +70,7 @@ __all__ = [
     "ZAAKTYPE_MELDING_OPENBARE_RUIMTE",
     "ZAAKTYPE_PARKEERVERGUNNING",
     "Adres",
+    "Record",
     "World",
     "build_world",
     "resultaattype_uuid",
@@ -63,73 +78,6 @@ __all__ = [
     "statustype_uuid",
     "zaaktype_uuid",
 ]
-
-Record = dict[str, Any]
-
-_NAMESPACE = uuid.UUID("6f1d8c1e-2b0a-4c55-9d8e-0a5f3c1b7e42")
-_HERE = Path(__file__).parent
-
-
-def _uid(name: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, name))
-
-
-def zaaktype_uuid(naam: str) -> str:
-    """The uuid of the zaaktype called ``naam`` in ``catalogus.json``."""
-    return _uid(f"zaaktype/{naam}")
-
-
-def statustype_uuid(zaaktype: str, omschrijving: str) -> str:
-    return _uid(f"statustype/{zaaktype}/{omschrijving}")
-
-
-def resultaattype_uuid(zaaktype: str, omschrijving: str) -> str:
-    return _uid(f"resultaattype/{zaaktype}/{omschrijving}")
-
-
-def roltype_uuid(zaaktype: str, omschrijving: str) -> str:
-    return _uid(f"roltype/{zaaktype}/{omschrijving.lower()}")
-
-
-@dataclass(frozen=True, slots=True)
-class _Zaaktype:
-    naam: str
-    identificatie: str
-    omschrijving: str
-    vertrouwelijkheidaanduiding: str
-    statustypen: tuple[str, ...]  # in order; the last is the eindstatus
-    resultaattypen: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Informatieobjecttype:
-    naam: str
-    omschrijving: str
-    vertrouwelijkheidaanduiding: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Catalogus:
-    naam: str
-    beginGeldigheid: str
-    doorlooptijd: str
-    archiefnominatie: str
-    zaaktypen: tuple[_Zaaktype, ...]
-    roltypen: dict[str, str]  # omschrijving -> omschrijvingGeneriek
-    informatieobjecttypen: tuple[_Informatieobjecttype, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Adres:
-    """An address a zaak is about."""
-
-    identificatie: str  # BAG nummeraanduiding
-    woonplaats: str
-    straat: str
-    huisnummer: int
-    postcode: str
-    lon: float
-    lat: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +99,8 @@ class _Vergunningzaken:
     adviseur: dict[str, str]  # betrokkeneIdentificatie of an organisatorische eenheid
 
 
-_CATALOGUS: _Catalogus = read_json(_HERE / "catalogus.json", _Catalogus)
+_HERE = Path(__file__).parent
+_CATALOGUS: Catalogus = read_json(_HERE / "catalogus.json", Catalogus)
 #: the addresses zaken are about (``adressen.json``)
 ADRESSEN: tuple[Adres, ...] = read_json(_HERE / "adressen.json", tuple[Adres, ...])
 _GEMEENTEN: tuple[_Gemeente, ...] = read_json(_HERE / "gemeenten.json", tuple[_Gemeente, ...])
@@ -161,7 +110,6 @@ RSIN_HOORN = _RSIN["Hoorn"]
 RSIN_ENKHUIZEN = _RSIN["Enkhuizen"]
 RSIN_MEDEMBLIK = _RSIN["Medemblik"]
 
-CATALOGUS = _uid(f"catalogus/{_CATALOGUS.naam}")
 ZAAKTYPE_HANDHAVING_WONEN = zaaktype_uuid("handhaving-wonen")
 ZAAKTYPE_HANDHAVING_APV_PROSTITUTIE = zaaktype_uuid("handhaving-apv-prostitutie")
 ZAAKTYPE_HANDHAVING_OPIUMWET = zaaktype_uuid("handhaving-opiumwet")
@@ -176,221 +124,7 @@ HANDHAVING_ZAAKTYPEN = (
     ZAAKTYPE_HANDHAVING_OPIUMWET,
 )
 ROLTYPE_BELANGHEBBENDE_WONEN = roltype_uuid(ZAAKTYPE_HANDHAVING_WONEN, "Belanghebbende")
-INFORMATIEOBJECTTYPE_SIGNAALDOSSIER = _uid("informatieobjecttype/signaaldossier")
-
-
-@dataclass
-class World:
-    """All records of the fake, keyed by uuid; the fake adds what clients write."""
-
-    zaaktypen: dict[str, Record] = field(default_factory=dict)
-    statustypen: dict[str, Record] = field(default_factory=dict)
-    resultaattypen: dict[str, Record] = field(default_factory=dict)
-    roltypen: dict[str, Record] = field(default_factory=dict)
-    informatieobjecttypen: dict[str, Record] = field(default_factory=dict)
-    zaken: dict[str, Record] = field(default_factory=dict)
-    statussen: dict[str, Record] = field(default_factory=dict)
-    resultaten: dict[str, Record] = field(default_factory=dict)
-    rollen: dict[str, Record] = field(default_factory=dict)
-    zaakobjecten: dict[str, Record] = field(default_factory=dict)
-    zaakinformatieobjecten: dict[str, Record] = field(default_factory=dict)
-    documenten: dict[str, Record] = field(default_factory=dict)
-
-
-def _catalogi(world: World, catalogus: _Catalogus) -> None:
-    """The catalogue's records, in ZGW Catalogi shape."""
-    iots = [_uid(f"informatieobjecttype/{i.naam}") for i in catalogus.informatieobjecttypen]
-    for zaaktype in catalogus.zaaktypen:
-        zt = zaaktype_uuid(zaaktype.naam)
-        st_uuids = []
-        for volgnummer, naam in enumerate(zaaktype.statustypen, start=1):
-            st = statustype_uuid(zt, naam)
-            st_uuids.append(st)
-            world.statustypen[st] = {
-                "omschrijving": naam,
-                "omschrijvingGeneriek": naam,
-                "statustekst": "",
-                "zaaktype": zt,
-                "volgnummer": volgnummer,
-                "isEindstatus": volgnummer == len(zaaktype.statustypen),
-                "informeren": False,
-            }
-        rt_uuids = []
-        for naam in zaaktype.resultaattypen:
-            rt = resultaattype_uuid(zt, naam)
-            rt_uuids.append(rt)
-            world.resultaattypen[rt] = {
-                "zaaktype": zt,
-                "omschrijving": naam,
-                "resultaattypeomschrijving": "",
-                "omschrijvingGeneriek": naam,
-                "selectielijstklasse": "",
-                "toelichting": "",
-                "archiefnominatie": catalogus.archiefnominatie,
-            }
-        rol_uuids = []
-        for naam, generiek in catalogus.roltypen.items():
-            rol = roltype_uuid(zt, naam)
-            rol_uuids.append(rol)
-            world.roltypen[rol] = {
-                "zaaktype": zt,
-                "omschrijving": naam,
-                "omschrijvingGeneriek": generiek,
-            }
-        omschrijving = zaaktype.omschrijving
-        world.zaaktypen[zt] = {
-            "identificatie": zaaktype.identificatie,
-            "omschrijving": omschrijving,
-            "omschrijvingGeneriek": "",
-            "vertrouwelijkheidaanduiding": zaaktype.vertrouwelijkheidaanduiding,
-            "doel": omschrijving,
-            "aanleiding": "",
-            "indicatieInternOfExtern": "intern",
-            "handelingInitiator": "melden",
-            "onderwerp": omschrijving,
-            "handelingBehandelaar": "behandelen",
-            "doorlooptijd": catalogus.doorlooptijd,
-            "opschortingEnAanhoudingMogelijk": False,
-            "verlengingMogelijk": True,
-            "publicatieIndicatie": False,
-            "productenOfDiensten": [],
-            "referentieproces": {"naam": omschrijving, "link": ""},
-            "catalogus": CATALOGUS,
-            "statustypen": st_uuids,
-            "resultaattypen": rt_uuids,
-            "roltypen": rol_uuids,
-            "informatieobjecttypen": list(iots),
-            "beginGeldigheid": catalogus.beginGeldigheid,
-            "eindeGeldigheid": None,
-            "versiedatum": catalogus.beginGeldigheid,
-            "concept": False,
-        }
-    for iot, uid in zip(catalogus.informatieobjecttypen, iots, strict=True):
-        world.informatieobjecttypen[uid] = {
-            "catalogus": CATALOGUS,
-            "omschrijving": iot.omschrijving,
-            "vertrouwelijkheidaanduiding": iot.vertrouwelijkheidaanduiding,
-            "beginGeldigheid": catalogus.beginGeldigheid,
-            "eindeGeldigheid": None,
-            "concept": False,
-        }
-
-
-class _Builder:
-    """Adds zaken with their statussen, resultaat, rollen and zaakobjecten."""
-
-    def __init__(self, world: World) -> None:
-        self.world = world
-
-    def zaak(
-        self,
-        identificatie: str,
-        zaaktype: str,
-        omschrijving: str,
-        *,
-        bronorganisatie: str,
-        startdatum: date,
-        statussen: list[tuple[str, date]],
-        resultaat: str | None = None,
-        adres: Adres | None = None,
-        toelichting: str = "",
-        hoofdzaak: str | None = None,
-        resultaat_toelichting: str = "",
-    ) -> str:
-        zaak = _uid(f"zaak/{identificatie}")
-        last_statustype = statustype_uuid(zaaktype, statussen[-1][0])
-        eind = self.world.statustypen[last_statustype]["isEindstatus"]
-        status = None
-        for naam, gezet in statussen:
-            status = _uid(f"status/{identificatie}/{naam}")
-            self.world.statussen[status] = {
-                "zaak": zaak,
-                "statustype": statustype_uuid(zaaktype, naam),
-                "datumStatusGezet": f"{gezet.isoformat()}T09:00:00Z",
-                "statustoelichting": "",
-            }
-        resultaat_uuid = None
-        if resultaat is not None:
-            resultaat_uuid = _uid(f"resultaat/{identificatie}")
-            self.world.resultaten[resultaat_uuid] = {
-                "zaak": zaak,
-                "resultaattype": resultaattype_uuid(zaaktype, resultaat),
-                "toelichting": resultaat_toelichting,
-            }
-        self.world.zaken[zaak] = {
-            "identificatie": identificatie,
-            "bronorganisatie": bronorganisatie,
-            "omschrijving": omschrijving,
-            "toelichting": toelichting,
-            "zaaktype": zaaktype,
-            "registratiedatum": startdatum.isoformat(),
-            "verantwoordelijkeOrganisatie": bronorganisatie,
-            "startdatum": startdatum.isoformat(),
-            "einddatum": statussen[-1][1].isoformat() if eind else None,
-            "einddatumGepland": None,
-            "uiterlijkeEinddatumAfdoening": None,
-            "vertrouwelijkheidaanduiding": self.world.zaaktypen[zaaktype][
-                "vertrouwelijkheidaanduiding"
-            ],
-            "zaakgeometrie": (
-                {"type": "Point", "coordinates": [adres.lon, adres.lat]} if adres else None
-            ),
-            "status": status,
-            "resultaat": resultaat_uuid,
-            "hoofdzaak": hoofdzaak,
-        }
-        if adres is not None:
-            self.world.zaakobjecten[_uid(f"zaakobject/{identificatie}/adres")] = {
-                "zaak": zaak,
-                "object": "",
-                "objectType": "adres",
-                "relatieomschrijving": "Adres waarop de zaak betrekking heeft",
-                "objectIdentificatie": {
-                    "identificatie": adres.identificatie,
-                    "wplWoonplaatsNaam": adres.woonplaats,
-                    "gorOpenbareRuimteNaam": adres.straat,
-                    "huisnummer": adres.huisnummer,
-                    "huisletter": "",
-                    "huisnummertoevoeging": "",
-                    "postcode": adres.postcode,
-                },
-            }
-        return zaak
-
-    def rol(
-        self,
-        zaak: str,
-        betrokkeneType: str,  # ZGW spelling
-        identificatie: Record,
-        *,
-        roltype: str = "Belanghebbende",
-    ) -> None:
-        record = self.world.zaken[zaak]
-        key = f"rol/{record['identificatie']}/{betrokkeneType}/{sorted(identificatie.items())}"
-        self.world.rollen[_uid(key)] = {
-            "zaak": zaak,
-            "betrokkene": "",
-            "betrokkeneType": betrokkeneType,
-            "roltype": roltype_uuid(record["zaaktype"], roltype),
-            "roltoelichting": roltype.lower(),
-            "registratiedatum": f"{record['registratiedatum']}T09:00:00Z",
-            "indicatieMachtiging": "",
-            "betrokkeneIdentificatie": identificatie,
-        }
-
-
-def _persoon(bsn: str, voornamen: str, geslachtsnaam: str) -> Record:
-    return {
-        "inpBsn": bsn,
-        "anpIdentificatie": "",
-        "inpA_nummer": "",
-        "geslachtsnaam": geslachtsnaam,
-        "voorvoegselGeslachtsnaam": "",
-        "voorletters": voornamen[:1],
-        "voornamen": voornamen,
-        "geslachtsaanduiding": "",
-        "geboortedatum": "",
-    }
+INFORMATIEOBJECTTYPE_SIGNAALDOSSIER = uid("informatieobjecttype/signaaldossier")
 
 
 @dataclass(frozen=True)
@@ -417,7 +151,7 @@ class _Zaak:
     rollen: tuple[_Rol, ...] = ()
 
 
-def _demo_zaken(b: _Builder, today: date) -> None:
+def _demo_zaken(b: Builder, today: date) -> None:
     """The stories' zaken (``zaken.json``; recent dates ``{"daysAgo": N}``)."""
     adressen = {a.identificatie: a for a in ADRESSEN}
     for z in read_json(_HERE / "zaken.json", list[_Zaak], today=today):
@@ -441,7 +175,7 @@ def _bronorganisatie(woonplaats: str) -> str:
     return next(g.rsin for g in _GEMEENTEN if woonplaats in g.woonplaatsen)
 
 
-def _vergunning_zaken(b: _Builder, today: date) -> None:
+def _vergunning_zaken(b: Builder, today: date) -> None:
     """The Bibob fake's permits as a ZGW permit system keeps them.
 
     Each permit application is a zaak of its permit's zaaktype (besluit as resultaat);
@@ -471,7 +205,7 @@ def _vergunning_zaken(b: _Builder, today: date) -> None:
 
 
 def _bibob_deelzaak(
-    b: _Builder, regels: _Vergunningzaken, vergunning: Vergunning, volgnummer: str, hoofd: str
+    b: Builder, regels: _Vergunningzaken, vergunning: Vergunning, volgnummer: str, hoofd: str
 ) -> None:
     """The Bibob-onderzoek of ``vergunning`` (none when it was not screened)."""
     bibob = vergunning.bibob
@@ -506,7 +240,7 @@ def _bibob_deelzaak(
         b.rol(zaak, "organisatorische_eenheid", dict(regels.adviseur), roltype="Adviseur")
 
 
-def _extra_zaken(b: _Builder, today: date, count: int, bsn: str) -> None:
+def _extra_zaken(b: Builder, today: date, count: int, bsn: str) -> None:
     """Generated: ``count`` zaken for ``bsn`` at Boterdiep 31, to test paging. Zaak n
     starts 30 + n days before ``today``; every third is a parking permit, the rest
     handhaving wonen; every second is closed 14 days after its start."""
@@ -530,14 +264,14 @@ def _extra_zaken(b: _Builder, today: date, count: int, bsn: str) -> None:
             resultaat=("Geen overtreding" if handhaving else "Verleend") if closed else None,
             adres=boterdiep_31,
         )
-        b.rol(z, "natuurlijk_persoon", _persoon(bsn, "Suzanne", "Moulin"))
+        b.rol(z, "natuurlijk_persoon", persoon(bsn, "Suzanne", "Moulin"))
 
 
 def build_world(today: date, *, extra_zaken: int = 0, extra_zaken_bsn: str = "999993653") -> World:
     """A fresh world: catalogi, demo zaken, and ``extra_zaken`` zaken for ``extra_zaken_bsn``."""
     world = World()
-    _catalogi(world, _CATALOGUS)
-    builder = _Builder(world)
+    catalogi(world, _CATALOGUS)
+    builder = Builder(world)
     _demo_zaken(builder, today)
     _vergunning_zaken(builder, today)
     _extra_zaken(builder, today, extra_zaken, extra_zaken_bsn)
