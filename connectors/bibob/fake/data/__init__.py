@@ -7,6 +7,10 @@ The records are a data file beside this module, ``vergunningen.json`` (a recent 
 ``{"daysAgo": N}``); story 1 is labour migrants' housing at Kleine Noord 88 in Hoorn
 (LBB advice, no decision yet), story 2 a refused sex establishment permit under an older
 trade name, and the café in Medemblik a clean control case.
+
+These records are the one source of the demo world's permits: the fake zaaksysteem
+(``connectors/handhaving/fake/data``) files the same permits as zaken by reading them
+from here, for the Bibob connector's ZGW source.
 """
 
 from __future__ import annotations

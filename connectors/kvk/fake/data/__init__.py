@@ -11,15 +11,18 @@ Two groups, as docs/demo-world.md asks:
   ``today`` so the stories keep working as time passes.
 
 The records are a data file beside this module, ``inschrijvingen.json``; a recent date
-there is ``{"daysAgo": N}``. Only 90006577's 1000 vestigingen are generated here. Dates
-are KvK's ``YYYYMMDD`` strings.
+there is ``{"daysAgo": N}``. Dates are KvK's ``YYYYMMDD`` strings.
+
+One part is generated, not data: 90006577 "Test BV Vestigingenreus" is in the file with
+its hoofdvestiging only, and :func:`_met_filialen` adds its 999 filialen by a fixed
+pattern (numbers, names and places counting up), so that lists run over many pages.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -152,6 +155,10 @@ def _ymd(day: date) -> str:
     return day.strftime("%Y%m%d")
 
 
+#: 90006577 "Test BV Vestigingenreus" has 999 filialen besides its hoofdvestiging; they
+#: are generated (see :func:`_met_filialen`), not listed in ``inschrijvingen.json``
+_VESTIGINGENREUS = "90006577"
+_FILIALEN = 999
 _FILIAAL_PLAATSEN: tuple[tuple[str, str], ...] = (
     ("Utrecht", "3511AB"),
     ("Rotterdam", "3011AB"),
@@ -164,46 +171,31 @@ _FILIAAL_PLAATSEN: tuple[tuple[str, str], ...] = (
 )
 
 
-def _many_vestigingen() -> Inschrijving:
-    """90006577: a BV with 1000 vestigingen (generated, deliberately test-like)."""
-    sbi = (SbiActiviteit("4711", "Supermarkten en dergelijke winkels", True),)
-    vestigingen = []
-    for i in range(1000):
-        plaats, postcode = _FILIAAL_PLAATSEN[i % len(_FILIAAL_PLAATSEN)]
-        vestigingen.append(
-            Vestiging(
-                vestigingsnummer=f"{900065770000 + i:012d}",
-                eersteHandelsnaam="Test BV Vestigingenreus"
-                if i == 0
-                else f"Test Vestigingenreus Filiaal {i:04d}",
-                hoofdvestiging=i == 0,
-                adressen=(
-                    Adres(
-                        "bezoekadres",
-                        plaats,
-                        straatnaam="Filiaalstraat",
-                        huisnummer=i // len(_FILIAAL_PLAATSEN) + 1,
-                        postcode=postcode,
-                    ),
+def _met_filialen(inschrijving: Inschrijving, count: int) -> Inschrijving:
+    """``inschrijving`` with ``count`` filialen generated from its hoofdvestiging: filiaal
+    i (1..count) is vestigingsnummer hoofd + i, "Test Vestigingenreus Filiaal {i:04d}",
+    at Filiaalstraat i // 8 + 1 in the (i mod 8)-th of :data:`_FILIAAL_PLAATSEN`."""
+    hoofd = inschrijving.hoofdvestiging
+    adres = hoofd.adressen[0]
+    n = len(_FILIAAL_PLAATSEN)
+    filialen = tuple(
+        replace(
+            hoofd,
+            vestigingsnummer=f"{int(hoofd.vestigingsnummer) + i:012d}",
+            eersteHandelsnaam=f"Test Vestigingenreus Filiaal {i:04d}",
+            hoofdvestiging=False,
+            adressen=(
+                replace(
+                    adres,
+                    plaats=_FILIAAL_PLAATSEN[i % n][0],
+                    postcode=_FILIAAL_PLAATSEN[i % n][1],
+                    huisnummer=i // n + 1,
                 ),
-                sbiActiviteiten=sbi,
-                datumAanvang="20190601",
-                formeleRegistratiedatum="20190603",
-            )
+            ),
         )
-    return Inschrijving(
-        kvkNummer="90006577",
-        naam="Test BV Vestigingenreus",
-        statutaireNaam="Test BV Vestigingenreus",
-        rsin="863541008",
-        rechtsvorm="Besloten Vennootschap",
-        uitgebreideRechtsvorm="Besloten Vennootschap met gewone structuur",
-        formeleRegistratiedatum="20190603",
-        datumAanvang="20190601",
-        handelsnamen=("Test BV Vestigingenreus",),
-        sbiActiviteiten=sbi,
-        vestigingen=tuple(vestigingen),
+        for i in range(1, count + 1)
     )
+    return replace(inschrijving, vestigingen=(*inschrijving.vestigingen, *filialen))
 
 
 def _dated(value: Any, today: date) -> Any:
@@ -222,6 +214,7 @@ def build_registry(today: date) -> Registry:
     registry = Registry()
     raw = json.loads((_HERE / "inschrijvingen.json").read_text(encoding="utf-8"))
     for inschrijving in from_json(list[Inschrijving], _dated(raw, today)):
+        if inschrijving.kvkNummer == _VESTIGINGENREUS:
+            inschrijving = _met_filialen(inschrijving, _FILIALEN)
         registry.add(inschrijving)
-    registry.add(_many_vestigingen())
     return registry
