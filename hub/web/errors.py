@@ -74,8 +74,8 @@ def error_text(problems: Iterable[Problem]) -> str:
 _USE_CASE_STATUS: list[tuple[type[UseCaseError], int, str]] = [
     (Refused, 403, "Geen toegang"),
     (NotFound, 404, "Niet gevonden"),
-    (Invalid, 422, "Ongeldige invoer"),
     (Conflict, 409, "Dat kan nu niet"),
+    (Invalid, 422, "Ongeldige invoer"),
 ]
 
 
