@@ -25,6 +25,7 @@ from .audit import (
     StoreLedger,
     adopt_unlogged,
 )
+from .audit.records import AccessResult
 from .audit.witness import witnesses_for
 from .config import Config
 from .dossier import Dossier, OutcomeStatus
@@ -120,7 +121,7 @@ class Storage:
         actor: Actor,
         action: str,
         *,
-        result: str = "allowed",
+        result: AccessResult = "allowed",
         role: str | None = None,
         municipality: str | None = None,
         **details: Any,
@@ -183,7 +184,7 @@ def access_record(
     actor: Actor,
     action: str,
     *,
-    result: str = "allowed",
+    result: AccessResult = "allowed",
     role: str | None = None,
     municipality: str | None = None,
     purpose_id: str | None = None,
@@ -197,7 +198,7 @@ def access_record(
         role=role or (actor.roles[0] if actor.roles else "none"),
         municipality=municipality or ",".join(actor.municipalities),
         purpose_id=purpose_id,
-        result=result,  # type: ignore[arg-type]
+        result=result,
         client=actor.client,
         **details,
     )

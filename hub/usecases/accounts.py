@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..accountability import Actor
+from ..audit.records import AccessResult
 from ..web.approvals import MunicipalityChange, MunicipalityChanges
 from ..web.users import (
     AccountError,
@@ -53,7 +54,9 @@ class UserAdmin:
         self.accounts = accounts
         self.changes = MunicipalityChanges(accounts.db)
 
-    def _log(self, actor: Actor, action: str, result: str = "allowed", **details: Any) -> None:
+    def _log(
+        self, actor: Actor, action: str, result: AccessResult = "allowed", **details: Any
+    ) -> None:
         # a holder acting on its own tokens acts in its own role, not as administrator
         role = "admin" if "admin" in actor.roles else None
         self.storage.record_access(actor, action, role=role, result=result, **details)

@@ -32,6 +32,7 @@ from ..audit import (
     search,
     subject_report,
 )
+from ..audit.records import AccessResult
 from .context import Context
 from .errors import Invalid, NotFound, Problem
 
@@ -58,7 +59,9 @@ class VerifyOutcome:
 class Audit:
     ctx: Context
 
-    def _logged(self, actor: Actor, action: str, result: str = "allowed", **details: Any) -> None:
+    def _logged(
+        self, actor: Actor, action: str, result: AccessResult = "allowed", **details: Any
+    ) -> None:
         self.ctx.storage.record_access(actor, action, role="auditor", result=result, **details)
 
     def _invalid(self, actor: Actor, action: str, problem: Problem, **details: Any) -> Invalid:

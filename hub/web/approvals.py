@@ -14,11 +14,19 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
+from ..literals import one_of
 from ..store import Database, format_ts, utc_now
 
 __all__ = ["ChangeState", "MunicipalityChange", "MunicipalityChanges"]
 
 ChangeState = Literal["pending", "applied", "approved", "rejected", "superseded"]
+CHANGE_STATES: tuple[ChangeState, ...] = (
+    "pending",
+    "applied",
+    "approved",
+    "rejected",
+    "superseded",
+)
 
 _COLUMNS = (
     "id, login, before_codes, after_codes, requested_by, requested_at, state, decided_by,"
@@ -60,7 +68,7 @@ def _change(row: tuple[object, ...]) -> MunicipalityChange:
         after=_codes(after),
         requested_by=str(by),
         requested_at=str(at),
-        state=str(state),  # type: ignore[arg-type]
+        state=one_of(state, CHANGE_STATES, "web_municipality_changes.state"),
         decided_by=None if decided_by is None else str(decided_by),
         decided_at=None if decided_at is None else str(decided_at),
     )

@@ -59,7 +59,14 @@ ActorDep = Annotated[Actor, Depends(page_actor)]
 FormDep = Annotated[FormData, Depends(verified_form)]
 Id = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:@-]+$")]
 
-_COOKIE = {"httponly": True, "secure": True, "samesite": "lax", "path": "/"}
+
+def _set_cookie(response: Response, name: str, value: str, max_age: int | None = None) -> None:
+    """Every cookie of the pages: HTTP-only, Secure, SameSite=Lax, for the whole site."""
+    response.set_cookie(
+        name, value, max_age=max_age, httponly=True, secure=True, samesite="lax", path="/"
+    )
+
+
 _PRE_MAX_AGE = 12 * 3600
 
 
@@ -130,7 +137,7 @@ def render(
     ctx.update(context or {})
     response = web.templates.TemplateResponse(request, template, ctx, status_code=status)
     if new_pre is not None:
-        response.set_cookie(PRE_COOKIE, new_pre, max_age=_PRE_MAX_AGE, **_COOKIE)  # type: ignore[arg-type]
+        _set_cookie(response, PRE_COOKIE, new_pre, _PRE_MAX_AGE)
     return response
 
 
@@ -181,7 +188,7 @@ def _start_session(request: Request, login: str, via: str, next_path: str | None
     )
     web.metrics.inc("opplus_logins_total", {"result": "allowed", "via": via})
     response = RedirectResponse(next_path or home_for(actor), status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, **_COOKIE)  # type: ignore[arg-type]
+    _set_cookie(response, SESSION_COOKIE, token)
     response.delete_cookie(PRE_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
     return response
 
@@ -260,7 +267,7 @@ async def page_oidc_start(request: Request) -> Response:
         return _login_failed(request, f"Inloggen lukt nu niet: {exc}.", 502, None)
     response = RedirectResponse(url, status_code=303)
     if new_pre is not None:
-        response.set_cookie(PRE_COOKIE, new_pre, max_age=_PRE_MAX_AGE, **_COOKIE)  # type: ignore[arg-type]
+        _set_cookie(response, PRE_COOKIE, new_pre, _PRE_MAX_AGE)
     return response
 
 
@@ -473,12 +480,12 @@ def page_audit(request: Request, actor: ActorDep) -> Response:
 def page_audit_search(request: Request, actor: ActorDep, form: FormDep) -> Response:
     web = web_state(request)
     web.audit.may_audit(actor, "audit.search")
-    q = {
+    fields = {
         k: str(form.get(k) or "").strip()[:200]
         for k in ("bsn", "officer", "signal", "since", "until")
     }
     logs = [v for v in form.getlist("logs") if isinstance(v, str)][:3]
-    q["logs"] = logs  # type: ignore[assignment]
+    q: dict[str, str | list[str]] = {**fields, "logs": logs}
     errors: dict[str, str] = {}
     since = _date(form, "since", errors)
     until = _date(form, "until", errors)
@@ -493,9 +500,9 @@ def page_audit_search(request: Request, actor: ActorDep, form: FormDep) -> Respo
     try:
         entries = web.audit.search(
             actor,
-            bsn=q["bsn"] or None,
-            officer=q["officer"] or None,
-            signal=q["signal"] or None,
+            bsn=fields["bsn"] or None,
+            officer=fields["officer"] or None,
+            signal=fields["signal"] or None,
             since=datetime.combine(since, datetime.min.time(), UTC) if since else None,
             until=(
                 datetime.combine(until + timedelta(days=1), datetime.min.time(), UTC)

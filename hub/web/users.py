@@ -25,6 +25,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from ..accountability import Actor
+from ..literals import one_of
 from ..store import Database, format_ts, utc_now
 from ..usecases.errors import Conflict, Invalid, NotFound, Problem, UseCaseError
 
@@ -56,6 +57,7 @@ ROLE_LABELS = {
     "monitor": "monitoring",
 }
 UserSource = Literal["local", "oidc", "system"]
+USER_SOURCES: tuple[UserSource, ...] = ("local", "oidc", "system")
 TOKEN_PREFIX = "opp_"  # noqa: S105 (a prefix, not a secret)
 
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
@@ -180,7 +182,7 @@ def _user(row: tuple[object, ...]) -> User:
         name=str(name),
         roles=_split(str(roles)),
         municipalities=_split(str(municipalities)),
-        source=str(source),  # type: ignore[arg-type]
+        source=one_of(source, USER_SOURCES, "users.source"),
         disabled=bool(disabled),
         has_password=password_hash is not None,
         created_at=str(created),
