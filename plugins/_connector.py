@@ -196,6 +196,9 @@ class FakeSpec:
     on ``port`` (0: a free port the system picks) while entered and yields the port it
     listens on. ``port`` is its conventional port beside HTTP fakes on port 8900;
     ``opplus fakes serve --port`` shifts it by as much as the HTTP port moved.
+    ``openapi_documents`` names the registry's official OpenAPI documents for an
+    ``app_factory`` that takes ``openapi=``: its API name -> the document's file name
+    in a directory of official documents (``opplus fakes serve --openapi-dir``).
     """
 
     name: str
@@ -204,3 +207,4 @@ class FakeSpec:
     test_env: Mapping[str, str] = field(default_factory=dict)
     server_factory: Callable[[Path, int], AbstractAsyncContextManager[int]] | None = None
     port: int | None = None
+    openapi_documents: Mapping[str, str] = field(default_factory=dict)

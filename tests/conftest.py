@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
+from hub.openapi_documents import read_document
 from plugins import Officer, Purpose, Query, Subject, TraceContext
 from plugins.openapi import OpenApiDocument
 
@@ -88,11 +88,15 @@ def specs_dir() -> Path:
     return Path(os.environ.get(SPECS_ENV) or _ROOT.parent / "shared" / "registries" / "specs")
 
 
+@pytest.fixture(scope="session")
+def specs_path() -> Path:
+    """Where the official documents belong; they may be missing (see ``official``)."""
+    return specs_dir()
+
+
 @functools.cache
 def _official(path: Path) -> OpenApiDocument:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: 0.5 MB documents
-    with path.open(encoding="utf-8") as fh:
-        return OpenApiDocument(yaml.load(fh, Loader=loader))
+    return OpenApiDocument(read_document(path))
 
 
 @pytest.fixture(scope="session")

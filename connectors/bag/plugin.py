@@ -35,5 +35,6 @@ def register_fakes(register: Callable[[FakeSpec], None]) -> None:
             mount=MOUNT,
             app_factory=create_app,
             test_env={"OPPLUS_BAG_API_KEY": FAKE_API_KEY},
+            openapi_documents={"individuelebevragingen": "bag-v2.yaml"},
         )
     )

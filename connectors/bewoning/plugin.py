@@ -38,5 +38,6 @@ def register_fakes(register: Callable[[FakeSpec], None]) -> None:
                 "OPPLUS_BEWONING_CLIENT_SECRET": FAKE_CLIENT_SECRET,
                 "OPPLUS_BEWONING_API_KEY": FAKE_API_KEY,
             },
+            openapi_documents={"bewoning": "brp-bewoning.yaml"},
         )
     )

@@ -36,5 +36,6 @@ def register_fakes(register: Callable[[FakeSpec], None]) -> None:
                 BrpSettings.model_fields["client_secret_env"].default: TEST_CLIENT_SECRET,
                 BrpSettings.model_fields["api_key_env"].default: TEST_API_KEY,
             },
+            openapi_documents={"personen": "brp-personen.yaml"},
         )
     )

@@ -39,5 +39,6 @@ def register_fakes(register: Callable[[FakeSpec], None]) -> None:
             mount="",
             app_factory=create_app,
             test_env={Settings.model_fields["client_secret_env"].default: FAKE_CLIENT_SECRET},
+            openapi_documents={"zaken": "zaken.yaml", "documenten": "documenten.yaml"},
         )
     )

@@ -32,5 +32,10 @@ def register_fakes(register: Callable[[FakeSpec], None]) -> None:
             mount=MOUNT,
             app_factory=create_app,
             test_env={KvkSettings.model_fields["api_key_env"].default: TEST_API_KEY},
+            openapi_documents={
+                "zoeken": "kvk-zoeken.yaml",
+                "basisprofiel": "kvk-basisprofiel.yaml",
+                "vestigingsprofiel": "kvk-vestigingsprofiel.yaml",
+            },
         )
     )
