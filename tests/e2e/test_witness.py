@@ -22,7 +22,7 @@ from hub.audit.checkpoint import Checkpoint
 from hub.audit.merkle import CompactRange
 from hub.store import Database
 
-from .conftest import ROOT, clean_env, free_port, opplus_server, run_opplus
+from .conftest import ROOT, clean_env, free_port, opplus_server, run_opplus, spawn_opplus
 
 pytestmark = pytest.mark.e2e
 
@@ -190,7 +190,7 @@ def test_unusable_witness_is_refused_with_exit_2(tmp_path: Path) -> None:
     assert "getuige" in result.err and "map bestaat niet" in result.err
     assert not (tmp_path / "home").exists()  # nothing written: no database, no keys
     port = str(free_port())
-    serve = run_opplus("--config", str(missing), "serve", "--port", port, env=env, timeout=60)
+    serve = spawn_opplus("--config", str(missing), "serve", "--port", port, env=env, timeout=60)
     assert serve.code == 2 and "map bestaat niet" in serve.err and "Traceback" not in serve.err
     away = _config(tmp_path, f'witness_url = "http://127.0.0.1:{free_port()}"')
     result = run_opplus("--config", str(away), "audit", "checkpoint", env=env)
