@@ -83,3 +83,20 @@ def test_a_file_that_is_no_pem_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="geen bruikbaar PEM"):
         ConnectorSettings(base_url="https://registry.test", ca_file=str(junk))
 
+
+def test_settings_without_tls_files_load_no_trust_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading certifi's bundle costs tens of milliseconds, once per connector and
+    client; validating settings that name no file of the operator's has nothing to
+    prove, so it leaves that to the client."""
+    loaded: list[object] = []
+    real = ssl.create_default_context
+
+    def counting(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        loaded.append(kwargs.get("cafile"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ssl, "create_default_context", counting)
+    settings = ConnectorSettings(base_url="https://registry.test")
+    assert loaded == []
+    settings.tls()  # the client still verifies against certifi's bundle
+    assert len(loaded) == 1 and loaded[0]
