@@ -41,10 +41,14 @@ def delayed(app: Any, delay_s: float) -> Any:
     return wrapped
 
 
+def receiver_app(delay_s: float = 0.0) -> Any:
+    """The receiver's ASGI app (the tests serve it from a thread)."""
+    spec = FakeSpec("riec", "/riec/informatieplein", create_app)
+    app = build_fakes_app({"riec": spec})
+    return delayed(app, delay_s) if delay_s else app
+
+
 if __name__ == "__main__":
     port = int(sys.argv[1])
     delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
-    spec = FakeSpec("riec", "/riec/informatieplein", create_app)
-    app = build_fakes_app({"riec": spec})
-    uvicorn.run(delayed(app, delay) if delay else app, host="127.0.0.1", port=port,
-                log_level="warning")
+    uvicorn.run(receiver_app(delay), host="127.0.0.1", port=port, log_level="warning")

@@ -7,14 +7,15 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
 import pytest
 
-from .conftest import OPPLUS, ROOT, clean_env, free_port, run_opplus
+from .conftest import OPPLUS, ROOT, clean_env, free_port, run_opplus, served_in_thread
+from .receiver import receiver_app
 
 pytestmark = pytest.mark.e2e
 
@@ -50,18 +51,34 @@ def test_nothing_is_sent_without_confirmation(home):
 
 def test_forward_to_two_tables_each_gets_only_what_it_may(home):
     dossier = enrich(home)
-    lokaal = run_opplus("forward", dossier["id"], "--table", "lokaal", "--yes",
-                        "--show-payload", "--deliver", env=home)
+    lokaal = run_opplus(
+        "forward",
+        dossier["id"],
+        "--table",
+        "lokaal",
+        "--yes",
+        "--show-payload",
+        "--deliver",
+        env=home,
+    )
     assert lokaal.code == 0, lokaal.err
     assert "Bibob-gegevens worden niet verstrekt" in lokaal.out
-    payload = json.loads(lokaal.out[lokaal.out.index("{"):lokaal.out.rindex("}") + 1])
+    payload = json.loads(lokaal.out[lokaal.out.index("{") : lokaal.out.rindex("}") + 1])
     assert all(f["classification"] != "bibob" for f in payload["facts"])
     assert payload["withheld"]["by_class"]["bibob"] > 0
     assert "delivered" in lokaal.out or "acknowledged" in lokaal.out
-    riec = run_opplus("forward", dossier["id"], "--table", "riec", "--yes", "--deliver",
-                      "--show-payload", env=home)
+    riec = run_opplus(
+        "forward",
+        dossier["id"],
+        "--table",
+        "riec",
+        "--yes",
+        "--deliver",
+        "--show-payload",
+        env=home,
+    )
     assert riec.code == 0, riec.err
-    sent = json.loads(riec.out[riec.out.index("{"):riec.out.rindex("}") + 1])
+    sent = json.loads(riec.out[riec.out.index("{") : riec.out.rindex("}") + 1])
     assert any(f["classification"] == "bibob" for f in sent["facts"])
     assert sent["bibob_legal_ground"].startswith("Art. 28")
     again = run_opplus("forward", dossier["id"], "--table", "riec", "--yes", env=home)
@@ -83,8 +100,15 @@ def test_feedback_acknowledges_and_is_stored(home):
     early = run_opplus("feedback", delivery_id, "--text", "x", "--from", "y", env=home)
     assert early.code == 2 and "nog niet afgeleverd" in early.err
     assert run_opplus("deliver", env=home).code == 0
-    result = run_opplus("feedback", delivery_id, "--text", "Besproken in het overleg van 3 dec.",
-                        "--from", "Lokaal ondermijningsoverleg", env=home)
+    result = run_opplus(
+        "feedback",
+        delivery_id,
+        "--text",
+        "Besproken in het overleg van 3 dec.",
+        "--from",
+        "Lokaal ondermijningsoverleg",
+        env=home,
+    )
     assert result.code == 0, result.err
     rows = run_opplus("deliveries", "--dossier", dossier["id"], env=home).out
     assert "acknowledged" in rows
@@ -94,27 +118,19 @@ def test_feedback_acknowledges_and_is_stored(home):
 
 def _config(tmp_path: Path, receiver_url: str) -> Path:
     text = (ROOT / "config" / "default.toml").read_text()
-    text = text.replace('url = "{fakes}/riec/informatieplein/signalen"',
-                        f'url = "{receiver_url}/riec/informatieplein/signalen"')
+    text = text.replace(
+        'url = "{fakes}/riec/informatieplein/signalen"',
+        f'url = "{receiver_url}/riec/informatieplein/signalen"',
+    )
     path = tmp_path / "receiver.toml"
     path.write_text(text)
     return path
 
 
-def _start_receiver(port: int, delay: float = 0.0) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "e2e" / "receiver.py"), str(port), str(delay)],
-        cwd=ROOT, env=clean_env(PYTHONPATH=str(ROOT)),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    for _ in range(200):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_fakes", timeout=0.5)
-            return proc
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("receiver did not start")
+def _receiver(port: int, delay: float = 0.0) -> AbstractContextManager[str]:
+    """The RIEC receiver on ``port``, from a thread of this process (the worker, not the
+    receiver, is the process a test kills)."""
+    return served_in_thread(receiver_app(delay), port=port)
 
 
 def _received(port: int) -> list[dict]:
@@ -126,39 +142,51 @@ def test_receiver_down_then_back_delivers_once(home, tmp_path):
     port = free_port()
     config = _config(tmp_path, f"http://127.0.0.1:{port}")
     dossier = enrich(home, "--config", str(config))
-    first = run_opplus("--config", str(config), "forward", dossier["id"], "--table", "riec",
-                       "--yes", "--deliver", env=home)
+    first = run_opplus(
+        "--config",
+        str(config),
+        "forward",
+        dossier["id"],
+        "--table",
+        "riec",
+        "--yes",
+        "--deliver",
+        env=home,
+    )
     assert first.code == 0 and "queued" in first.out, first.out + first.err
-    receiver = _start_receiver(port)
-    try:
+    with _receiver(port):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             run_opplus("--config", str(config), "deliver", env=home)
-            if "geen leveringen" not in (rows := run_opplus(
-                    "--config", str(config), "deliveries", "--state", "queued", env=home).out):
+            if "geen leveringen" not in (
+                rows := run_opplus(
+                    "--config", str(config), "deliveries", "--state", "queued", env=home
+                ).out
+            ):
                 time.sleep(0.5)
                 continue
             break
         rows = run_opplus("--config", str(config), "deliveries", env=home).out
         assert "acknowledged" in rows or "delivered" in rows, rows
         assert len(_received(port)) == 1
-    finally:
-        receiver.terminate()
-        receiver.wait()
 
 
 def test_worker_killed_mid_delivery_delivers_once_after_restart(home, tmp_path):
     port = free_port()
     config = _config(tmp_path, f"http://127.0.0.1:{port}")
-    receiver = _start_receiver(port, delay=4.0)
-    try:
+    with _receiver(port, delay=4.0):
         dossier = enrich(home, "--config", str(config))
-        queued = run_opplus("--config", str(config), "forward", dossier["id"], "--table",
-                            "riec", "--yes", env=home)
+        queued = run_opplus(
+            "--config", str(config), "forward", dossier["id"], "--table", "riec", "--yes", env=home
+        )
         assert queued.code == 0, queued.err
         worker = subprocess.Popen(
             [*OPPLUS, "--config", str(config), "deliver", "--lease", "2"],
-            cwd=ROOT, env=home, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            cwd=ROOT,
+            env=home,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 20
         while not _received(port) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -175,23 +203,25 @@ def test_worker_killed_mid_delivery_delivers_once_after_restart(home, tmp_path):
         assert "acknowledged" in rows or "delivered" in rows, rows
         assert "poging 2/" in rows
         assert len(_received(port)) == 1  # the idempotency key made the resend harmless
-    finally:
-        receiver.terminate()
-        receiver.wait()
 
 
 def test_email_table_and_reporter_notice_on_the_embedded_default(home):
     """PCT by STARTTLS e-mail to the fakes' mail server; the table's feedback then
     sends the reporting colleague a notice without case details (step 7)."""
-    result = run_opplus("enrich", str(ROOT / "examples" / "1-arbeidsuitbuiting-hoorn.json"),
-                        "--format", "json", env=home)
+    result = run_opplus(
+        "enrich",
+        str(ROOT / "examples" / "1-arbeidsuitbuiting-hoorn.json"),
+        "--format",
+        "json",
+        env=home,
+    )
     dossier = json.loads(result.out)
-    sent = run_opplus("forward", dossier["id"], "--table", "pct", "--yes", "--deliver",
-                      env=home)
+    sent = run_opplus("forward", dossier["id"], "--table", "pct", "--yes", "--deliver", env=home)
     assert sent.code == 0 and "delivered" in sent.out, sent.out + sent.err
     delivery_id = sent.out.split("levering ")[1].split()[0]
-    fb = run_opplus("feedback", delivery_id, "--text", "Besproken; controle gepland.",
-                    "--from", "PCT", env=home)
+    fb = run_opplus(
+        "feedback", delivery_id, "--text", "Besproken; controle gepland.", "--from", "PCT", env=home
+    )
     assert fb.code == 0, fb.err
     assert run_opplus("deliver", env=home).code == 0
     inbox = sorted((Path(home["OPPLUS_HOME"]) / "fake-smtp" / "inbox").glob("*.eml"))
