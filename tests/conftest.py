@@ -88,12 +88,6 @@ def specs_dir() -> Path:
     return Path(os.environ.get(SPECS_ENV) or _ROOT.parent / "shared" / "registries" / "specs")
 
 
-@pytest.fixture(scope="session")
-def specs_path() -> Path:
-    """Where the official documents belong; they may be missing (see ``official``)."""
-    return specs_dir()
-
-
 @functools.cache
 def _official(path: Path) -> OpenApiDocument:
     return OpenApiDocument(read_document(path))

@@ -25,6 +25,7 @@ import httpx
 import psycopg
 import pytest
 
+from ..conftest import specs_dir
 from ..opplus_cli import OPPLUS, Result, run_in_process, run_process
 
 __all__ = ["OPPLUS", "Result"]
@@ -123,21 +124,26 @@ def served_in_thread(app: Any, port: int = 0) -> Iterator[str]:
         thread.join(timeout=15)
 
 
+def strict() -> list[str]:
+    """The options that make `opplus fakes serve` as strict as the registries: every
+    request outside an official OpenAPI document refused in the registry's own format
+    (where the documents are at hand; see tests/conftest.py)."""
+    return ["--openapi-dir", str(specs_dir())] if specs_dir().is_dir() else []
+
+
 def start_fakes(
     port: int, *options: str, env: dict[str, str] | None = None
 ) -> subprocess.Popen[str]:
-    """`opplus fakes serve` on ``port``, once it answers (stderr piped, as text)."""
-    argv = ["fakes", "serve", "--host", "127.0.0.1", "--port", str(port), *options]
+    """Strict `opplus fakes serve` on ``port``, once it answers (stderr piped, as text)."""
+    argv = ["fakes", "serve", "--host", "127.0.0.1", "--port", str(port), *strict(), *options]
     return _serve(argv, f"http://127.0.0.1:{port}/_fakes", env=env)
 
 
 @pytest.fixture(scope="session")
-def strict_fakes_url(specs_path: Path) -> Iterator[str]:
-    """One `opplus fakes serve` for the session, strict where the official documents
-    are at hand: every request outside them is refused in the registry's own format."""
-    strict = ["--openapi-dir", str(specs_path)] if specs_path.is_dir() else []
+def strict_fakes_url() -> Iterator[str]:
+    """One strict `opplus fakes serve` for the session."""
     with opplus_server(
-        "fakes", "serve", "--host", "127.0.0.1", "--no-mail", *strict, probe="/_fakes"
+        "fakes", "serve", "--host", "127.0.0.1", "--no-mail", *strict(), probe="/_fakes"
     ) as url:
         yield url
 

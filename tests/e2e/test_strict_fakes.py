@@ -16,6 +16,7 @@ from hub.fakes import build_fakes_app
 from hub.openapi_documents import fakes_documents
 from hub.runtime import load_plugins
 
+from ..conftest import specs_dir
 from .conftest import ROOT, run_opplus, violations
 
 pytestmark = pytest.mark.e2e
@@ -41,10 +42,10 @@ def test_an_enrichment_over_the_strict_fakes_stays_within_the_documents(
 
 
 @pytest.fixture
-def strict_app(official: Any, specs_path: Path) -> Any:
+def strict_app(official: Any) -> Any:
     """The fakes as `fakes serve --openapi-dir` builds them, in-process."""
     fakes = load_plugins(load_config()).fakes()
-    documents = fakes_documents(fakes, specs_path)
+    documents = fakes_documents(fakes, specs_dir())
     assert set(documents) == WITH_DOCUMENTS
     return build_fakes_app(fakes, per_fake={n: {"openapi": d} for n, d in documents.items()})
 
@@ -113,8 +114,8 @@ def test_the_directory_comes_from_opplus_specs_dir(tmp_path: Path) -> None:
 
 
 def test_without_pyyaml_the_documents_are_refused_clearly(
-    specs_path: Path, official: Any, monkeypatch: pytest.MonkeyPatch
+    official: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "yaml", None)  # as if not installed: import fails
-    result = run_opplus("fakes", "serve", "--openapi-dir", str(specs_path))
+    result = run_opplus("fakes", "serve", "--openapi-dir", str(specs_dir()))
     _refused(result, "--openapi-dir: PyYAML ontbreekt", "uv sync --group dev")
