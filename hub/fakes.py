@@ -49,7 +49,10 @@ def build_fakes_app(
     ``options`` (e.g. ``latency_s``) go to each factory that accepts them; ``per_fake``
     overrides them for one fake by name (e.g. ``{"brp": {"latency_s": 0.12}}``).
     ``GET /_fakes`` lists the fakes; ``GET /_fakes/traceparents`` returns the W3C
-    ``traceparent`` headers each fake received, so tests can match trace ids.
+    ``traceparent`` headers each fake received, so tests can match trace ids;
+    ``GET /_fakes/violations`` returns, per fake told ``openapi=`` documents, how many
+    requests it checked and the ones outside the documents, so tests can prove that
+    the hub's traffic stayed within the official contracts.
     """
     routes: list[Any] = []
     apps: dict[str, Any] = {}
@@ -70,8 +73,24 @@ def build_fakes_app(
             }
         )
 
+    async def violations(request: Request) -> JSONResponse:
+        logs = {name: app.state.contract_log for name, app in apps.items() if _guarded(app)}
+        return JSONResponse(
+            {
+                name: {
+                    "checked": log.checked,
+                    "violations": [
+                        {"request": seen, **violation.as_invalid_param()}
+                        for seen, violation in log.violations
+                    ],
+                }
+                for name, log in logs.items()
+            }
+        )
+
     routes.append(Route("/_fakes", list_fakes))
     routes.append(Route("/_fakes/traceparents", traceparents))
+    routes.append(Route("/_fakes/violations", violations))
     mounts: list[tuple[str, Any]] = []
     for spec in fakes.values():
         if spec.app_factory is None:
@@ -85,6 +104,12 @@ def build_fakes_app(
     root = _Dispatcher(mounts, index_app)
     root.state.fakes = apps
     return root
+
+
+def _guarded(app: Any) -> bool:
+    """Whether ``app`` checks its requests against official documents (a ``ContractLog``
+    in its state, as ``plugins.openapi.guard_app`` leaves it)."""
+    return getattr(getattr(app, "state", None), "contract_log", None) is not None
 
 
 class _Dispatcher:

@@ -97,6 +97,8 @@ class ConnectorSettings(BaseModel):
             raise ValueError("purpose_headers: deze connector stuurt geen doelbindingsheaders")
         if bool(self.client_cert_file) != bool(self.client_key_file):
             raise ValueError("client_cert_file en client_key_file horen samen ingevuld")
+        if not (self.ca_file or self.client_cert_file):
+            return self  # certifi's bundle: nothing of the operator's to prove loadable
         try:
             self.tls()
         except (OSError, ssl.SSLError) as exc:
@@ -196,6 +198,9 @@ class FakeSpec:
     on ``port`` (0: a free port the system picks) while entered and yields the port it
     listens on. ``port`` is its conventional port beside HTTP fakes on port 8900;
     ``opplus fakes serve --port`` shifts it by as much as the HTTP port moved.
+    ``openapi_documents`` names the registry's official OpenAPI documents for an
+    ``app_factory`` that takes ``openapi=``: its API name -> the document's file name
+    in a directory of official documents (``opplus fakes serve --openapi-dir``).
     """
 
     name: str
@@ -204,3 +209,4 @@ class FakeSpec:
     test_env: Mapping[str, str] = field(default_factory=dict)
     server_factory: Callable[[Path, int], AbstractAsyncContextManager[int]] | None = None
     port: int | None = None
+    openapi_documents: Mapping[str, str] = field(default_factory=dict)

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
+from hub.openapi_documents import read_document
 from plugins.openapi import OpenApiDocument
 
 _ROOT = Path(__file__).resolve().parents[1]
@@ -70,9 +70,7 @@ def specs_dir() -> Path:
 
 @functools.cache
 def _official(path: Path) -> OpenApiDocument:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: 0.5 MB documents
-    with path.open(encoding="utf-8") as fh:
-        return OpenApiDocument(yaml.load(fh, Loader=loader))
+    return OpenApiDocument(read_document(path))
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -135,23 +137,44 @@ def fakes_group() -> None:
     show_default=True,
     help="Also run the local STARTTLS mail server (port 8925 beside --port 8900).",
 )
+@click.option(
+    "--openapi-dir",
+    envvar="OPPLUS_SPECS_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of the registries' official OpenAPI documents (default: "
+    "$OPPLUS_SPECS_DIR): each fake then refuses every request outside its document, in "
+    "the registry's own error format (needs PyYAML).",
+)
 @pass_state
-def fakes_serve(state: State, host: str, port: int, latency_s: float, mail: bool) -> None:
+def fakes_serve(
+    state: State, host: str, port: int, latency_s: float, mail: bool, openapi_dir: Path | None
+) -> None:
     """Serve every fake over real HTTP, each at its registry's official base path
     (and the fakes that do not speak HTTP, such as the mail server, on their ports)."""
     import uvicorn
 
     from ..fakes import FakePortError, build_fakes_app, serve_other_fakes
+    from ..openapi_documents import OfficialDocumentsError, fakes_documents
 
     try:
         plugins = load_plugins(state.config)
     except PluginLoadError as exc:
         fail(str(exc))
     fakes = plugins.fakes()
-    app = build_fakes_app(fakes, latency_s=latency_s)
+    strict: dict[str, dict[str, Any]] = {}
+    if openapi_dir is not None:
+        try:
+            documents = fakes_documents(fakes, openapi_dir)
+        except OfficialDocumentsError as exc:
+            fail(f"--openapi-dir: {exc}")
+        strict = {name: {"openapi": docs} for name, docs in documents.items()}
+    app = build_fakes_app(fakes, per_fake=strict, latency_s=latency_s)
     for spec in sorted(fakes.values(), key=lambda s: s.mount):
         if spec.app_factory is not None:
-            click.echo(f"fake {spec.name:<11} http://{host}:{port}{spec.mount or '/'}", err=True)
+            checked = " (strikt: officieel OpenAPI-document)" if spec.name in strict else ""
+            click.echo(
+                f"fake {spec.name:<11} http://{host}:{port}{spec.mount or '/'}{checked}", err=True
+            )
     data_dir = state.config.resolved_storage().data_dir.expanduser()
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
 

@@ -1,5 +1,9 @@
-"""End-to-end fixtures: `opplus fakes serve` as a real server on loopback, and the CLI
-run as a user runs it (a subprocess)."""
+"""End-to-end fixtures: `opplus fakes serve` as a real server on loopback, strict as the
+registries, and the CLI run as a user runs it.
+
+The CLI runs in this process (:func:`run_opplus`) unless the process itself is what a
+test proves (:func:`spawn_opplus`); see tests/opplus_cli.py.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,25 @@ import http.server
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
 import pytest
 
+from ..conftest import specs_dir
+from ..opplus_cli import OPPLUS, Result, run_in_process, run_process
+
+__all__ = ["OPPLUS", "Result"]
+
 ROOT = Path(__file__).resolve().parents[2]
-OPPLUS = [sys.executable, "-m", "hub"]
 
 
 def free_port() -> int:
@@ -44,25 +51,17 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
+def run_opplus(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Result:
+    """``opplus <args>`` in this process, as a fresh user (:func:`clean_env`) in the
+    checkout unless told otherwise; see :func:`tests.opplus_cli.run_in_process`."""
+    return run_in_process(args, env or clean_env(), cwd or ROOT)
 
 
-def run_opplus(
+def spawn_opplus(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120
 ) -> Result:
-    proc = subprocess.run(
-        [*OPPLUS, *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env or clean_env(),
-        cwd=cwd or ROOT,
-    )
-    return Result(proc.returncode, proc.stdout, proc.stderr)
+    """``opplus <args>`` as a real process, where the process is what a test proves."""
+    return run_process(args, env or clean_env(), cwd or ROOT, timeout)
 
 
 def _serve(argv: list[str], probe_url: str, *, env: dict[str, str] | None = None, ready: int = 200):
@@ -103,20 +102,66 @@ def opplus_server(*args: str, probe: str, ready: int = 200) -> Iterator[str]:
         proc.communicate(timeout=10)
 
 
+@contextmanager
+def served_in_thread(app: Any, port: int = 0) -> Iterator[str]:
+    """``app`` served by uvicorn on loopback (on ``port``, else a free one) from a thread
+    of this process, where the command that would start it is not what a test proves;
+    yields its base URL."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=port or free_port(), log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+def strict() -> list[str]:
+    """The options that make `opplus fakes serve` as strict as the registries: every
+    request outside an official OpenAPI document refused in the registry's own format
+    (where the documents are at hand; see tests/conftest.py)."""
+    return ["--openapi-dir", str(specs_dir())] if specs_dir().is_dir() else []
+
+
 def start_fakes(
     port: int, *options: str, env: dict[str, str] | None = None
 ) -> subprocess.Popen[str]:
-    """`opplus fakes serve` on ``port``, once it answers (stderr piped, as text)."""
-    argv = ["fakes", "serve", "--host", "127.0.0.1", "--port", str(port), *options]
+    """Strict `opplus fakes serve` on ``port``, once it answers (stderr piped, as text)."""
+    argv = ["fakes", "serve", "--host", "127.0.0.1", "--port", str(port), *strict(), *options]
     return _serve(argv, f"http://127.0.0.1:{port}/_fakes", env=env)
 
 
 @pytest.fixture(scope="session")
-def fakes_url() -> Iterator[str]:
+def strict_fakes_url() -> Iterator[str]:
+    """One strict `opplus fakes serve` for the session."""
     with opplus_server(
-        "fakes", "serve", "--host", "127.0.0.1", "--no-mail", probe="/_fakes"
+        "fakes", "serve", "--host", "127.0.0.1", "--no-mail", *strict(), probe="/_fakes"
     ) as url:
         yield url
+
+
+def violations(fakes_url: str) -> dict[str, list[dict[str, str]]]:
+    """The requests each strict fake refused so far, by fake name."""
+    seen = httpx.get(f"{fakes_url}/_fakes/violations").json()
+    return {name: found["violations"] for name, found in seen.items() if found["violations"]}
+
+
+@pytest.fixture
+def fakes_url(strict_fakes_url: str) -> Iterator[str]:
+    """The session's strict fakes; a test whose requests strayed outside an official
+    document fails, naming them (they were refused: the test saw the refusals too)."""
+    before = violations(strict_fakes_url)
+    yield strict_fakes_url
+    after = violations(strict_fakes_url)
+    assert after == before, f"requests outside the official documents: {after}"
 
 
 class _Misbehaving(http.server.BaseHTTPRequestHandler):

@@ -1,8 +1,8 @@
 """A stand-alone RIEC receiver for forwarding tests: the webhook fake on a real port.
 
 ``python tests/e2e/receiver.py PORT [RESPONSE_DELAY_S]`` — with a delay, the receiver
-stores a delivery at once and only answers after the delay (a sender killed in between
-has delivered without knowing it).
+stores the first delivery at once and only answers after the delay (a sender killed in
+between has delivered without knowing it); it answers a resend at once.
 """
 
 from __future__ import annotations
@@ -19,8 +19,15 @@ from plugins import FakeSpec
 
 
 def delayed(app: Any, delay_s: float) -> Any:
+    posted = 0
+
     async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+        nonlocal posted
         if scope["type"] != "http" or scope["method"] != "POST":
+            await app(scope, receive, send)
+            return
+        posted += 1
+        if posted > 1:  # the resend: the test waits for it, nothing is proven by waiting
             await app(scope, receive, send)
             return
 
@@ -34,11 +41,14 @@ def delayed(app: Any, delay_s: float) -> Any:
     return wrapped
 
 
+def receiver_app(delay_s: float = 0.0) -> Any:
+    """The receiver's ASGI app (the tests serve it from a thread)."""
+    spec = FakeSpec("riec", "/riec/informatieplein", create_app)
+    app = build_fakes_app({"riec": spec})
+    return delayed(app, delay_s) if delay_s else app
+
+
 if __name__ == "__main__":
     port = int(sys.argv[1])
     delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
-    spec = FakeSpec("riec", "/riec/informatieplein", create_app)
-    app = build_fakes_app({"riec": spec})
-    uvicorn.run(
-        delayed(app, delay) if delay else app, host="127.0.0.1", port=port, log_level="warning"
-    )
+    uvicorn.run(receiver_app(delay), host="127.0.0.1", port=port, log_level="warning")

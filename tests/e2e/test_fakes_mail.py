@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from .conftest import ROOT, clean_env, run_opplus, start_fakes
+from .conftest import ROOT, clean_env, run_opplus, spawn_opplus, start_fakes, violations
 
 pytestmark = pytest.mark.e2e
 
@@ -94,6 +94,7 @@ def test_fakes_serve_moves_the_mail_port_along_and_the_hub_finds_it(tmp_path):
         assert "delivered" in out, out
         # the fakes' mail server wrote it into the shared data directory's inbox
         assert list((tmp_path / "home" / "fake-smtp" / "inbox").glob("*.eml"))
+        assert violations(url) == {}  # and the enrichment stayed within the documents
     finally:
         fakes.terminate()
         _, err = fakes.communicate(timeout=15)
@@ -104,7 +105,7 @@ def test_fakes_serve_refuses_a_mail_port_in_use(tmp_path):
     home = clean_env(OPPLUS_HOME=str(tmp_path / "home"))
     http_port, held = _http_port_with_mail_port(mail_free=False)
     try:
-        result = run_opplus("fakes", "serve", "--port", str(http_port), env=home, timeout=30)
+        result = spawn_opplus("fakes", "serve", "--port", str(http_port), env=home, timeout=30)
     finally:
         assert held is not None
         held.close()

@@ -7,14 +7,15 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
 import pytest
 
-from .conftest import OPPLUS, ROOT, clean_env, free_port, run_opplus
+from .conftest import OPPLUS, ROOT, clean_env, free_port, run_opplus, served_in_thread
+from .receiver import receiver_app
 
 pytestmark = pytest.mark.e2e
 
@@ -126,22 +127,10 @@ def _config(tmp_path: Path, receiver_url: str) -> Path:
     return path
 
 
-def _start_receiver(port: int, delay: float = 0.0) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "e2e" / "receiver.py"), str(port), str(delay)],
-        cwd=ROOT,
-        env=clean_env(PYTHONPATH=str(ROOT)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(200):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_fakes", timeout=0.5)
-            return proc
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("receiver did not start")
+def _receiver(port: int, delay: float = 0.0) -> AbstractContextManager[str]:
+    """The RIEC receiver on ``port``, from a thread of this process (the worker, not the
+    receiver, is the process a test kills)."""
+    return served_in_thread(receiver_app(delay), port=port)
 
 
 def _received(port: int) -> list[dict]:
@@ -165,8 +154,7 @@ def test_receiver_down_then_back_delivers_once(home, tmp_path):
         env=home,
     )
     assert first.code == 0 and "queued" in first.out, first.out + first.err
-    receiver = _start_receiver(port)
-    try:
+    with _receiver(port):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             run_opplus("--config", str(config), "deliver", env=home)
@@ -181,16 +169,12 @@ def test_receiver_down_then_back_delivers_once(home, tmp_path):
         rows = run_opplus("--config", str(config), "deliveries", env=home).out
         assert "acknowledged" in rows or "delivered" in rows, rows
         assert len(_received(port)) == 1
-    finally:
-        receiver.terminate()
-        receiver.wait()
 
 
 def test_worker_killed_mid_delivery_delivers_once_after_restart(home, tmp_path):
     port = free_port()
     config = _config(tmp_path, f"http://127.0.0.1:{port}")
-    receiver = _start_receiver(port, delay=4.0)
-    try:
+    with _receiver(port, delay=4.0):
         dossier = enrich(home, "--config", str(config))
         queued = run_opplus(
             "--config", str(config), "forward", dossier["id"], "--table", "riec", "--yes", env=home
@@ -219,9 +203,6 @@ def test_worker_killed_mid_delivery_delivers_once_after_restart(home, tmp_path):
         assert "acknowledged" in rows or "delivered" in rows, rows
         assert "poging 2/" in rows
         assert len(_received(port)) == 1  # the idempotency key made the resend harmless
-    finally:
-        receiver.terminate()
-        receiver.wait()
 
 
 def test_email_table_and_reporter_notice_on_the_embedded_default(home):

@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from hub.cli.main import cli
 from hub.signal import MAX_SIGNAL_BYTES
 
-from .conftest import ROOT, clean_env, free_port, run_opplus
+from .conftest import ROOT, clean_env, free_port, spawn_opplus
 
 pytestmark = pytest.mark.e2e
 
@@ -216,6 +216,6 @@ def test_enrich_help_documents_exit_statuses_and_limits():
 def test_exit_3_as_a_shell_script_sees_it(tmp_path):
     config = config_with_dead_kvk(tmp_path)
     env = clean_env(OPPLUS_HOME=str(tmp_path / "home"))
-    result = run_opplus("--config", str(config), "enrich", str(EXAMPLE_1), env=env)
+    result = spawn_opplus("--config", str(config), "enrich", str(EXAMPLE_1), env=env)
     assert result.code == 3, result.err
     assert "MISLUKT" in result.out and "Traceback" not in result.err

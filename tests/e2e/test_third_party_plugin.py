@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, clean_env, run_opplus
+from .conftest import ROOT, clean_env, run_opplus, spawn_opplus
 
 pytestmark = pytest.mark.e2e
 
@@ -62,11 +62,13 @@ def brk_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _env(plugin_dir: Path) -> dict[str, str]:
+    """A user's environment with the plugin installed: a new process (spawn_opplus)
+    reads PYTHONPATH when it starts."""
     return clean_env(PYTHONPATH=str(plugin_dir))
 
 
 def test_the_hub_lists_the_plugin_and_its_probe_is_ok(plugin_dir: Path, brk_config: Path) -> None:
-    result = run_opplus("--config", str(brk_config), "connectors", env=_env(plugin_dir))
+    result = spawn_opplus("--config", str(brk_config), "connectors", env=_env(plugin_dir))
     assert result.code == 0, result.out + result.err
     lines = result.out.splitlines()
     plugins = next(line for line in lines if line.startswith("plugins:"))
@@ -79,7 +81,7 @@ def test_the_hub_lists_the_plugin_and_its_probe_is_ok(plugin_dir: Path, brk_conf
 
 
 def test_config_check_validates_the_plugins_settings(plugin_dir: Path, brk_config: Path) -> None:
-    result = run_opplus("--config", str(brk_config), "config", "check", env=_env(plugin_dir))
+    result = spawn_opplus("--config", str(brk_config), "config", "check", env=_env(plugin_dir))
     assert result.code == 0, result.err
     assert "ok — 2 verwerkingsactiviteiten, 7 connectoren" in result.out
 
@@ -92,7 +94,7 @@ def test_without_the_plugin_installed_the_same_config_is_refused(brk_config: Pat
 
 
 def test_enrich_gives_the_owner_of_the_address(plugin_dir: Path, brk_config: Path) -> None:
-    result = run_opplus(
+    result = spawn_opplus(
         "--config",
         str(brk_config),
         "enrich",

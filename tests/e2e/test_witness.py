@@ -20,9 +20,18 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hub.audit import AuditTrail, HttpWitness, Pseudonymiser, TamperDetected, WitnessError
 from hub.audit.checkpoint import Checkpoint
 from hub.audit.merkle import CompactRange
+from hub.audit.witness_server import create_witness_app
 from hub.store import Database
 
-from .conftest import ROOT, clean_env, free_port, opplus_server, run_opplus
+from .conftest import (
+    ROOT,
+    clean_env,
+    free_port,
+    opplus_server,
+    run_opplus,
+    served_in_thread,
+    spawn_opplus,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,9 +64,11 @@ def _serve(directory: Path, *public_keys: str) -> AbstractContextManager[str]:
 
 @pytest.fixture
 def witness_url(tmp_path: Path, hub_key: Ed25519PrivateKey) -> Iterator[str]:
+    """The witness server in a thread; `opplus audit witness serve` itself is started
+    in test_verify_with_the_http_witness_alone."""
     directory = tmp_path / "witness-server"
     directory.mkdir()
-    with _serve(directory, _public(hub_key)) as url:
+    with served_in_thread(create_witness_app(directory, [_public(hub_key)])) as url:
         yield url
 
 
@@ -190,7 +201,7 @@ def test_unusable_witness_is_refused_with_exit_2(tmp_path: Path) -> None:
     assert "getuige" in result.err and "map bestaat niet" in result.err
     assert not (tmp_path / "home").exists()  # nothing written: no database, no keys
     port = str(free_port())
-    serve = run_opplus("--config", str(missing), "serve", "--port", port, env=env, timeout=60)
+    serve = spawn_opplus("--config", str(missing), "serve", "--port", port, env=env, timeout=60)
     assert serve.code == 2 and "map bestaat niet" in serve.err and "Traceback" not in serve.err
     away = _config(tmp_path, f'witness_url = "http://127.0.0.1:{free_port()}"')
     result = run_opplus("--config", str(away), "audit", "checkpoint", env=env)

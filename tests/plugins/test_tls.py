@@ -17,6 +17,7 @@ from plugins import (
     send,
     tls_context,
 )
+from plugins._gateway import _certifi_context
 
 from .tls_server import Pki, https_server, make_pki
 
@@ -100,3 +101,24 @@ def test_connectors_without_tls_files_share_one_default_context(pki: Pki) -> Non
     own = ConnectorSettings(base_url="https://r.test", ca_file=str(pki.ca_file))
     assert own.tls() is not plain[0].tls()
     assert own.tls() is not own.tls()
+
+
+def test_settings_without_tls_files_load_no_trust_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading certifi's bundle costs tens of milliseconds, once per connector and
+    client; validating settings that name no file of the operator's has nothing to
+    prove, so it leaves that to the client."""
+    _certifi_context.cache_clear()  # else a context made earlier hides a load
+    loaded: list[object] = []
+    real = ssl.create_default_context
+
+    def counting(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        loaded.append(kwargs.get("cafile"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ssl, "create_default_context", counting)
+    settings = ConnectorSettings(base_url="https://registry.test")
+    assert loaded == []
+    settings.tls()  # the client still verifies against certifi's bundle
+    assert len(loaded) == 1 and loaded[0]
+    settings.tls()  # and one bundle serves every connector without files of its own
+    assert len(loaded) == 1

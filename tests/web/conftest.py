@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 
 from hub.accountability import Storage
 from hub.config import Config, load_config
@@ -34,6 +35,19 @@ def example(name: str) -> dict[str, Any]:
 
 HOORN = "1-arbeidsuitbuiting-hoorn"
 ENKHUIZEN = "2-seksuele-uitbuiting-enkhuizen"
+
+
+#: argon2id at the lowest cost it allows (RFC 9106: t=1, 8 KiB): these tests prove who
+#: may log in, not how long a guess takes; the production cost stays the library's
+#: default, which test_accounts.py holds on to
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every password hashed in a web test costs ~0.1 ms instead of ~0.15 s."""
+    monkeypatch.setattr("hub.web.users._hasher", CHEAP_HASHER)
+    monkeypatch.setattr("hub.web.users._DUMMY_HASH", None)
 
 
 @pytest.fixture

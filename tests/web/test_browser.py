@@ -42,7 +42,7 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
         allow_module_level=True,
     )
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -96,25 +96,30 @@ def site(home: Path) -> Iterator[Site]:
     thread.join(timeout=15)
 
 
-@pytest.fixture
-def page(site: Site, tmp_path: Path) -> Iterator[Page]:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """One browser for the module (starting Chromium takes seconds); each test gets a
+    context of its own, as fresh as a new profile: no cookies, no storage."""
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            base_url=site.url,
-            viewport={"width": 1280, "height": 900},
-            locale="nl-NL",
-        )
-        page = context.pages[0] if context.pages else context.new_page()
-        page.set_default_timeout(20_000)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         try:
-            yield page
+            yield browser
         finally:
-            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def page(site: Site, chromium: Browser) -> Iterator[Page]:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = chromium.new_context(
+        base_url=site.url, viewport={"width": 1280, "height": 900}, locale="nl-NL"
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def shot(page: Page, name: str, *, full: bool = True) -> None:

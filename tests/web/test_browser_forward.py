@@ -17,6 +17,7 @@ from hub.usecases.forwarding import SIGNATURE_HEADER, feedback_secret_env, sign
 
 # the browser fixtures (and the module-level skip when Chromium is missing)
 from .test_browser import Site, log_in, shot
+from .test_browser import chromium as chromium
 from .test_browser import page as page
 from .test_browser import site as site
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ..opplus_cli import run_in_process
 from .conftest import HOORN, ROOT, example
 from .oidc_provider import free_port
 
@@ -199,15 +200,11 @@ def test_first_start_serve_and_use(server: Server, tmp_path: Path):
 
 
 def run(home: Path, *args: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
-    prefix = ["--config", str(config)] if config else []
-    return subprocess.run(
-        [*OPPLUS, *prefix, *args],
-        env=env_for(home),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """``opplus <args>`` with ``home`` as data directory; in this process (the command
+    line, not the process, is what these tests prove: see tests/opplus_cli.py)."""
+    argv = [*(["--config", str(config)] if config else []), *args]
+    done = run_in_process(argv, env_for(home), ROOT)
+    return subprocess.CompletedProcess(argv, done.code, done.out, done.err)
 
 
 def second_admin(tmp_path: Path) -> Path:

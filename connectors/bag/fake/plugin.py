@@ -14,6 +14,7 @@ register_fakes = fake_plugin(
         name="bag",
         mount=MOUNT,
         app_factory=create_app,
+        openapi_documents={"individuelebevragingen": "bag-v2.yaml"},
         test_env={Settings.model_fields["api_key_env"].default: FAKE_API_KEY},
     )
 )

@@ -14,6 +14,7 @@ register_fakes = fake_plugin(
         name="bewoning",
         mount=MOUNT,
         app_factory=create_app,
+        openapi_documents={"bewoning": "brp-bewoning.yaml"},
         test_env={
             Settings.model_fields["client_secret_env"].default: FAKE_CLIENT_SECRET,
             Settings.model_fields["api_key_env"].default: FAKE_API_KEY,

@@ -14,6 +14,7 @@ register_fakes = fake_plugin(
         name="handhaving",
         mount=MOUNT,
         app_factory=create_app,
+        openapi_documents={"zaken": "zaken.yaml", "documenten": "documenten.yaml"},
         test_env={Settings.model_fields["client_secret_env"].default: FAKE_CLIENT_SECRET},
     )
 )

@@ -14,6 +14,11 @@ register_fakes = fake_plugin(
         name="kvk",
         mount=MOUNT,
         app_factory=create_app,
+        openapi_documents={
+            "zoeken": "kvk-zoeken.yaml",
+            "basisprofiel": "kvk-basisprofiel.yaml",
+            "vestigingsprofiel": "kvk-vestigingsprofiel.yaml",
+        },
         test_env={Settings.model_fields["api_key_env"].default: FAKE_API_KEY},
     )
 )
