@@ -36,6 +36,7 @@ from ._facts import (
     Provenance,
 )
 from ._gateway import PurposeCode, PurposeHeaders, header_value, missing_headers, tls_context
+from ._hal import HalApi, HalApiSettings, address_params
 from ._hookspecs import hookimpl, hookspec
 from ._http import (
     hal_items,
@@ -104,6 +105,8 @@ __all__ = [
     "FieldSpec",
     "GatewayAuth",
     "GatewayAuthSettings",
+    "HalApi",
+    "HalApiSettings",
     "Health",
     "OAuth2Settings",
     "Officer",
@@ -132,6 +135,7 @@ __all__ = [
     "ZgwClientSettings",
     "ZgwJwt",
     "ZgwJwtError",
+    "address_params",
     "check_request_signature",
     "connector_plugin",
     "fake_plugin",
