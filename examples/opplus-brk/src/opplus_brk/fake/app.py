@@ -29,14 +29,14 @@ Centraal conventions of the sibling APIs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from plugins.fakes import InvalidParam, MountPrefix, accepts, use_fake_middleware
+from plugins.fakes import InvalidParam, MountPrefix, Problems, accepts, use_fake_middleware
 
 from .data import (
     KADASTER_NIET_NATUURLIJK_PERSONEN,
@@ -58,7 +58,6 @@ CRS = "epsg:28992"
 BAG_BASE = "https://api.bag.kadaster.nl/lvbag/individuelebevragingen/v2"
 
 _HAL = "application/hal+json"
-_PROBLEM = "application/problem+json"
 _RFC = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
 
 _POSTCODE = re.compile(r"^[1-9][0-9][0-9][0-9][A-Z][A-Z]$")
@@ -199,36 +198,15 @@ def _instance(request: Request) -> str:
     return f"{path}?{query}" if query else path
 
 
-def problem(
-    request: Request,
-    status: int,
-    *,
-    title: str | None = None,
-    code: str | None = None,
-    detail: str | None = None,
-    invalid: Iterable[InvalidParam] = (),
-    headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
-    """A problem+json answer as BRK Bevragen gives it."""
-    default_title, default_code = _ERRORS.get(status, ("Interne server fout.", "serverError"))
+def _type(status: int) -> str:
     section = _SECTION.get(status, "5.1" if status >= 500 else "4.1")
-    body: dict[str, Any] = {
-        "type": f"{_RFC}#sec10.{section}",
-        "title": title or default_title,
-        "status": status,
-        "detail": detail or (title or default_title),
-        "instance": _instance(request),
-        "code": code or default_code,
-    }
-    params = [item.as_json() for item in invalid]
-    if params:
-        body["invalidParams"] = params
-    return JSONResponse(
-        body,
-        status_code=status,
-        media_type=_PROBLEM,
-        headers={"api-version": API_VERSION, **(headers or {})},
-    )
+    return f"{_RFC}#sec10.{section}"
+
+
+#: a problem+json answer as BRK Bevragen gives it
+problem = Problems(
+    _ERRORS, type_of=_type, headers={"api-version": API_VERSION}, instance_of=_instance
+)
 
 
 def create_app(
@@ -278,7 +256,7 @@ def create_app(
     @app.get("/kadastraalonroerendezaken")
     async def zoek_zaken(request: Request) -> Response:
         params = request.query_params
-        invalid = _unknown_params(request, _SEARCH_PARAMS | _COMMON_PARAMS)
+        invalid = InvalidParam.unknown(request, _SEARCH_PARAMS | _COMMON_PARAMS)
         invalid += _validate_search(params)
         fields = _fields(params, _KOZ_PROPERTIES, invalid)
         expand = _expand(params, invalid)
@@ -321,7 +299,7 @@ def create_app(
 
     @app.get("/kadastraalonroerendezaken/{identificatie}")
     async def raadpleeg_zaak(request: Request, identificatie: str) -> Response:
-        invalid = _unknown_params(request, _COMMON_PARAMS)
+        invalid = InvalidParam.unknown(request, _COMMON_PARAMS)
         fields = _fields(request.query_params, _KOZ_PROPERTIES, invalid)
         expand = _expand(request.query_params, invalid)
         if invalid:
@@ -334,7 +312,7 @@ def create_app(
     @app.get("/kadastraalonroerendezaken/{identificatie}/zakelijkgerechtigden")
     async def zakelijk_gerechtigden(request: Request, identificatie: str) -> Response:
         params = request.query_params
-        invalid = _unknown_params(request, frozenset({"fields", "type"}))
+        invalid = InvalidParam.unknown(request, frozenset({"fields", "type"}))
         fields = _fields(params, _ZG_PROPERTIES, invalid)
         wanted_type = params.get("type")
         if wanted_type is not None and wanted_type not in TYPE_GERECHTIGDE:
@@ -357,7 +335,7 @@ def create_app(
 
     @app.get("/kadastraalonroerendezaken/{identificatie}/zakelijkgerechtigden/{zg_id}")
     async def zakelijk_gerechtigde(request: Request, identificatie: str, zg_id: str) -> Response:
-        invalid = _unknown_params(request, frozenset({"fields"}))
+        invalid = InvalidParam.unknown(request, frozenset({"fields"}))
         fields = _fields(request.query_params, _ZG_PROPERTIES, invalid)
         if invalid:
             return problem(request, 400, invalid=invalid)
@@ -369,7 +347,7 @@ def create_app(
 
     @app.get("/kadasternietnatuurlijkpersonen/{identificatie}")
     async def niet_natuurlijk_persoon(request: Request, identificatie: str) -> Response:
-        invalid = _unknown_params(request, frozenset({"fields"}))
+        invalid = InvalidParam.unknown(request, frozenset({"fields"}))
         fields = _fields(request.query_params, _NNP_PROPERTIES, invalid)
         if len(identificatie) > 60:
             invalid.append(
@@ -388,7 +366,7 @@ def create_app(
 
     @app.get("/kadasternietnatuurlijkpersonen")
     async def zoek_niet_natuurlijk_personen(request: Request) -> Response:
-        invalid = _unknown_params(request, frozenset({"fields", "q"}))
+        invalid = InvalidParam.unknown(request, frozenset({"fields", "q"}))
         fields = _fields(request.query_params, _NNP_PROPERTIES, invalid)
         q = request.query_params.get("q")
         if invalid:
@@ -418,18 +396,6 @@ def create_app(
 # --- validation -------------------------------------------------------------------------
 
 
-def _unknown_params(request: Request, known: frozenset[str]) -> list[InvalidParam]:
-    return [
-        InvalidParam(name, "unknownParam", "Parameter is niet verwacht.")
-        for name in dict.fromkeys(request.query_params.keys())
-        if name not in known
-    ]
-
-
-def _pattern(name: str, pattern: re.Pattern[str]) -> InvalidParam:
-    return InvalidParam(name, "pattern", f"Waarde voldoet niet aan patroon {pattern.pattern}.")
-
-
 def _validate_search(params: Mapping[str, str]) -> list[InvalidParam]:
     invalid: list[InvalidParam] = []
     checks = (
@@ -442,7 +408,7 @@ def _validate_search(params: Mapping[str, str]) -> list[InvalidParam]:
     )
     for name, pattern in checks:
         if name in params and not pattern.match(params[name]):
-            invalid.append(_pattern(name, pattern))
+            invalid.append(InvalidParam.pattern(name, pattern))
     raw = params.get("huisnummer")
     if raw is not None:
         if not re.fullmatch(r"-?[0-9]+", raw):
