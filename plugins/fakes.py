@@ -39,11 +39,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = [
+    "HAAL_CENTRAAL_ERRORS",
     "TRACEPARENTS_KEPT",
     "ErrorBody",
     "InvalidParam",
@@ -59,6 +62,15 @@ __all__ = [
 
 #: (title, code) of a status a registry's error table leaves out
 _SERVER_ERROR = ("Interne server fout.", "serverError")
+#: status -> (title, code) that the Haal Centraal APIs share; a registry adds its own
+HAAL_CENTRAAL_ERRORS: Mapping[int, tuple[str, str]] = {
+    400: ("Een of meerdere parameters zijn niet correct.", "paramsValidation"),
+    401: ("Niet correct geauthenticeerd.", "authentication"),
+    403: ("U bent niet geautoriseerd voor deze operatie.", "autorisation"),
+    404: ("Opgevraagde resource bestaat niet.", "notFound"),
+    406: ("Gevraagde contenttype wordt niet ondersteund.", "notAcceptable"),
+    500: _SERVER_ERROR,
+}
 #: how many received ``traceparent`` headers a fake keeps
 TRACEPARENTS_KEPT = 1000
 
@@ -119,6 +131,17 @@ class InvalidParam:
         return cls(name, "pattern", f"Waarde voldoet niet aan patroon {pattern.pattern}.")
 
     @classmethod
+    def patterns(
+        cls, params: Mapping[str, str], checks: Iterable[tuple[str, re.Pattern[str]]]
+    ) -> list[InvalidParam]:
+        """One entry per parameter of ``checks`` present in ``params`` but not matching."""
+        return [
+            cls.pattern(name, pattern)
+            for name, pattern in checks
+            if name in params and not pattern.match(params[name])
+        ]
+
+    @classmethod
     def unknown(cls, request: Request, known: Collection[str]) -> list[InvalidParam]:
         """One entry per query parameter of ``request`` the operation does not know."""
         return [
@@ -174,6 +197,29 @@ class Problems:
             media_type="application/problem+json",
             headers={**self.headers, **(headers or {})},
         )
+
+    def answer_http_errors(self, app: Starlette) -> None:
+        """Answer the framework's own errors (unknown path, wrong method) as problems."""
+
+        async def http_error(request: Request, exc: Exception) -> Response:
+            status = exc.status_code if isinstance(exc, HTTPException) else 500
+            return self(request, status)
+
+        app.add_exception_handler(HTTPException, http_error)
+
+    def api_key_gate(self, api_key: str, *media_types: str) -> Gate:
+        """A ``gate``: 401 without the ``X-Api-Key`` ``api_key``, 406 when the ``Accept``
+        header takes none of ``media_types`` (JSON and HAL JSON unless given)."""
+        wanted = media_types or ("application/json", "application/hal+json")
+
+        def gate(request: Request) -> Response | None:
+            if request.headers.get("x-api-key") != api_key:
+                return self(request, 401)
+            if not accepts(request.headers.get("accept", ""), *wanted):
+                return self(request, 406)
+            return None
+
+        return gate
 
 
 class MountPrefix:

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from plugins.fakes import (
+    HAAL_CENTRAAL_ERRORS,
     TRACEPARENTS_KEPT,
     InvalidParam,
     Problems,
@@ -142,3 +143,26 @@ async def test_problems_write_a_haal_centraal_error_body() -> None:
     assert body["invalid-params"][1]["reason"] == (
         "Waarde voldoet niet aan patroon ^[0-9]{4}[A-Z]{2}$."
     )
+
+
+async def test_problems_gate_an_api_key_and_answer_unknown_paths() -> None:
+    problem = Problems(HAAL_CENTRAAL_ERRORS, type_of=str)
+    app = FastAPI()
+
+    @app.get("/x")
+    async def x(request: Request) -> dict[str, Any]:
+        checks = [("a", re.compile(r"^[0-9]$")), ("b", re.compile(r"^[0-9]$"))]
+        return {"invalid": [p.name for p in InvalidParam.patterns(request.query_params, checks)]}
+
+    problem.answer_http_errors(app)
+    use_fake_middleware(app, problem, gate=problem.api_key_gate("geheim"))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://f") as client:
+        no_key = await client.get("/x")
+        not_json = await client.get("/x", headers={"x-api-key": "geheim", "accept": "text/xml"})
+        unknown = await client.get("/y", headers={"x-api-key": "geheim"})
+        checked = await client.get("/x?a=1&b=x", headers={"x-api-key": "geheim"})
+    assert (no_key.status_code, no_key.json()["code"]) == (401, "authentication")
+    assert (not_json.status_code, not_json.json()["code"]) == (406, "notAcceptable")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "notFound")
+    assert checked.json() == {"invalid": ["b"]}

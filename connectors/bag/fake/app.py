@@ -23,9 +23,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from plugins.fakes import InvalidParam, Problems, accepts, use_fake_middleware
+from plugins.fakes import HAAL_CENTRAAL_ERRORS, InvalidParam, Problems, use_fake_middleware
 from plugins.openapi import Documents, Refusal, guard_app
 
 from .data import ADRESSEN, VERBLIJFSOBJECTEN, BagAdres, BagVerblijfsobject
@@ -72,15 +71,10 @@ _SEARCH_PARAMS = _ADRES_PARAMS - {"exacteMatch", "page", "pageSize"}
 
 # status -> (title, code) of the contract's error table (foutafhandeling.feature)
 _ERRORS: Mapping[int, tuple[str, str]] = {
-    400: ("Een of meerdere parameters zijn niet correct.", "paramsValidation"),
-    401: ("Niet correct geauthenticeerd.", "authentication"),
-    403: ("U bent niet geautoriseerd voor deze operatie.", "autorisation"),
-    404: ("Opgevraagde resource bestaat niet.", "notFound"),
+    **HAAL_CENTRAAL_ERRORS,
     405: ("Deze methode is niet toegestaan", "methodNotAllowed"),
-    406: ("Gevraagde contenttype wordt niet ondersteund.", "notAcceptable"),
     412: ("Niet voldaan aan vooraf gestelde voorwaarde", "preconditionFailed"),
     429: ("Too Many Requests", "tooManyRequests"),
-    500: ("Interne server fout.", "serverError"),
     502: ("Bronservice is niet beschikbaar.", "sourceUnavailable"),
     503: ("Bronservice is niet beschikbaar.", "sourceUnavailable"),
     504: ("Bronservice is niet beschikbaar.", "sourceUnavailable"),
@@ -119,16 +113,8 @@ def create_app(
     """
     app = FastAPI(title="BAG Individuele Bevragingen v2 (fake)", openapi_url=None)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return problem(request, exc.status_code)
-
-    def gate(request: Request) -> Response | None:
-        if request.headers.get("x-api-key") != api_key:
-            return problem(request, 401)
-        if not accepts(request.headers.get("accept", ""), "application/json", _HAL):
-            return problem(request, 406)
-        return None
+    problem.answer_http_errors(app)
+    gate = problem.api_key_gate(api_key)
 
     use_fake_middleware(
         app,
@@ -242,9 +228,7 @@ def _search_adressen(request: Request) -> Response:
         ("adresseerbaarObjectIdentificatie", _AOI),
         ("pandIdentificatie", _PAND),
     )
-    for name, pattern in checks:
-        if name in params and not pattern.match(params[name]):
-            invalid.append(InvalidParam.pattern(name, pattern))
+    invalid += InvalidParam.patterns(params, checks)
     for name in ("woonplaatsNaam", "openbareRuimteNaam"):
         if name in params and not 1 <= len(params[name]) <= 80:
             invalid.append(

@@ -34,9 +34,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from plugins.fakes import InvalidParam, MountPrefix, Problems, accepts, use_fake_middleware
+from plugins.fakes import (
+    HAAL_CENTRAAL_ERRORS,
+    InvalidParam,
+    MountPrefix,
+    Problems,
+    use_fake_middleware,
+)
 
 from .data import (
     KADASTER_NIET_NATUURLIJK_PERSONEN,
@@ -174,14 +179,9 @@ _COMMON_PARAMS = frozenset({"fields", "expand"})
 
 # status -> (title, code), from the responses of Haal Centraal common 1.2.0
 _ERRORS: Mapping[int, tuple[str, str]] = {
-    400: ("Een of meerdere parameters zijn niet correct.", "paramsValidation"),
-    401: ("Niet correct geauthenticeerd.", "authentication"),
-    403: ("U bent niet geautoriseerd voor deze operatie.", "autorisation"),
-    404: ("Opgevraagde resource bestaat niet.", "notFound"),
+    **HAAL_CENTRAAL_ERRORS,
     405: ("Method not allowed", "methodNotAllowed"),
-    406: ("Gevraagde contenttype wordt niet ondersteund.", "notAcceptable"),
     429: ("Too many request", "tooManyRequests"),
-    500: ("Interne server fout.", "serverError"),
     502: ("Bronservice BRK is tijdelijk niet beschikbaar.", "notAvailable"),
     503: ("Bronservice BRK is tijdelijk niet beschikbaar.", "notAvailable"),
     504: ("Bronservice BRK is tijdelijk niet beschikbaar.", "notAvailable"),
@@ -228,15 +228,13 @@ def create_app(
     zaken = {koz.identificatie: koz for koz in records}
     nnp = {p.identificatie: p for p in personen}
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return problem(request, exc.status_code)
+    problem.answer_http_errors(app)
+    key_gate = problem.api_key_gate(api_key)
 
     def gate(request: Request) -> Response | None:
-        if request.headers.get("x-api-key") != api_key:
-            return problem(request, 401)
-        if not accepts(request.headers.get("accept", ""), "application/json", _HAL):
-            return problem(request, 406)
+        refused = key_gate(request)
+        if refused is not None:
+            return refused
         crs = request.headers.get("accept-crs")
         if crs is not None and crs.strip().lower() != CRS:
             return problem(
@@ -406,9 +404,7 @@ def _validate_search(params: Mapping[str, str]) -> list[InvalidParam]:
         ("kadastraleAanduiding", _AANDUIDING),
         ("kadastraleAanduidingMetGemeentecode", _AANDUIDING_CODE),
     )
-    for name, pattern in checks:
-        if name in params and not pattern.match(params[name]):
-            invalid.append(InvalidParam.pattern(name, pattern))
+    invalid += InvalidParam.patterns(params, checks)
     raw = params.get("huisnummer")
     if raw is not None:
         if not re.fullmatch(r"-?[0-9]+", raw):
