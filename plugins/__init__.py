@@ -40,7 +40,9 @@ from ._hal import HalApi, HalApiSettings, address_params
 from ._hookspecs import hookimpl, hookspec
 from ._http import (
     hal_items,
+    hal_models,
     json_body,
+    parse_model,
     parse_retry_after,
     problem_detail,
     raise_for_status,
@@ -140,6 +142,7 @@ __all__ = [
     "connector_plugin",
     "fake_plugin",
     "hal_items",
+    "hal_models",
     "header_value",
     "hookimpl",
     "hookspec",
@@ -149,6 +152,7 @@ __all__ = [
     "make_plugins",
     "missing_headers",
     "normalise_postcode",
+    "parse_model",
     "parse_retry_after",
     "problem_detail",
     "raise_for_status",

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from plugins import (
     AddressRef,
@@ -34,8 +34,9 @@ from plugins import (
     Subject,
     TraceContext,
     address_params,
-    hal_items,
+    hal_models,
     json_body,
+    parse_model,
     problem_detail,
     raise_for_status,
     send,
@@ -200,7 +201,7 @@ class BagConnector:
         matches: list[tuple[_Adres, Evidence]] = []
         async for response, body in self._api.pages("/adressen", params, trace):
             evidence = Evidence.from_response(response, "GET /adressen")
-            for adres in _parse_adressen(body):
+            for adres in hal_models(body, "adressen", "/adressen", _Adres):
                 if _is_exact(adres, subject):
                     matches.append((adres, evidence))
         if not matches:
@@ -227,10 +228,7 @@ class BagConnector:
         body = json_body(response)
         if not isinstance(body, dict) or not isinstance(body.get("verblijfsobject"), dict):
             raise BadResponse("/verblijfsobjecten: no verblijfsobject in the answer")
-        try:
-            vbo = _Verblijfsobject.model_validate(body["verblijfsobject"])
-        except ValidationError as exc:
-            raise BadResponse.from_validation("/verblijfsobjecten", exc) from exc
+        vbo = parse_model(_Verblijfsobject, body["verblijfsobject"], "/verblijfsobjecten")
         return vbo, Evidence.from_response(response, "GET /verblijfsobjecten/{identificatie}")
 
     @staticmethod
@@ -263,11 +261,3 @@ class BagConnector:
         for name, value in values.items():
             if name in wanted:
                 result.add(name, value, evidence)
-
-
-def _parse_adressen(body: Any) -> list[_Adres]:
-    items = hal_items(body, "adressen", "/adressen")
-    try:
-        return [_Adres.model_validate(item) for item in items]
-    except ValidationError as exc:
-        raise BadResponse.from_validation("/adressen", exc) from exc

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from plugins import (
     AddressRef,
@@ -41,6 +41,7 @@ from plugins import (
     TraceContext,
     is_valid_bsn,
     json_body,
+    parse_model,
     problem_detail,
     raise_for_status,
     registry_client,
@@ -310,10 +311,7 @@ class BewoningConnector:
             "peildatum": day.isoformat(),
         }
         response = await self._post(body, trace, headers)
-        try:
-            answer = _Answer.model_validate(json_body(response))
-        except ValidationError as exc:
-            raise BadResponse.from_validation("bewoningen", exc) from exc
+        answer = parse_model(_Answer, json_body(response), "bewoningen")
         mine = [b for b in answer.bewoningen if b.adresseerbaarObjectIdentificatie in (None, aoi)]
         return _Occupancy(
             bewoners=_unique([p for b in mine for p in b.bewoners]),

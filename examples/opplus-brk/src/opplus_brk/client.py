@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from plugins import (
     AddressRef,
@@ -50,8 +50,9 @@ from plugins import (
     Subject,
     TraceContext,
     address_params,
-    hal_items,
+    hal_models,
     json_body,
+    parse_model,
     problem_detail,
     raise_for_status,
     send,
@@ -249,7 +250,7 @@ class BrkConnector:
         found: list[tuple[_Zaak, Evidence]] = []
         async for response, body in self._api.pages("/kadastraalonroerendezaken", params, trace):
             evidence = Evidence.from_response(response, "GET /kadastraalonroerendezaken")
-            found += [(z, evidence) for z in _parse_zaken(body) if _holds(z, subject)]
+            found += [(z, evidence) for z in _zaken(body) if _holds(z, subject)]
         if len(found) > 1:
             log.info("brk.several_zaken_at_address count=%d", len(found))
         return found
@@ -308,11 +309,9 @@ class BrkConnector:
             "GET /kadastraalonroerendezaken/{kadastraalOnroerendeZaakIdentificatie}"
             "/zakelijkgerechtigden",
         )
-        items = hal_items(body, "zakelijkGerechtigden", "/zakelijkgerechtigden")
-        try:
-            gerechtigden = [_Gerechtigde.model_validate(item) for item in items]
-        except ValidationError as exc:
-            raise BadResponse.from_validation("/zakelijkgerechtigden", exc) from exc
+        gerechtigden = hal_models(
+            body, "zakelijkGerechtigden", "/zakelijkgerechtigden", _Gerechtigde
+        )
         # the filter was asked for; a registry that ignores it must not make tenants owners
         return [zg for zg in gerechtigden if zg.type == "eigenaar"], evidence
 
@@ -329,10 +328,7 @@ class BrkConnector:
             raise BadResponse("an owner's kadasternietnatuurlijkpersoon is 404")
         raise_for_status(response, detail=problem_detail)
         body = json_body(response)
-        try:
-            persoon = _NietNatuurlijkPersoon.model_validate(body)
-        except ValidationError as exc:
-            raise BadResponse.from_validation("/kadasternietnatuurlijkpersonen", exc) from exc
+        persoon = parse_model(_NietNatuurlijkPersoon, body, "/kadasternietnatuurlijkpersonen")
         evidence = Evidence.from_response(
             response,
             "GET /kadasternietnatuurlijkpersonen/{kadasterNietNatuurlijkPersoonIdentificatie}",
@@ -351,12 +347,8 @@ class BrkConnector:
 # --- parsing and matching ---------------------------------------------------------------
 
 
-def _parse_zaken(body: Any) -> list[_Zaak]:
-    items = hal_items(body, "kadastraalOnroerendeZaken", "/kadastraalonroerendezaken")
-    try:
-        return [_Zaak.model_validate(item) for item in items]
-    except ValidationError as exc:
-        raise BadResponse.from_validation("/kadastraalonroerendezaken", exc) from exc
+def _zaken(body: Any) -> list[_Zaak]:
+    return hal_models(body, "kadastraalOnroerendeZaken", "/kadastraalonroerendezaken", _Zaak)
 
 
 def _same(value: str | None, wanted: str | None) -> bool:
