@@ -204,3 +204,28 @@ class FakeSpec:
     test_env: Mapping[str, str] = field(default_factory=dict)
     server_factory: Callable[[Path, int], AbstractAsyncContextManager[int]] | None = None
     port: int | None = None
+
+    @classmethod
+    def serving(
+        cls,
+        name: str,
+        mount: str,
+        app_factory: Callable[..., Any],
+        settings_model: type[BaseModel],
+        **credentials: str,
+    ) -> FakeSpec:
+        """An HTTP fake whose public test ``credentials`` are named by the settings field
+        that holds their environment variable: ``api_key_env=FAKE_API_KEY`` puts
+        ``FAKE_API_KEY`` in the variable ``settings_model.api_key_env`` names by default.
+        A field that does not exist, or has no such default, fails loudly."""
+        test_env: dict[str, str] = {}
+        for setting, value in credentials.items():
+            declared = settings_model.model_fields.get(setting)
+            variable = declared.default if declared is not None else None
+            if not isinstance(variable, str) or not variable:
+                raise ValueError(
+                    f"{settings_model.__name__}.{setting} names no environment variable "
+                    "by default"
+                )
+            test_env[variable] = value
+        return cls(name=name, mount=mount, app_factory=app_factory, test_env=test_env)
