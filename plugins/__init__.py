@@ -40,9 +40,7 @@ from ._hal import HalApi, HalApiSettings, address_params
 from ._hookspecs import hookimpl, hookspec
 from ._http import (
     hal_items,
-    hal_models,
     json_body,
-    parse_model,
     parse_retry_after,
     problem_detail,
     raise_for_status,
@@ -56,6 +54,7 @@ from ._manager import (
     Plugins,
     make_plugins,
 )
+from ._models import hal_models, parse_model
 from ._oauth import GatewayAuth, GatewayAuthSettings, OAuth2Settings, TokenSource
 from ._query import Officer, Purpose, Query, TraceContext
 from ._register import connector_plugin, fake_plugin, table_plugin

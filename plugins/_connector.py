@@ -224,8 +224,7 @@ class FakeSpec:
             variable = declared.default if declared is not None else None
             if not isinstance(variable, str) or not variable:
                 raise ValueError(
-                    f"{settings_model.__name__}.{setting} names no environment variable "
-                    "by default"
+                    f"{settings_model.__name__}.{setting} names no environment variable by default"
                 )
             test_env[variable] = value
         return cls(name=name, mount=mount, app_factory=app_factory, test_env=test_env)

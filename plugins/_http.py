@@ -13,10 +13,9 @@ import ssl
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
-from pydantic import BaseModel, ValidationError
 
 from ._connector import DEFAULT_MAX_RESPONSE_BYTES, ConnectorContext, ConnectorSettings
 from ._errors import (
@@ -33,9 +32,7 @@ from ._subjects import is_ascii_digits
 __all__ = [
     "TRANSIENT_STATUS",
     "hal_items",
-    "hal_models",
     "json_body",
-    "parse_model",
     "parse_retry_after",
     "problem_detail",
     "raise_for_status",
@@ -44,9 +41,6 @@ __all__ = [
 ]
 
 TRANSIENT_STATUS = frozenset({502, 503, 504})
-
-
-M = TypeVar("M", bound=BaseModel)
 
 
 class _RegistryClient(httpx.AsyncClient):
@@ -286,20 +280,6 @@ def hal_items(body: Any, key: str, what: str) -> list[Any]:
     if not isinstance(items, list):
         raise BadResponse(f"{what}: _embedded.{key} is not a list")
     return items
-
-
-def parse_model(model: type[M], value: Any, what: str) -> M:
-    """``value`` (a part of an answer) read into the pydantic ``model``; a value the model
-    refuses is :meth:`BadResponse.from_validation` naming ``what``."""
-    try:
-        return model.model_validate(value)
-    except ValidationError as exc:
-        raise BadResponse.from_validation(what, exc) from exc
-
-
-def hal_models(body: Any, key: str, what: str, model: type[M]) -> list[M]:
-    """:func:`hal_items`, each read into ``model`` with :func:`parse_model`."""
-    return [parse_model(model, item, what) for item in hal_items(body, key, what)]
 
 
 def problem_detail(response: httpx.Response) -> str | None:
