@@ -35,6 +35,7 @@ from plugins import (
     TraceContext,
     address_params,
     hal_models,
+    house_number,
     json_body,
     parse_model,
     problem_detail,
@@ -100,9 +101,7 @@ class _Adres(BaseModel):
     indicatieNevenadres: bool = False
 
     def label(self) -> str:
-        number = f"{self.huisnummer}{self.huisletter or ''}"
-        if self.huisnummertoevoeging:
-            number += f"-{self.huisnummertoevoeging}"
+        number = house_number(self.huisnummer, self.huisletter, self.huisnummertoevoeging)
         where = f"{self.postcode} {self.woonplaatsNaam}" if self.postcode else self.woonplaatsNaam
         return f"{self.openbareRuimteNaam} {number}, {where}"
 

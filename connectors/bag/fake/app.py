@@ -24,6 +24,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from plugins import house_number
 from plugins.fakes import HAAL_CENTRAAL_ERRORS, InvalidParam, Problems, use_fake_middleware
 from plugins.openapi import Documents, Refusal, guard_app
 
@@ -329,9 +330,7 @@ def _sort_key(item: BagAdres) -> tuple[str, int, str, str]:
 
 
 def _adres_json(item: BagAdres, base: str) -> dict[str, Any]:
-    number = f"{item.huisnummer}{item.huisletter or ''}"
-    if item.huisnummertoevoeging:
-        number += f"-{item.huisnummertoevoeging}"
+    number = house_number(item.huisnummer, item.huisletter, item.huisnummertoevoeging)
     body: dict[str, Any] = {
         "openbareRuimteNaam": item.openbareRuimteNaam,
         "korteNaam": item.korteNaam,

@@ -35,6 +35,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from plugins import house_number
 from plugins.fakes import (
     HAAL_CENTRAAL_ERRORS,
     InvalidParam,
@@ -559,9 +560,7 @@ def _copy_path(source: dict[str, Any], target: dict[str, Any], parts: list[str])
 
 
 def _adres_json(adres: Adres) -> dict[str, Any]:
-    number = f"{adres.huisnummer}{adres.huisletter or ''}"
-    if adres.huisnummertoevoeging:
-        number += f"-{adres.huisnummertoevoeging}"
+    number = house_number(adres.huisnummer, adres.huisletter, adres.huisnummertoevoeging)
     body: dict[str, Any] = {"straat": adres.straat, "huisnummer": adres.huisnummer}
     if adres.huisletter:
         body["huisletter"] = adres.huisletter
