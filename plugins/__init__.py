@@ -15,6 +15,7 @@ from ._connector import (
     ConnectorSpec,
     FakeSpec,
     Health,
+    Probe,
 )
 from ._errors import (
     AuthenticationFailed,
@@ -115,6 +116,7 @@ __all__ = [
     "PersonRef",
     "PluginLoadError",
     "Plugins",
+    "Probe",
     "Provenance",
     "Purpose",
     "PurposeCode",

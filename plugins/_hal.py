@@ -10,15 +10,14 @@ machinery; a connector keeps only its resources, models and facts.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import httpx
 from pydantic import Field, model_validator
 
-from ._connector import ConnectorContext, ConnectorSettings, Health
-from ._errors import AuthenticationFailed, BadResponse, ConnectorError
+from ._connector import ConnectorContext, ConnectorSettings, Health, Probe
+from ._errors import AuthenticationFailed, BadResponse
 from ._http import json_body, problem_detail, raise_for_status, registry_client, send
 from ._query import TraceContext
 from ._subjects import AddressRef
@@ -133,32 +132,24 @@ class HalApi:
 
         It reports, it never raises; ``params`` are added to the probe address.
         """
-        started = time.perf_counter()
+        probe = Probe()
         if not self.api_key:
-            return Health(ok=False, detail=f"no API key in {self.settings.api_key_env}")
+            return probe.failed(f"no API key in {self.settings.api_key_env}")
         if self.settings.check_postcode is None:
-            return Health(
-                ok=False, detail="no probe address: set check_postcode and check_huisnummer"
-            )
+            return probe.failed("no probe address: set check_postcode and check_huisnummer")
         query = {
             "postcode": self.settings.check_postcode,
             "huisnummer": str(self.settings.check_huisnummer),
             **(params or {}),
         }
-
-        def ms() -> float:
-            return round((time.perf_counter() - started) * 1000, 1)
-
         try:
             response = await send(self.client, "GET", path, params=query)
             raise_for_status(response, detail=problem_detail)
             if not isinstance(json_body(response), dict):
                 raise BadResponse(f"{path}: the answer is not an object")
-        except ConnectorError as exc:
-            return Health(ok=False, detail=str(exc), latency_ms=ms())
         except Exception as exc:  # a probe reports, it never raises
-            return Health(ok=False, detail=f"probe failed: {type(exc).__name__}")
-        return Health(ok=True, detail=f"HTTP {response.status_code}", latency_ms=ms())
+            return probe.failed(exc)
+        return probe.ok(f"HTTP {response.status_code}")
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -12,7 +12,6 @@ header; the gateway's purpose headers are sent when ``purpose_headers`` is confi
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
@@ -26,7 +25,6 @@ from plugins import (
     BadResponse,
     Classification,
     ConnectorContext,
-    ConnectorError,
     ConnectorInfo,
     EnrichResult,
     Evidence,
@@ -35,6 +33,7 @@ from plugins import (
     GatewayAuthSettings,
     Health,
     PersonRef,
+    Probe,
     Query,
     QueryRejected,
     Subject,
@@ -254,28 +253,25 @@ class BewoningConnector:
         The body lacks the required parameters: the gateway authenticates first, so a
         400 ``paramsValidation`` proves the credentials work and returns no persons.
         """
-        started = time.perf_counter()
+        probe = Probe()
         if self._auth.problem:
-            return Health(ok=False, detail=f"not configured: {self._auth.problem}")
+            return probe.failed(f"not configured: {self._auth.problem}")
         try:
-            probe = {"type": "BewoningMetPeildatum"}
+            body = {"type": "BewoningMetPeildatum"}
             headers = self.settings.gateway_headers()
-            response = await self._post(probe, None, headers, check=True)
+            response = await self._post(body, None, headers, check=True)
             refused = _refused_besides_probe(response)
-        except ConnectorError as exc:
-            return Health(ok=False, detail=str(exc), latency_ms=_ms(started))
         except Exception as exc:  # a probe reports, it never raises
-            return Health(ok=False, detail=f"probe failed: {type(exc).__name__}")
+            return probe.failed(exc)
         if refused:
             # e.g. a gateway that wants purpose headers: the credentials alone do not do
-            detail = f"HTTP 400 for more than the probe's missing parameters: {refused}"
-            return Health(ok=False, detail=detail, latency_ms=_ms(started))
+            return probe.failed(f"HTTP 400 for more than the probe's missing parameters: {refused}")
         detail = (
             "credentials accepted (the probe without parameters was answered HTTP 400)"
             if response.status_code == 400
             else f"credentials accepted (HTTP {response.status_code})"
         )
-        return Health(ok=True, detail=detail, latency_ms=_ms(started))
+        return probe.ok(detail)
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -369,7 +365,3 @@ def _refused_besides_probe(response: httpx.Response) -> str | None:
     if names and names <= _PROBE_OMITS:
         return None
     return problem_detail(response) or "a 400 answer without invalidParams"
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 1)

@@ -82,7 +82,7 @@ def test_the_kit_and_the_answer_helpers_are_documented():
     helpers |= {"ZgwClientSettings", "ZgwJwt", "ZgwJwtError", "verify_zgw_jwt"}
     helpers |= {"unverified_zgw_claims", "GatewayAuth", "GatewayAuthSettings"}
     helpers |= {"HalApi", "HalApiSettings", "address_params", "parse_model", "hal_models"}
-    helpers |= {"house_number"}
+    helpers |= {"house_number", "Probe"}
     assert helpers <= set(plugins.__all__)
     for name in sorted(helpers | set(testing.__all__)):
         assert re.search(rf"`[^`]*\b{name}\b[^`]*`", text), f"the guide does not mention {name}"
