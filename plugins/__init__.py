@@ -15,6 +15,7 @@ from ._connector import (
     ConnectorSpec,
     FakeSpec,
     Health,
+    Probe,
 )
 from ._errors import (
     AuthenticationFailed,
@@ -36,6 +37,7 @@ from ._facts import (
     Provenance,
 )
 from ._gateway import PurposeCode, PurposeHeaders, header_value, missing_headers, tls_context
+from ._hal import HalApi, HalApiSettings, address_params
 from ._hookspecs import hookimpl, hookspec
 from ._http import (
     hal_items,
@@ -53,6 +55,7 @@ from ._manager import (
     Plugins,
     make_plugins,
 )
+from ._models import hal_models, parse_model
 from ._oauth import GatewayAuth, GatewayAuthSettings, OAuth2Settings, TokenSource
 from ._query import Officer, Purpose, Query, TraceContext
 from ._register import connector_plugin, fake_plugin, table_plugin
@@ -71,6 +74,7 @@ from ._subjects import (
     PersonRef,
     Subject,
     SubjectKind,
+    house_number,
     is_ascii_digits,
     is_valid_bsn,
     normalise_postcode,
@@ -104,12 +108,15 @@ __all__ = [
     "FieldSpec",
     "GatewayAuth",
     "GatewayAuthSettings",
+    "HalApi",
+    "HalApiSettings",
     "Health",
     "OAuth2Settings",
     "Officer",
     "PersonRef",
     "PluginLoadError",
     "Plugins",
+    "Probe",
     "Provenance",
     "Purpose",
     "PurposeCode",
@@ -132,19 +139,23 @@ __all__ = [
     "ZgwClientSettings",
     "ZgwJwt",
     "ZgwJwtError",
+    "address_params",
     "check_request_signature",
     "connector_plugin",
     "fake_plugin",
     "hal_items",
+    "hal_models",
     "header_value",
     "hookimpl",
     "hookspec",
+    "house_number",
     "is_ascii_digits",
     "is_valid_bsn",
     "json_body",
     "make_plugins",
     "missing_headers",
     "normalise_postcode",
+    "parse_model",
     "parse_retry_after",
     "problem_detail",
     "raise_for_status",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ._errors import ConnectorError
 from ._facts import ConnectorInfo, EnrichResult
 from ._gateway import PurposeHeaders, tls_context
 from ._query import Query
@@ -24,6 +26,7 @@ __all__ = [
     "ConnectorSpec",
     "FakeSpec",
     "Health",
+    "Probe",
 ]
 
 #: the answer size a connector reads unless its settings say otherwise (5 MiB)
@@ -153,6 +156,36 @@ class Health:
     latency_ms: float | None = None
 
 
+class Probe:
+    """A ``check()`` in progress: it times itself from its creation, and each verdict
+    carries the latency so far.
+
+    A probe reports, it never raises: ``failed(exc)`` turns any exception into a verdict,
+    with a :class:`ConnectorError`'s own message (it names no secret and no person) and
+    of anything else only its type.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        self._clock = clock
+        self._started = clock()
+
+    def ms(self) -> float:
+        """Milliseconds since the probe started."""
+        return round((self._clock() - self._started) * 1000, 1)
+
+    def ok(self, detail: str) -> Health:
+        return Health(ok=True, detail=detail, latency_ms=self.ms())
+
+    def failed(self, problem: str | BaseException) -> Health:
+        if isinstance(problem, ConnectorError):
+            detail = str(problem)
+        elif isinstance(problem, BaseException):
+            detail = f"probe failed: {type(problem).__name__}"
+        else:
+            detail = problem
+        return Health(ok=False, detail=detail, latency_ms=self.ms())
+
+
 @runtime_checkable
 class Connector(Protocol):
     """A registry the hub can ask about subjects. Methods are async; hooks are not."""
@@ -210,3 +243,36 @@ class FakeSpec:
     server_factory: Callable[[Path, int], AbstractAsyncContextManager[int]] | None = None
     port: int | None = None
     openapi_documents: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def serving(
+        cls,
+        name: str,
+        mount: str,
+        app_factory: Callable[..., Any],
+        settings_model: type[BaseModel],
+        *,
+        openapi_documents: Mapping[str, str] | None = None,
+        **credentials: str,
+    ) -> FakeSpec:
+        """An HTTP fake whose public test ``credentials`` are named by the settings field
+        that holds their environment variable: ``api_key_env=FAKE_API_KEY`` puts
+        ``FAKE_API_KEY`` in the variable ``settings_model.api_key_env`` names by default.
+        A field that does not exist, or has no such default, fails loudly.
+        ``openapi_documents`` names the registry's official documents (API name -> file)."""
+        test_env: dict[str, str] = {}
+        for setting, value in credentials.items():
+            declared = settings_model.model_fields.get(setting)
+            variable = declared.default if declared is not None else None
+            if not isinstance(variable, str) or not variable:
+                raise ValueError(
+                    f"{settings_model.__name__}.{setting} names no environment variable by default"
+                )
+            test_env[variable] = value
+        return cls(
+            name=name,
+            mount=mount,
+            app_factory=app_factory,
+            test_env=test_env,
+            openapi_documents=dict(openapi_documents or {}),
+        )

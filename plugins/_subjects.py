@@ -12,6 +12,7 @@ __all__ = [
     "PersonRef",
     "Subject",
     "SubjectKind",
+    "house_number",
     "is_ascii_digits",
     "is_valid_bsn",
     "normalise_postcode",
@@ -79,6 +80,14 @@ class PersonRef:
         return f"person:{self.burgerservicenummer}"
 
 
+def house_number(
+    huisnummer: int, huisletter: str | None = None, huisnummertoevoeging: str | None = None
+) -> str:
+    """The house number as an address line writes it: ``88``, ``88b``, ``88b-2``."""
+    extra = f"-{huisnummertoevoeging}" if huisnummertoevoeging else ""
+    return f"{huisnummer}{huisletter or ''}{extra}"
+
+
 @dataclass(frozen=True, slots=True)
 class AddressRef:
     """A Dutch address; ``adresseerbaarObjectIdentificatie`` when already known.
@@ -116,9 +125,8 @@ class AddressRef:
         return f"address:{self.postcode}-{self.huisnummer}{letter}{'-' + extra if extra else ''}"
 
     def label(self) -> str:
-        letter = self.huisletter or ""
-        extra = f"-{self.huisnummertoevoeging}" if self.huisnummertoevoeging else ""
-        return f"{self.postcode[:4]} {self.postcode[4:]} {self.huisnummer}{letter}{extra}"
+        number = house_number(self.huisnummer, self.huisletter, self.huisnummertoevoeging)
+        return f"{self.postcode[:4]} {self.postcode[4:]} {number}"
 
 
 @dataclass(frozen=True, slots=True)

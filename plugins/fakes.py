@@ -15,6 +15,9 @@ key, an ``Accept`` header). The middleware, per request, in this order:
 5. enforces ``rate_limit_per_s`` with a token bucket (429 with ``Retry-After``) and
    reports the bucket in ``X-Rate-Limit-*`` headers when a rate is given.
 
+A Haal Centraal registry's error body is a :class:`Problems` (its error table, its
+``type`` URLs), and :class:`InvalidParam` names what a 400 refuses.
+
 A fake's demo world lives in data files, not code: :func:`read_json` reads one into the
 fake's own record types (dataclasses), by their type hints.
 
@@ -27,23 +30,28 @@ import asyncio
 import json
 import math
 import random
+import re
 import time
 import types
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = [
+    "HAAL_CENTRAAL_ERRORS",
     "TRACEPARENTS_KEPT",
     "ErrorBody",
     "InvalidParam",
     "MountPrefix",
+    "Problems",
     "TokenBucket",
     "accepts",
     "from_json",
@@ -52,6 +60,17 @@ __all__ = [
     "use_fake_middleware",
 ]
 
+#: (title, code) of a status a registry's error table leaves out
+_SERVER_ERROR = ("Interne server fout.", "serverError")
+#: status -> (title, code) that the Haal Centraal APIs share; a registry adds its own
+HAAL_CENTRAAL_ERRORS: Mapping[int, tuple[str, str]] = {
+    400: ("Een of meerdere parameters zijn niet correct.", "paramsValidation"),
+    401: ("Niet correct geauthenticeerd.", "authentication"),
+    403: ("U bent niet geautoriseerd voor deze operatie.", "autorisation"),
+    404: ("Opgevraagde resource bestaat niet.", "notFound"),
+    406: ("Gevraagde contenttype wordt niet ondersteund.", "notAcceptable"),
+    500: _SERVER_ERROR,
+}
 #: how many received ``traceparent`` headers a fake keeps
 TRACEPARENTS_KEPT = 1000
 
@@ -105,6 +124,102 @@ class InvalidParam:
             "code": self.code,
             "reason": self.reason,
         }
+
+    @classmethod
+    def pattern(cls, name: str, pattern: re.Pattern[str]) -> InvalidParam:
+        """``name`` does not match the contract's ``pattern``."""
+        return cls(name, "pattern", f"Waarde voldoet niet aan patroon {pattern.pattern}.")
+
+    @classmethod
+    def patterns(
+        cls, params: Mapping[str, str], checks: Iterable[tuple[str, re.Pattern[str]]]
+    ) -> list[InvalidParam]:
+        """One entry per parameter of ``checks`` present in ``params`` but not matching."""
+        return [
+            cls.pattern(name, pattern)
+            for name, pattern in checks
+            if name in params and not pattern.match(params[name])
+        ]
+
+    @classmethod
+    def unknown(cls, request: Request, known: Collection[str]) -> list[InvalidParam]:
+        """One entry per query parameter of ``request`` the operation does not know."""
+        return [
+            cls(name, "unknownParam", "Parameter is niet verwacht.")
+            for name in dict.fromkeys(request.query_params.keys())
+            if name not in known
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Problems:
+    """A Haal Centraal registry's ``application/problem+json`` answers.
+
+    ``errors`` maps a status to its (title, code), ``type_of`` a status to the ``type``
+    URL; ``instance_of`` writes the ``instance`` (the request URL unless given),
+    ``invalid_key`` names the list of :class:`InvalidParam` (``invalidParams``, or BAG's
+    ``invalid-params``) and ``headers`` (e.g. ``api-version``) go on every answer. A
+    :class:`Problems` is an :class:`ErrorBody` for :func:`use_fake_middleware`.
+    """
+
+    errors: Mapping[int, tuple[str, str]]
+    type_of: Callable[[int], str]
+    headers: Mapping[str, str] = field(default_factory=dict)
+    instance_of: Callable[[Request], str] = lambda request: str(request.url)
+    invalid_key: str = "invalidParams"
+
+    def __call__(
+        self,
+        request: Request,
+        status: int,
+        *,
+        title: str | None = None,
+        code: str | None = None,
+        detail: str | None = None,
+        invalid: Iterable[InvalidParam] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> JSONResponse:
+        default_title, default_code = self.errors.get(status, _SERVER_ERROR)
+        body: dict[str, Any] = {
+            "type": self.type_of(status),
+            "title": title or default_title,
+            "status": status,
+            "detail": detail or (title or default_title),
+            "instance": self.instance_of(request),
+            "code": code or default_code,
+        }
+        params = [item.as_json() for item in invalid]
+        if params:
+            body[self.invalid_key] = params
+        return JSONResponse(
+            body,
+            status_code=status,
+            media_type="application/problem+json",
+            headers={**self.headers, **(headers or {})},
+        )
+
+    def answer_http_errors(self, app: Starlette) -> None:
+        """Answer the framework's own errors (unknown path, wrong method) as problems."""
+
+        async def http_error(request: Request, exc: Exception) -> Response:
+            status = exc.status_code if isinstance(exc, HTTPException) else 500
+            return self(request, status)
+
+        app.add_exception_handler(HTTPException, http_error)
+
+    def api_key_gate(self, api_key: str, *media_types: str) -> Gate:
+        """A ``gate``: 401 without the ``X-Api-Key`` ``api_key``, 406 when the ``Accept``
+        header takes none of ``media_types`` (JSON and HAL JSON unless given)."""
+        wanted = media_types or ("application/json", "application/hal+json")
+
+        def gate(request: Request) -> Response | None:
+            if request.headers.get("x-api-key") != api_key:
+                return self(request, 401)
+            if not accepts(request.headers.get("accept", ""), *wanted):
+                return self(request, 406)
+            return None
+
+        return gate
 
 
 class MountPrefix:

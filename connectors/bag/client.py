@@ -11,35 +11,35 @@ The address subject is refined with the ``adresseerbaarObjectIdentificatie`` fou
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from plugins import (
     AddressRef,
-    AuthenticationFailed,
     BadResponse,
     Classification,
     ConnectorContext,
-    ConnectorError,
     ConnectorInfo,
-    ConnectorSettings,
     EnrichResult,
     Evidence,
     FieldSpec,
+    HalApi,
+    HalApiSettings,
     Health,
     Query,
     QueryRejected,
     Subject,
     TraceContext,
-    hal_items,
+    address_params,
+    hal_models,
+    house_number,
     json_body,
+    parse_model,
     problem_detail,
     raise_for_status,
-    registry_client,
     send,
 )
 
@@ -71,8 +71,9 @@ _ADRES_ONLY = frozenset(
 _VBO_ONLY = frozenset({"oppervlakte", "gebruiksdoelen", "status"})
 
 
-class Settings(ConnectorSettings):
-    """``[connectors.bag]``."""
+class Settings(HalApiSettings):
+    """``[connectors.bag]``; the key, paging and probe settings are the SDK's
+    (:class:`~plugins.HalApiSettings`)."""
 
     base_url: str = Field(
         default="https://api.bag.kadaster.nl/lvbag/individuelebevragingen/v2",
@@ -83,17 +84,6 @@ class Settings(ConnectorSettings):
     )
     exact_match: bool = Field(default=True, description="send exacteMatch=true")
     page_size: int = Field(default=20, ge=10, le=100, description="pageSize of /adressen")
-    max_pages: int = Field(default=10, ge=1, le=100, description="pages of /adressen followed")
-    # No default: a probe address is the municipality's own choice (one in its area), and a
-    # production default must not name a demo address.
-    check_postcode: str | None = Field(default=None, description="address asked by check()")
-    check_huisnummer: int | None = Field(default=None, ge=1, le=99999)
-
-    @model_validator(mode="after")
-    def _probe_address_whole(self) -> Settings:
-        if (self.check_postcode is None) != (self.check_huisnummer is None):
-            raise ValueError("check_postcode and check_huisnummer go together")
-        return self
 
 
 class _Adres(BaseModel):
@@ -111,9 +101,7 @@ class _Adres(BaseModel):
     indicatieNevenadres: bool = False
 
     def label(self) -> str:
-        number = f"{self.huisnummer}{self.huisletter or ''}"
-        if self.huisnummertoevoeging:
-            number += f"-{self.huisnummertoevoeging}"
+        number = house_number(self.huisnummer, self.huisletter, self.huisnummertoevoeging)
         where = f"{self.postcode} {self.woonplaatsNaam}" if self.postcode else self.woonplaatsNaam
         return f"{self.openbareRuimteNaam} {number}, {where}"
 
@@ -146,11 +134,7 @@ class BagConnector:
 
     def __init__(self, settings: Settings, context: ConnectorContext) -> None:
         self.settings = settings
-        self._api_key = context.secret(settings.api_key_env)
-        headers = {"Accept": "application/hal+json"}
-        if self._api_key:
-            headers["X-Api-Key"] = self._api_key
-        self._client = registry_client(settings, context, headers=headers)
+        self._api = HalApi(settings, context, "BAG")
         self.info = ConnectorInfo(
             name="bag",
             version=VERSION,
@@ -170,7 +154,7 @@ class BagConnector:
         wanted = query.fields & FIELDS.keys()
         if not wanted:
             return result
-        self._require_key()
+        self._api.require_key()
 
         aoi = subject.adresseerbaarObjectIdentificatie
         # the id already known spares /adressen when no address field is asked for
@@ -199,66 +183,26 @@ class BagConnector:
         return result
 
     async def check(self) -> Health:
-        started = time.perf_counter()
-        if not self._api_key:
-            return Health(ok=False, detail=f"no API key in {self.settings.api_key_env}")
-        if self.settings.check_postcode is None:
-            return Health(
-                ok=False, detail="no probe address: set check_postcode and check_huisnummer"
-            )
-        params = {
-            "postcode": self.settings.check_postcode,
-            "huisnummer": str(self.settings.check_huisnummer),
-        }
-        try:
-            response = await send(self._client, "GET", "/adressen", params=params)
-            raise_for_status(response, detail=problem_detail)
-            json_body(response)
-        except ConnectorError as exc:
-            return Health(ok=False, detail=str(exc), latency_ms=_ms(started))
-        except Exception as exc:  # a probe reports, it never raises
-            return Health(ok=False, detail=f"probe failed: {type(exc).__name__}")
-        return Health(ok=True, detail=f"HTTP {response.status_code}", latency_ms=_ms(started))
+        return await self._api.probe("/adressen")
 
     async def aclose(self) -> None:
-        await self._client.aclose()
-
-    def _require_key(self) -> None:
-        if not self._api_key:
-            raise AuthenticationFailed(
-                f"no BAG API key: environment variable {self.settings.api_key_env} is not set"
-            )
+        await self._api.aclose()
 
     async def _find_adres(
         self, subject: AddressRef, trace: TraceContext
     ) -> tuple[_Adres, Evidence] | None:
-        params = {"postcode": subject.postcode, "huisnummer": str(subject.huisnummer)}
-        if subject.huisletter:
-            params["huisletter"] = subject.huisletter
-        if subject.huisnummertoevoeging:
-            params["huisnummertoevoeging"] = subject.huisnummertoevoeging
+        params = address_params(subject)
         if self.settings.exact_match:
             params["exacteMatch"] = "true"
         if self.settings.page_size != 20:
             params["pageSize"] = str(self.settings.page_size)
 
         matches: list[tuple[_Adres, Evidence]] = []
-        url: str | None = "/adressen"
-        pages = 0
-        while url is not None:
-            if pages == self.settings.max_pages:
-                raise BadResponse(f"/adressen did not end within {pages} pages")
-            response = await send(
-                self._client, "GET", url, trace=trace, params=params if pages == 0 else None
-            )
-            raise_for_status(response, detail=problem_detail)
-            body = json_body(response)
+        async for response, body in self._api.pages("/adressen", params, trace):
             evidence = Evidence.from_response(response, "GET /adressen")
-            for adres in _parse_adressen(body):
+            for adres in hal_models(body, "adressen", "/adressen", _Adres):
                 if _is_exact(adres, subject):
                     matches.append((adres, evidence))
-            url = self._next_link(body)
-            pages += 1
         if not matches:
             return None
         if len(matches) > 1:
@@ -267,30 +211,11 @@ class BagConnector:
         matches.sort(key=lambda match: match[0].indicatieNevenadres)
         return matches[0]
 
-    def _next_link(self, body: dict[str, Any]) -> str | None:
-        links = body.get("_links")
-        if links is None:
-            return None
-        if not isinstance(links, dict):
-            raise BadResponse("/adressen: _links is not an object")
-        nxt = links.get("next")
-        if nxt is None:
-            return None
-        href = nxt.get("href") if isinstance(nxt, dict) else None
-        if not isinstance(href, str):
-            raise BadResponse("/adressen: _links.next has no href")
-        target = self._client.base_url.join(href)
-        base = self._client.base_url
-        # the API key travels with every page: never follow a link off the registry
-        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
-            raise BadResponse("/adressen: _links.next points away from the registry")
-        return str(target)
-
     async def _verblijfsobject(
         self, aoi: str, trace: TraceContext
     ) -> tuple[_Verblijfsobject, Evidence] | None:
         response = await send(
-            self._client,
+            self._api.client,
             "GET",
             f"/verblijfsobjecten/{aoi}",
             trace=trace,
@@ -302,10 +227,7 @@ class BagConnector:
         body = json_body(response)
         if not isinstance(body, dict) or not isinstance(body.get("verblijfsobject"), dict):
             raise BadResponse("/verblijfsobjecten: no verblijfsobject in the answer")
-        try:
-            vbo = _Verblijfsobject.model_validate(body["verblijfsobject"])
-        except ValidationError as exc:
-            raise BadResponse.from_validation("/verblijfsobjecten", exc) from exc
+        vbo = parse_model(_Verblijfsobject, body["verblijfsobject"], "/verblijfsobjecten")
         return vbo, Evidence.from_response(response, "GET /verblijfsobjecten/{identificatie}")
 
     @staticmethod
@@ -338,15 +260,3 @@ class BagConnector:
         for name, value in values.items():
             if name in wanted:
                 result.add(name, value, evidence)
-
-
-def _parse_adressen(body: Any) -> list[_Adres]:
-    items = hal_items(body, "adressen", "/adressen")
-    try:
-        return [_Adres.model_validate(item) for item in items]
-    except ValidationError as exc:
-        raise BadResponse.from_validation("/adressen", exc) from exc
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 1)

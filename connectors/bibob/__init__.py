@@ -14,35 +14,9 @@ register; a register is a :class:`BibobSource` (the seam, :mod:`.source`). Two s
 Every fact is classified ``bibob`` (art. 28 Wet Bibob).
 """
 
+# The package offers the seam (one list of names, in source.py) and the connector.
+from . import source
 from .client import BibobConnector, Settings
-from .source import (
-    MATE_VAN_GEVAAR,
-    ONDERZOEK,
-    VERGUNNINGSTATUS,
-    VERGUNNINGTYPE,
-    BibobOutcome,
-    BibobSource,
-    CodeList,
-    Permit,
-    PermitAddress,
-    PermitError,
-    Permits,
-    bibob_facts,
-)
+from .source import *  # noqa: F403
 
-__all__ = [
-    "MATE_VAN_GEVAAR",
-    "ONDERZOEK",
-    "VERGUNNINGSTATUS",
-    "VERGUNNINGTYPE",
-    "BibobConnector",
-    "BibobOutcome",
-    "BibobSource",
-    "CodeList",
-    "Permit",
-    "PermitAddress",
-    "PermitError",
-    "Permits",
-    "Settings",
-    "bibob_facts",
-]
+__all__ = [*source.__all__, "BibobConnector", "Settings"]

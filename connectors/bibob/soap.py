@@ -8,7 +8,6 @@ health probe. The wire (zeep, the shipped WSDL and XSD, error mapping) is
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
@@ -21,6 +20,7 @@ from plugins import (
     ConnectorError,
     Evidence,
     Health,
+    Probe,
     Query,
     TraceContext,
     registry_client,
@@ -62,24 +62,19 @@ class SoapSource:
         )
 
     async def check(self) -> Health:
-        started = time.perf_counter()
-
-        def elapsed() -> float:
-            return round((time.perf_counter() - started) * 1000, 1)
-
+        probe = Probe()
         try:
             answer, _ = await self._soap.call("Ping", TraceContext.new_trace())
             status = str(getattr(answer, "status", "") or "")
             versie = str(getattr(answer, "versie", "") or "?")
         except ConnectorError as exc:
             hint = "" if self._password else f" (no password in {self.settings.password_env})"
-            return Health(ok=False, detail=f"{exc}{hint}", latency_ms=elapsed())
+            return probe.failed(f"{exc}{hint}")
         except Exception as exc:  # a probe reports, it never raises
-            return Health(ok=False, detail=f"probe failed: {type(exc).__name__}")
+            return probe.failed(exc)
         if status != "OK":
-            detail = f"Ping status {status or 'missing'}"
-            return Health(ok=False, detail=detail, latency_ms=elapsed())
-        return Health(ok=True, detail=f"Ping OK, service version {versie}", latency_ms=elapsed())
+            return probe.failed(f"Ping status {status or 'missing'}")
+        return probe.ok(f"Ping OK, service version {versie}")
 
     async def aclose(self) -> None:
         await self._soap.aclose()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from plugins import AddressRef, BusinessRef, Evidence, Health, Query
+from plugins import AddressRef, BusinessRef, Evidence, Health, Query, house_number
 
 __all__ = [
     "MATE_VAN_GEVAAR",
@@ -155,9 +155,7 @@ class PermitAddress:
     def label(self) -> str:
         """One line, as an officer reads it: ``Kleine Noord 88, 1621 JH Hoorn``."""
         ref = self.ref
-        number = f"{ref.huisnummer}{ref.huisletter or ''}"
-        if ref.huisnummertoevoeging:
-            number += f"-{ref.huisnummertoevoeging}"
+        number = house_number(ref.huisnummer, ref.huisletter, ref.huisnummertoevoeging)
         place = f"{ref.postcode[:4]} {ref.postcode[4:]} {self.woonplaats.strip()}"
         return f"{self.straatnaam.strip()} {number}, {place}"
 

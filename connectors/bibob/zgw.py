@@ -32,7 +32,6 @@ token goes only to URLs under the configured Zaken and Catalogi APIs.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,9 +44,9 @@ from plugins import (
     BadResponse,
     BusinessRef,
     ConnectorContext,
-    ConnectorError,
     Evidence,
     Health,
+    Probe,
     Query,
     ZgwJwt,
     json_body,
@@ -126,15 +125,13 @@ class ZgwBibobSource:
         return Permits(tuple(permits), tuple(call.evidence))
 
     async def check(self) -> Health:
-        started = time.perf_counter()
+        probe = Probe()
         try:
             call = _Call(self._jwt.authorization("opplus-check", "opplus health check"), None)
             await self._get(call, self._zaaktype, "zaaktype_retrieve")
-        except ConnectorError as exc:
-            return Health(ok=False, detail=str(exc), latency_ms=_ms(started))
-        return Health(
-            ok=True, detail="Catalogi API answered; Bibob zaaktype found", latency_ms=_ms(started)
-        )
+        except Exception as exc:  # a probe reports, it never raises
+            return probe.failed(exc)
+        return probe.ok("Catalogi API answered; Bibob zaaktype found")
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -274,10 +271,6 @@ async def _all(calls: Iterable[Any]) -> list[Any]:
         if isinstance(outcome, BaseException):
             raise outcome
     return list(outcomes)
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 1)
 
 
 def _field(body: Any, key: str, kind: type[_T], what: str) -> _T:

@@ -11,7 +11,6 @@ A person's ``Adres`` residence is reported as a discovered :class:`~plugins.Addr
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -23,7 +22,6 @@ from plugins import (
     BadResponse,
     Classification,
     ConnectorContext,
-    ConnectorError,
     ConnectorInfo,
     EnrichResult,
     Evidence,
@@ -32,6 +30,7 @@ from plugins import (
     GatewayAuthSettings,
     Health,
     PersonRef,
+    Probe,
     Query,
     QueryRejected,
     Subject,
@@ -302,12 +301,8 @@ class BrpConnector:
     async def check(self) -> Health:
         """Fetch a fresh token (OAuth2) and ask for one well-known test BSN, with the
         same TLS and gateway headers as a real query (the first configured purpose)."""
-        started = time.perf_counter()
+        probe = Probe()
         trace = TraceContext.new_trace()
-
-        def elapsed() -> float:
-            return round((time.perf_counter() - started) * 1000, 1)
-
         body = {
             "type": OPERATION,
             "burgerservicenummer": [self._settings.health_check_bsn],
@@ -318,14 +313,10 @@ class BrpConnector:
             headers = self._settings.gateway_headers()
             response = await self._post(body, trace=trace, headers=headers)
             self._persoon(response, self._settings.health_check_bsn)
-        except ConnectorError as exc:
-            return Health(ok=False, detail=str(exc), latency_ms=elapsed())
         except Exception as exc:  # a probe reports, it never raises
-            return Health(ok=False, detail=f"unexpected {type(exc).__name__}", latency_ms=elapsed())
+            return probe.failed(exc)
         where = str(response.request.url.copy_with(query=None))
-        return Health(
-            ok=True, detail=f"HTTP {response.status_code} from {where}", latency_ms=elapsed()
-        )
+        return probe.ok(f"HTTP {response.status_code} from {where}")
 
     async def aclose(self) -> None:
         await self._client.aclose()

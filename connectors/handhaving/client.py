@@ -21,7 +21,6 @@ under the configured Zaken or Catalogi API, so the token never goes elsewhere.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any
 
@@ -34,7 +33,6 @@ from plugins import (
     BusinessRef,
     Classification,
     ConnectorContext,
-    ConnectorError,
     ConnectorInfo,
     ConnectorSettings,
     EnrichResult,
@@ -42,6 +40,7 @@ from plugins import (
     FieldSpec,
     Health,
     PersonRef,
+    Probe,
     Query,
     QueryRejected,
     Subject,
@@ -401,13 +400,9 @@ class HandhavingConnector:
         return result
 
     async def check(self) -> Health:
-        started = time.perf_counter()
-
-        def elapsed() -> float:
-            return round((time.perf_counter() - started) * 1000, 1)
-
+        probe = Probe()
         if not self._jwt.has_secret:
-            return Health(ok=False, detail=self._jwt.missing)
+            return probe.failed(self._jwt.missing)
         try:
             response = await send(
                 self.http,
@@ -421,9 +416,9 @@ class HandhavingConnector:
             )
             _check(response)
             _need(json_body(response), "results", list, "zaak_list")
-        except ConnectorError as exc:
-            return Health(ok=False, detail=str(exc), latency_ms=elapsed())
-        return Health(ok=True, detail="Zaken API answered; token accepted", latency_ms=elapsed())
+        except Exception as exc:  # a probe reports, it never raises
+            return probe.failed(exc)
+        return probe.ok("Zaken API answered; token accepted")
 
     async def aclose(self) -> None:
         await self.http.aclose()

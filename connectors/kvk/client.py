@@ -10,7 +10,6 @@ its SBI codes. The API version is a setting; its paths live in :data:`API_PATHS`
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -25,13 +24,13 @@ from plugins import (
     BadResponse,
     BusinessRef,
     ConnectorContext,
-    ConnectorError,
     ConnectorInfo,
     ConnectorSettings,
     EnrichResult,
     Evidence,
     Fact,
     Health,
+    Probe,
     Query,
     QueryRejected,
     Subject,
@@ -151,26 +150,22 @@ class KvkConnector:
         return result
 
     async def check(self) -> Health:
+        probe = Probe()
         if not self._api_key:
-            return Health(ok=False, detail=f"no KvK apikey: {self.settings.api_key_env} is not set")
+            return probe.failed(f"no KvK apikey: {self.settings.api_key_env} is not set")
         path = self.paths.basisprofiel.format(kvkNummer=self.settings.health_check_kvk)
-        started = time.perf_counter()
         try:
             response = await send(self._client, "GET", path, trace=TraceContext.new_trace())
-            latency = (time.perf_counter() - started) * 1000
             # A production key does not see the test number: its IPD0005 still proves the key.
             if response.status_code == 404 and _UNKNOWN_KVK in wire.fout_codes(response):
-                return Health(
-                    ok=True, detail="apikey accepted (test number unknown)", latency_ms=latency
-                )
+                return probe.ok("apikey accepted (test number unknown)")
             raise_for_status(response, detail=wire.fout_text)
             body = wire.obj(json_body(response), "basisprofiel")
             if body.get("kvkNummer") != self.settings.health_check_kvk:
                 raise BadResponse("KvK: the health probe answered for another kvkNummer")
-        except ConnectorError as exc:
-            latency = (time.perf_counter() - started) * 1000
-            return Health(ok=False, detail=str(exc), latency_ms=latency)
-        return Health(ok=True, detail="basisprofiel read with the apikey", latency_ms=latency)
+        except Exception as exc:  # a probe reports, it never raises
+            return probe.failed(exc)
+        return probe.ok("basisprofiel read with the apikey")
 
     async def aclose(self) -> None:
         await self._client.aclose()

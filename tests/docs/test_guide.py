@@ -81,6 +81,18 @@ def test_the_kit_and_the_answer_helpers_are_documented():
     helpers |= {"tls_context", "OAuth2Settings", "TokenSource"}
     helpers |= {"ZgwClientSettings", "ZgwJwt", "ZgwJwtError", "verify_zgw_jwt"}
     helpers |= {"unverified_zgw_claims", "GatewayAuth", "GatewayAuthSettings"}
+    helpers |= {"HalApi", "HalApiSettings", "address_params", "parse_model", "hal_models"}
+    helpers |= {"house_number", "Probe"}
     assert helpers <= set(plugins.__all__)
     for name in sorted(helpers | set(testing.__all__)):
         assert re.search(rf"`[^`]*\b{name}\b[^`]*`", text), f"the guide does not mention {name}"
+
+
+def test_the_fake_helpers_are_documented():
+    from plugins import fakes
+
+    text = GUIDE.read_text()
+    for name in sorted(fakes.__all__):
+        assert re.search(rf"`[^`]*\b{name}\b[^`]*`", text), f"the guide does not mention {name}"
+    for method in ("serving", "answer_http_errors", "api_key_gate", "unknown", "patterns"):
+        assert f".{method}(" in text, f"the guide does not mention {method}"

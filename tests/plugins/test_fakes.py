@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,7 +11,15 @@ import pytest
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from plugins.fakes import TRACEPARENTS_KEPT, accepts, remember, use_fake_middleware
+from plugins.fakes import (
+    HAAL_CENTRAAL_ERRORS,
+    TRACEPARENTS_KEPT,
+    InvalidParam,
+    Problems,
+    accepts,
+    remember,
+    use_fake_middleware,
+)
 
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
@@ -91,3 +100,69 @@ def test_accepts() -> None:
     assert accepts("application/hal+json; q=1", "application/json", "application/hal+json")
     assert accepts("*/*", "application/json")
     assert not accepts("text/html", "application/json")
+
+
+async def test_problems_write_a_haal_centraal_error_body() -> None:
+    problem = Problems(
+        {400: ("Parameters niet correct.", "paramsValidation")},
+        type_of=lambda status: f"https://example.test/errors#{status}",
+        headers={"api-version": "1.0.0"},
+        invalid_key="invalid-params",
+    )
+    app = FastAPI()
+
+    @app.get("/x")
+    async def x(request: Request) -> Response:
+        invalid = [*InvalidParam.unknown(request, {"postcode"})]
+        invalid.append(InvalidParam.pattern("postcode", re.compile(r"^[0-9]{4}[A-Z]{2}$")))
+        return problem(request, 400, invalid=invalid)
+
+    use_fake_middleware(app, problem, fail_status=503, fail_times=1)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://f") as client:
+        failed = await client.get("/x")
+        refused = await client.get("/x", params={"postcode": "x", "extra": "1"})
+    assert failed.status_code == 503
+    assert failed.headers["content-type"] == "application/problem+json"
+    assert failed.headers["retry-after"] == "1"
+    assert failed.json() == {
+        "type": "https://example.test/errors#503",
+        "title": "Interne server fout.",
+        "status": 503,
+        "detail": "Interne server fout.",
+        "instance": "http://f/x",
+        "code": "serverError",
+    }
+    assert refused.headers["api-version"] == "1.0.0"
+    body = refused.json()
+    assert (body["title"], body["code"]) == ("Parameters niet correct.", "paramsValidation")
+    assert [(p["name"], p["code"]) for p in body["invalid-params"]] == [
+        ("extra", "unknownParam"),
+        ("postcode", "pattern"),
+    ]
+    assert body["invalid-params"][1]["reason"] == (
+        "Waarde voldoet niet aan patroon ^[0-9]{4}[A-Z]{2}$."
+    )
+
+
+async def test_problems_gate_an_api_key_and_answer_unknown_paths() -> None:
+    problem = Problems(HAAL_CENTRAAL_ERRORS, type_of=str)
+    app = FastAPI()
+
+    @app.get("/x")
+    async def x(request: Request) -> dict[str, Any]:
+        checks = [("a", re.compile(r"^[0-9]$")), ("b", re.compile(r"^[0-9]$"))]
+        return {"invalid": [p.name for p in InvalidParam.patterns(request.query_params, checks)]}
+
+    problem.answer_http_errors(app)
+    use_fake_middleware(app, problem, gate=problem.api_key_gate("geheim"))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://f") as client:
+        no_key = await client.get("/x")
+        not_json = await client.get("/x", headers={"x-api-key": "geheim", "accept": "text/xml"})
+        unknown = await client.get("/y", headers={"x-api-key": "geheim"})
+        checked = await client.get("/x?a=1&b=x", headers={"x-api-key": "geheim"})
+    assert (no_key.status_code, no_key.json()["code"]) == (401, "authentication")
+    assert (not_json.status_code, not_json.json()["code"]) == (406, "notAcceptable")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "notFound")
+    assert checked.json() == {"invalid": ["b"]}

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from pydantic import BaseModel
 
 from plugins import (
     AuthenticationFailed,
@@ -17,7 +18,9 @@ from plugins import (
     RegistryTimeout,
     RegistryUnavailable,
     TraceContext,
+    hal_models,
     json_body,
+    parse_model,
     parse_retry_after,
     raise_for_status,
     registry_client,
@@ -280,3 +283,30 @@ async def test_a_content_length_in_superscript_digits_is_no_crash():
     async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
         response = await send(client, "GET", "/")
     assert response.status_code == 200
+
+
+class _Thing(BaseModel):
+    id: str
+    size: int
+
+
+def test_parse_model_names_where_an_answer_breaks_the_model_never_the_value():
+    assert parse_model(_Thing, {"id": "a", "size": 3}, "/things") == _Thing(id="a", size=3)
+    with pytest.raises(BadResponse) as caught:
+        parse_model(_Thing, {"id": "a", "size": "groot"}, "/things")
+    assert str(caught.value) == "/things: unexpected shape at size: int_parsing"
+    assert "groot" not in str(caught.value)
+
+
+def test_hal_models_read_each_item_of_a_collection():
+    body = {
+        "_links": {"self": {"href": "/things"}},
+        "_embedded": {"things": [{"id": "a", "size": 1}, {"id": "b", "size": 2}]},
+    }
+    assert [t.id for t in hal_models(body, "things", "/things", _Thing)] == ["a", "b"]
+    assert hal_models({"_links": {"self": {"href": "/things"}}}, "things", "/t", _Thing) == []
+    body["_embedded"]["things"].append({"id": "c"})
+    with pytest.raises(BadResponse, match=r"^/things: unexpected shape at size: missing$"):
+        hal_models(body, "things", "/things", _Thing)
+    with pytest.raises(BadResponse, match="no HAL collection"):
+        hal_models({}, "things", "/things", _Thing)

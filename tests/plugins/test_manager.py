@@ -134,3 +134,23 @@ def test_the_builtin_fakes_come_from_the_entry_point_group():
     ]
     # the connectors' own plugin modules register no fake
     assert all(".fake" not in value for value in BUILTIN_PLUGINS)
+
+
+def test_fake_spec_serving_names_credentials_by_their_settings_field():
+    from pydantic import BaseModel
+
+    from plugins import FakeSpec
+
+    class _Settings(BaseModel):
+        api_key_env: str = "OPPLUS_X_API_KEY"
+        secret_env: str | None = None
+
+    def factory() -> None:
+        return None
+
+    spec = FakeSpec.serving("x", "/x", factory, _Settings, api_key_env="test-key")
+    assert (spec.name, spec.mount, spec.app_factory) == ("x", "/x", factory)
+    assert spec.test_env == {"OPPLUS_X_API_KEY": "test-key"}
+    for typo in ({"api_key": "k"}, {"secret_env": "s"}):
+        with pytest.raises(ValueError, match="names no environment variable by default"):
+            FakeSpec.serving("x", "/x", factory, _Settings, **typo)

@@ -12,6 +12,7 @@ from plugins import (
     AddressRef,
     BusinessRef,
     PersonRef,
+    house_number,
     is_ascii_digits,
     is_valid_bsn,
     normalise_postcode,
@@ -90,3 +91,12 @@ def test_bag_id_ascii_only():
 def test_huisnummer_must_be_an_int(huisnummer):
     with pytest.raises(ValueError, match="huisnummer"):
         AddressRef("1621JH", huisnummer)
+
+
+@pytest.mark.parametrize(
+    ("parts", "written"),
+    [((88,), "88"), ((88, "b"), "88b"), ((88, "b", "2"), "88b-2"), ((88, None, "II"), "88-II")],
+)
+def test_house_number_is_written_as_an_address_line_writes_it(parts, written):
+    assert house_number(*parts) == written
+    assert AddressRef("1621JH", *parts).label() == f"1621 JH {written}"

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from plugins.fakes import InvalidParam, accepts, use_fake_middleware
+from plugins import house_number
+from plugins.fakes import HAAL_CENTRAAL_ERRORS, InvalidParam, Problems, use_fake_middleware
 from plugins.openapi import Documents, Refusal, guard_app
 
 from .data import ADRESSEN, VERBLIJFSOBJECTEN, BagAdres, BagVerblijfsobject
@@ -43,7 +43,6 @@ CRS = "epsg:28992"
 NOMINAL_RATE_PER_S = 50.0
 
 _HAL = "application/hal+json"
-_PROBLEM = "application/problem+json"
 
 _POSTCODE = re.compile(r"^[1-9]{1}[0-9]{3}[A-Z]{2}$")
 _HUISLETTER = re.compile(r"^[a-zA-Z]{1}$")
@@ -73,50 +72,23 @@ _SEARCH_PARAMS = _ADRES_PARAMS - {"exacteMatch", "page", "pageSize"}
 
 # status -> (title, code) of the contract's error table (foutafhandeling.feature)
 _ERRORS: Mapping[int, tuple[str, str]] = {
-    400: ("Een of meerdere parameters zijn niet correct.", "paramsValidation"),
-    401: ("Niet correct geauthenticeerd.", "authentication"),
-    403: ("U bent niet geautoriseerd voor deze operatie.", "autorisation"),
-    404: ("Opgevraagde resource bestaat niet.", "notFound"),
+    **HAAL_CENTRAAL_ERRORS,
     405: ("Deze methode is niet toegestaan", "methodNotAllowed"),
-    406: ("Gevraagde contenttype wordt niet ondersteund.", "notAcceptable"),
     412: ("Niet voldaan aan vooraf gestelde voorwaarde", "preconditionFailed"),
     429: ("Too Many Requests", "tooManyRequests"),
-    500: ("Interne server fout.", "serverError"),
     502: ("Bronservice is niet beschikbaar.", "sourceUnavailable"),
     503: ("Bronservice is niet beschikbaar.", "sourceUnavailable"),
     504: ("Bronservice is niet beschikbaar.", "sourceUnavailable"),
 }
 
 
-def problem(
-    request: Request,
-    status: int,
-    *,
-    title: str | None = None,
-    code: str | None = None,
-    detail: str | None = None,
-    invalid: Iterable[InvalidParam] = (),
-    headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
-    """A problem+json answer as the BAG API gives it."""
-    default_title, default_code = _ERRORS.get(status, ("Interne server fout.", "serverError"))
-    body: dict[str, Any] = {
-        "type": f"https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#{status}",
-        "title": title or default_title,
-        "status": status,
-        "detail": detail or (title or default_title),
-        "instance": str(request.url),
-        "code": code or default_code,
-    }
-    params = [item.as_json() for item in invalid]
-    if params:
-        body["invalid-params"] = params
-    return JSONResponse(
-        body,
-        status_code=status,
-        media_type=_PROBLEM,
-        headers={"api-version": API_VERSION, **(headers or {})},
-    )
+#: a problem+json answer as the BAG API gives it
+problem = Problems(
+    _ERRORS,
+    type_of=lambda status: f"https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#{status}",
+    headers={"api-version": API_VERSION},
+    invalid_key="invalid-params",
+)
 
 
 def _validation_error(request: Request, invalid: list[InvalidParam]) -> JSONResponse:
@@ -142,16 +114,8 @@ def create_app(
     """
     app = FastAPI(title="BAG Individuele Bevragingen v2 (fake)", openapi_url=None)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return problem(request, exc.status_code)
-
-    def gate(request: Request) -> Response | None:
-        if request.headers.get("x-api-key") != api_key:
-            return problem(request, 401)
-        if not accepts(request.headers.get("accept", ""), "application/json", _HAL):
-            return problem(request, 406)
-        return None
+    problem.answer_http_errors(app)
+    gate = problem.api_key_gate(api_key)
 
     use_fake_middleware(
         app,
@@ -169,9 +133,9 @@ def create_app(
 
     @app.get("/adressen/{nummeraanduidingIdentificatie}")
     async def adres(request: Request, nummeraanduidingIdentificatie: str) -> Response:
-        invalid = _unknown_params(request, frozenset())
+        invalid = InvalidParam.unknown(request, frozenset())
         if not _NUMMERAANDUIDING.match(nummeraanduidingIdentificatie):
-            invalid.append(_pattern("nummeraanduidingIdentificatie", _NUMMERAANDUIDING))
+            invalid.append(InvalidParam.pattern("nummeraanduidingIdentificatie", _NUMMERAANDUIDING))
         if invalid:
             return _validation_error(request, invalid)
         for item in ADRESSEN:
@@ -196,14 +160,14 @@ def create_app(
                 title=f"Gevraagde coördinatenstelsel {crs} wordt niet ondersteund.",
                 code="crsNotAcceptable",
             )
-        invalid = _unknown_params(request, frozenset({"geldigOp", "beschikbaarOp"}))
+        invalid = InvalidParam.unknown(request, frozenset({"geldigOp", "beschikbaarOp"}))
         invalid += [
             InvalidParam(name, "date", "Waarde is geen geldige datum.")
             for name in ("geldigOp",)
             if name in request.query_params and not _DATE.match(request.query_params[name])
         ]
         if not _VBO.match(identificatie):
-            invalid.append(_pattern("identificatie", _VBO))
+            invalid.append(InvalidParam.pattern("identificatie", _VBO))
         if invalid:
             return _validation_error(request, invalid)
         vbo = VERBLIJFSOBJECTEN.get(identificatie)
@@ -232,18 +196,6 @@ def _hal(body: dict[str, Any], headers: Mapping[str, str] | None = None) -> JSON
     )
 
 
-def _pattern(name: str, pattern: re.Pattern[str]) -> InvalidParam:
-    return InvalidParam(name, "pattern", f"Waarde voldoet niet aan patroon {pattern.pattern}.")
-
-
-def _unknown_params(request: Request, known: frozenset[str]) -> list[InvalidParam]:
-    return [
-        InvalidParam(name, "unknownParam", "Parameter is niet verwacht.")
-        for name in dict.fromkeys(request.query_params.keys())
-        if name not in known
-    ]
-
-
 def _int_param(
     params: Mapping[str, str], name: str, lo: int, hi: int | None, invalid: list[InvalidParam]
 ) -> int | None:
@@ -263,7 +215,7 @@ def _int_param(
 
 def _search_adressen(request: Request) -> Response:
     params = request.query_params
-    invalid = _unknown_params(request, _ADRES_PARAMS)
+    invalid = InvalidParam.unknown(request, _ADRES_PARAMS)
     exact = params.get("exacteMatch", "false").lower()
     if exact not in ("true", "false"):
         invalid.append(InvalidParam("exacteMatch", "boolean", "Waarde is geen geldige boolean."))
@@ -277,9 +229,7 @@ def _search_adressen(request: Request) -> Response:
         ("adresseerbaarObjectIdentificatie", _AOI),
         ("pandIdentificatie", _PAND),
     )
-    for name, pattern in checks:
-        if name in params and not pattern.match(params[name]):
-            invalid.append(_pattern(name, pattern))
+    invalid += InvalidParam.patterns(params, checks)
     for name in ("woonplaatsNaam", "openbareRuimteNaam"):
         if name in params and not 1 <= len(params[name]) <= 80:
             invalid.append(
@@ -380,9 +330,7 @@ def _sort_key(item: BagAdres) -> tuple[str, int, str, str]:
 
 
 def _adres_json(item: BagAdres, base: str) -> dict[str, Any]:
-    number = f"{item.huisnummer}{item.huisletter or ''}"
-    if item.huisnummertoevoeging:
-        number += f"-{item.huisnummertoevoeging}"
+    number = house_number(item.huisnummer, item.huisletter, item.huisnummertoevoeging)
     body: dict[str, Any] = {
         "openbareRuimteNaam": item.openbareRuimteNaam,
         "korteNaam": item.korteNaam,

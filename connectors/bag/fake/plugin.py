@@ -10,11 +10,12 @@ from .app import FAKE_API_KEY, MOUNT, create_app
 __all__ = ["register_fakes"]
 
 register_fakes = fake_plugin(
-    FakeSpec(
-        name="bag",
-        mount=MOUNT,
-        app_factory=create_app,
+    FakeSpec.serving(
+        "bag",
+        MOUNT,
+        create_app,
+        Settings,
+        api_key_env=FAKE_API_KEY,
         openapi_documents={"individuelebevragingen": "bag-v2.yaml"},
-        test_env={Settings.model_fields["api_key_env"].default: FAKE_API_KEY},
     )
 )

@@ -10,10 +10,5 @@ from .app import FAKE_PASSWORD, MOUNT, create_app
 __all__ = ["register_fakes"]
 
 register_fakes = fake_plugin(
-    FakeSpec(
-        name="bibob",
-        mount=MOUNT,
-        app_factory=create_app,
-        test_env={Settings.model_fields["password_env"].default: FAKE_PASSWORD},
-    )
+    FakeSpec.serving("bibob", MOUNT, create_app, Settings, password_env=FAKE_PASSWORD)
 )

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from plugins import is_ascii_digits
+from plugins import house_number, is_ascii_digits
 
 from .data import (
     ADELLIJKE_TITELS,
@@ -145,9 +145,8 @@ def _adressering(record: PersonRecord) -> dict[str, Any]:
         adressering["gebruikInLopendeTekst"] = f"de heer {in_tekst}"
     plaats = record.verblijfplaats
     if isinstance(plaats, Adres):
-        letter = plaats.huisletter or ""
-        extra = f"-{plaats.huisnummertoevoeging}" if plaats.huisnummertoevoeging else ""
-        adressering["adresregel1"] = f"{plaats.korteStraatnaam} {plaats.huisnummer}{letter}{extra}"
+        number = house_number(plaats.huisnummer, plaats.huisletter, plaats.huisnummertoevoeging)
+        adressering["adresregel1"] = f"{plaats.korteStraatnaam} {number}"
         postcode = f"{plaats.postcode[:4]} {plaats.postcode[4:]}"
         adressering["adresregel2"] = f"{postcode}  {plaats.woonplaats.upper()}"
     elif isinstance(plaats, VerblijfplaatsBuitenland):

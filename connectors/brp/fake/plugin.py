@@ -10,14 +10,13 @@ from .app import FAKE_API_KEY, FAKE_CLIENT_SECRET, MOUNT, create_app
 __all__ = ["register_fakes"]
 
 register_fakes = fake_plugin(
-    FakeSpec(
-        name="brp",
-        mount=MOUNT,
-        app_factory=create_app,
+    FakeSpec.serving(
+        "brp",
+        MOUNT,
+        create_app,
+        Settings,
+        client_secret_env=FAKE_CLIENT_SECRET,
+        api_key_env=FAKE_API_KEY,
         openapi_documents={"personen": "brp-personen.yaml"},
-        test_env={
-            Settings.model_fields["client_secret_env"].default: FAKE_CLIENT_SECRET,
-            Settings.model_fields["api_key_env"].default: FAKE_API_KEY,
-        },
     )
 )

@@ -10,11 +10,12 @@ from .app import FAKE_CLIENT_SECRET, MOUNT, create_app
 __all__ = ["register_fakes"]
 
 register_fakes = fake_plugin(
-    FakeSpec(
-        name="handhaving",
-        mount=MOUNT,
-        app_factory=create_app,
+    FakeSpec.serving(
+        "handhaving",
+        MOUNT,
+        create_app,
+        Settings,
+        client_secret_env=FAKE_CLIENT_SECRET,
         openapi_documents={"zaken": "zaken.yaml", "documenten": "documenten.yaml"},
-        test_env={Settings.model_fields["client_secret_env"].default: FAKE_CLIENT_SECRET},
     )
 )

@@ -10,15 +10,16 @@ from .app import FAKE_API_KEY, MOUNT, create_app
 __all__ = ["register_fakes"]
 
 register_fakes = fake_plugin(
-    FakeSpec(
-        name="kvk",
-        mount=MOUNT,
-        app_factory=create_app,
+    FakeSpec.serving(
+        "kvk",
+        MOUNT,
+        create_app,
+        Settings,
+        api_key_env=FAKE_API_KEY,
         openapi_documents={
             "zoeken": "kvk-zoeken.yaml",
             "basisprofiel": "kvk-basisprofiel.yaml",
             "vestigingsprofiel": "kvk-vestigingsprofiel.yaml",
         },
-        test_env={Settings.model_fields["api_key_env"].default: FAKE_API_KEY},
     )
 )

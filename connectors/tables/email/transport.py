@@ -29,7 +29,6 @@ import hashlib
 import re
 import smtplib
 import ssl
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -45,6 +44,7 @@ from plugins import (
     Delivery,
     DeliveryFailed,
     Health,
+    Probe,
     Receipt,
     TableSettings,
     tls_context,
@@ -257,16 +257,14 @@ class SmtpTransport:
 
     async def check(self) -> Health:
         """Connect, require STARTTLS, verify the certificate, log in, NOOP."""
-        started = time.perf_counter()
+        probe = Probe()
         try:
             self._require_password()
             await asyncio.to_thread(self._probe)
         except Exception as exc:  # a probe reports, it never raises
-            latency = round((time.perf_counter() - started) * 1000, 1)
-            return Health(ok=False, detail=_classify(exc, self._where).message, latency_ms=latency)
-        latency = round((time.perf_counter() - started) * 1000, 1)
+            return probe.failed(_classify(exc, self._where).message)
         login = "logged in" if self.settings.username else "no login configured"
-        return Health(ok=True, detail=f"STARTTLS verified, {login}", latency_ms=latency)
+        return probe.ok(f"STARTTLS verified, {login}")
 
     async def aclose(self) -> None:
         """Nothing to release: each attempt opens and closes its own connection."""

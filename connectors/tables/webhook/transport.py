@@ -62,6 +62,7 @@ from plugins import (
     Delivery,
     DeliveryFailed,
     Health,
+    Probe,
     Receipt,
     TableSettings,
     parse_retry_after,
@@ -252,29 +253,19 @@ class WebhookTransport:
         2xx: reachable and the signature was accepted; 405: reachable, but the receiver
         does not take probes (the secret is then not verified); anything else fails.
         """
-        started = time.perf_counter()
-
-        def ms() -> float:
-            return round((time.perf_counter() - started) * 1000, 1)
-
+        probe = Probe()
         if not self._secret:
-            return Health(ok=False, detail=f"no secret in {self.settings.secret_env}")
+            return probe.failed(f"no secret in {self.settings.secret_env}")
         headers = {"X-Opplus-Probe": "1", **self._signed(b"")}
         try:
             response = await send(self._http, "GET", self.settings.url, headers=headers)
-        except ConnectorError as exc:
-            return Health(ok=False, detail=str(exc), latency_ms=ms())
         except Exception as exc:  # a probe reports, it never raises
-            return Health(ok=False, detail=f"probe failed: {type(exc).__name__}", latency_ms=ms())
+            return probe.failed(exc)
         if 200 <= response.status_code < 300:
-            return Health(
-                ok=True, detail=f"HTTP {response.status_code}, signature accepted", latency_ms=ms()
-            )
+            return probe.ok(f"HTTP {response.status_code}, signature accepted")
         if response.status_code == 405:
-            return Health(
-                ok=True, detail="reachable; the receiver takes no probes", latency_ms=ms()
-            )
-        return Health(ok=False, detail=_failed(response).message, latency_ms=ms())
+            return probe.ok("reachable; the receiver takes no probes")
+        return probe.failed(_failed(response).message)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +43,7 @@ from plugins import (
     Delivery,
     DeliveryFailed,
     Health,
+    Probe,
     Receipt,
     TableSettings,
     ZgwClientSettings,
@@ -231,13 +231,9 @@ class ZgwTransport:
             raise DeliveryFailed(f"zgw: unexpected {type(exc).__name__}", transient=False) from exc
 
     async def check(self) -> Health:
-        started = time.perf_counter()
-
-        def ms() -> float:
-            return round((time.perf_counter() - started) * 1000, 1)
-
+        probe = Probe()
         if not self._jwt.has_secret:
-            return Health(ok=False, detail=self._jwt.missing)
+            return probe.failed(self._jwt.missing)
         headers = self._jwt.authorization("opplus-check", "opplus health check")
         try:
             response = await send(self._http, "GET", self.settings.zaaktype, headers=headers)
@@ -245,7 +241,7 @@ class ZgwTransport:
             zaaktype = json_body(response)
             problem = self._zaaktype_problem(zaaktype)
             if problem:
-                return Health(ok=False, detail=problem, latency_ms=ms())
+                return probe.failed(problem)
             response = await send(
                 self._http,
                 "GET",
@@ -254,14 +250,12 @@ class ZgwTransport:
                 headers={**headers, "Accept-Crs": CRS},
             )
             _check(response)
-        except (ConnectorError, DeliveryFailed) as exc:
-            return Health(ok=False, detail=str(exc), latency_ms=ms())
+        except DeliveryFailed as exc:
+            return probe.failed(str(exc))
         except Exception as exc:  # a probe reports, it never raises
-            return Health(ok=False, detail=f"probe failed: {type(exc).__name__}", latency_ms=ms())
+            return probe.failed(exc)
         name = zaaktype.get("identificatie") or zaaktype.get("omschrijving") or "?"
-        return Health(
-            ok=True, detail=f"zaaktype {name} readable, Zaken API answered", latency_ms=ms()
-        )
+        return probe.ok(f"zaaktype {name} readable, Zaken API answered")
 
     async def aclose(self) -> None:
         await self._http.aclose()

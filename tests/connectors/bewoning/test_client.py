@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from connectors.bewoning.client import BewoningConnector
+from connectors.bewoning.client import PROBE_OBJECT, BewoningConnector
 from plugins import (
     AddressRef,
     AuthenticationFailed,
@@ -243,15 +243,17 @@ async def test_wrong_api_key_is_authentication_failed(
 async def test_check_ok_with_good_credentials(make_connector: Connect, transport: Any) -> None:
     oauth = await make_connector().check()
     assert oauth.ok, oauth.detail
-    assert oauth.detail.startswith("credentials accepted")
-    assert "HTTP 400" in oauth.detail
+    assert oauth.detail == "credentials accepted (HTTP 200)"
     key = await make_connector(auth="api_key").check()
     assert key.ok
-    # the probe asks for nobody's data
-    assert all(
-        json.loads(r.content) == {"type": "BewoningMetPeildatum"}
-        for r in transport.requests
-        if r.url.path.endswith("/bewoningen")
+    # the probe asks about an object of no municipality: it can name nobody
+    probes = [
+        json.loads(r.content) for r in transport.requests if r.url.path.endswith("/bewoningen")
+    ]
+    assert probes and all(
+        body["adresseerbaarObjectIdentificatie"] == PROBE_OBJECT
+        and body["adresseerbaarObjectIdentificatie"].startswith("0000")
+        for body in probes
     )
 
 

@@ -4,6 +4,6 @@ Its registration is :mod:`.plugin` (entry-point group ``opplus.fakes``); the
 connector's own code never imports this package.
 """
 
-from .app import FAKE_KEY_ID, FAKE_SECRET, MOUNT, create_app
-
-__all__ = ["FAKE_KEY_ID", "FAKE_SECRET", "MOUNT", "create_app"]
+# The package offers exactly what its app offers: one list of names, in app.py.
+from .app import *  # noqa: F403
+from .app import __all__ as __all__

@@ -10,10 +10,5 @@ from .app import FAKE_SECRET, MOUNT, create_app
 __all__ = ["register_fakes"]
 
 register_fakes = fake_plugin(
-    FakeSpec(
-        name="riec",
-        mount=MOUNT,
-        app_factory=create_app,
-        test_env={Settings.model_fields["secret_env"].default: FAKE_SECRET},
-    )
+    FakeSpec.serving("riec", MOUNT, create_app, Settings, secret_env=FAKE_SECRET)
 )

@@ -25,38 +25,36 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-import httpx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from plugins import (
     AddressRef,
-    AuthenticationFailed,
     BadResponse,
     BusinessRef,
     Classification,
     ConnectorContext,
-    ConnectorError,
     ConnectorInfo,
-    ConnectorSettings,
     EnrichResult,
     Evidence,
     FieldSpec,
+    HalApi,
+    HalApiSettings,
     Health,
     Query,
     QueryRejected,
     Subject,
     TraceContext,
-    hal_items,
+    address_params,
+    hal_models,
     json_body,
+    parse_model,
     problem_detail,
     raise_for_status,
-    registry_client,
     send,
 )
 
@@ -99,8 +97,9 @@ PersoonType = Literal[
 ]
 
 
-class Settings(ConnectorSettings):
-    """``[connectors.brk]``."""
+class Settings(HalApiSettings):
+    """``[connectors.brk]``; the key, paging and probe settings are the SDK's
+    (:class:`~plugins.HalApiSettings`)."""
 
     base_url: str = Field(
         default=PRODUCTION_URL, description="the registry's base URL, without trailing slash"
@@ -111,19 +110,6 @@ class Settings(ConnectorSettings):
     use_fields: bool = Field(
         default=True, description="ask only the properties needed (the `fields` parameter)"
     )
-    max_pages: int = Field(
-        default=10, ge=1, le=100, description="collection pages followed (`_links.next`)"
-    )
-    # No default: the probe address is the municipality's own choice, and a production
-    # default must not name a demo address.
-    check_postcode: str | None = Field(default=None, description="address searched by check()")
-    check_huisnummer: int | None = Field(default=None, ge=1, le=99999)
-
-    @model_validator(mode="after")
-    def _probe_address_whole(self) -> Settings:
-        if (self.check_postcode is None) != (self.check_huisnummer is None):
-            raise ValueError("check_postcode and check_huisnummer go together")
-        return self
 
 
 # --- the registry's shapes (only what this connector reads) -----------------------------
@@ -206,11 +192,8 @@ class BrkConnector:
 
     def __init__(self, settings: Settings, context: ConnectorContext) -> None:
         self.settings = settings
-        self._api_key = context.secret(settings.api_key_env)
-        headers = {"Accept": "application/hal+json"}
-        if self._api_key:
-            headers["X-Api-Key"] = self._api_key
-        self._client = registry_client(settings, context, headers=headers)
+        self._api = HalApi(settings, context, "BRK")
+        self._client = self._api.client
         self.info = ConnectorInfo(
             name="brk",
             version=VERSION,
@@ -233,7 +216,7 @@ class BrkConnector:
         wanted = query.fields & FIELDS.keys()
         if not wanted:
             return result
-        self._require_key()
+        self._api.require_key()
 
         zaken = await self._find_zaken(subject, query.trace)
         if not zaken:
@@ -249,67 +232,25 @@ class BrkConnector:
         return result
 
     async def check(self) -> Health:
-        started = time.perf_counter()
-        if not self._api_key:
-            return Health(ok=False, detail=f"no API key in {self.settings.api_key_env}")
-        if self.settings.check_postcode is None:
-            return Health(
-                ok=False, detail="no probe address: set check_postcode and check_huisnummer"
-            )
-        params = {
-            "postcode": self.settings.check_postcode,
-            "huisnummer": str(self.settings.check_huisnummer),
-        }
-        if self.settings.use_fields:
-            params["fields"] = "identificatie"
-        try:
-            response = await send(self._client, "GET", "/kadastraalonroerendezaken", params=params)
-            raise_for_status(response, detail=problem_detail)
-            if not isinstance(json_body(response), dict):
-                raise BadResponse("/kadastraalonroerendezaken: the answer is not an object")
-        except ConnectorError as exc:
-            return Health(ok=False, detail=str(exc), latency_ms=_ms(started))
-        except Exception as exc:  # a probe reports, it never raises
-            return Health(ok=False, detail=f"probe failed: {type(exc).__name__}")
-        return Health(ok=True, detail=f"HTTP {response.status_code}", latency_ms=_ms(started))
+        fields = {"fields": "identificatie"} if self.settings.use_fields else {}
+        return await self._api.probe("/kadastraalonroerendezaken", fields)
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._api.aclose()
 
     # -- the calls -----------------------------------------------------------------------
-
-    def _require_key(self) -> None:
-        if not self._api_key:
-            raise AuthenticationFailed(
-                f"no BRK API key: environment variable {self.settings.api_key_env} is not set"
-            )
 
     async def _find_zaken(
         self, subject: AddressRef, trace: TraceContext
     ) -> list[tuple[_Zaak, Evidence]]:
-        params = {"postcode": subject.postcode, "huisnummer": str(subject.huisnummer)}
-        if subject.huisletter:
-            params["huisletter"] = subject.huisletter
-        if subject.huisnummertoevoeging:
-            params["huisnummertoevoeging"] = subject.huisnummertoevoeging
+        params = address_params(subject)
         if self.settings.use_fields:
             params["fields"] = _SEARCH_FIELDS
 
         found: list[tuple[_Zaak, Evidence]] = []
-        url: str | None = "/kadastraalonroerendezaken"
-        pages = 0
-        while url is not None:
-            if pages == self.settings.max_pages:
-                raise BadResponse(f"/kadastraalonroerendezaken did not end within {pages} pages")
-            response = await send(
-                self._client, "GET", url, trace=trace, params=params if pages == 0 else None
-            )
-            raise_for_status(response, detail=problem_detail)
-            body = json_body(response)
+        async for response, body in self._api.pages("/kadastraalonroerendezaken", params, trace):
             evidence = Evidence.from_response(response, "GET /kadastraalonroerendezaken")
-            found += [(z, evidence) for z in _parse_zaken(body) if _holds(z, subject)]
-            url = self._next_link(body, "/kadastraalonroerendezaken")
-            pages += 1
+            found += [(z, evidence) for z in _zaken(body) if _holds(z, subject)]
         if len(found) > 1:
             log.info("brk.several_zaken_at_address count=%d", len(found))
         return found
@@ -368,11 +309,9 @@ class BrkConnector:
             "GET /kadastraalonroerendezaken/{kadastraalOnroerendeZaakIdentificatie}"
             "/zakelijkgerechtigden",
         )
-        items = hal_items(body, "zakelijkGerechtigden", "/zakelijkgerechtigden")
-        try:
-            gerechtigden = [_Gerechtigde.model_validate(item) for item in items]
-        except ValidationError as exc:
-            raise BadResponse.from_validation("/zakelijkgerechtigden", exc) from exc
+        gerechtigden = hal_models(
+            body, "zakelijkGerechtigden", "/zakelijkgerechtigden", _Gerechtigde
+        )
         # the filter was asked for; a registry that ignores it must not make tenants owners
         return [zg for zg in gerechtigden if zg.type == "eigenaar"], evidence
 
@@ -389,10 +328,7 @@ class BrkConnector:
             raise BadResponse("an owner's kadasternietnatuurlijkpersoon is 404")
         raise_for_status(response, detail=problem_detail)
         body = json_body(response)
-        try:
-            persoon = _NietNatuurlijkPersoon.model_validate(body)
-        except ValidationError as exc:
-            raise BadResponse.from_validation("/kadasternietnatuurlijkpersonen", exc) from exc
+        persoon = parse_model(_NietNatuurlijkPersoon, body, "/kadasternietnatuurlijkpersonen")
         evidence = Evidence.from_response(
             response,
             "GET /kadasternietnatuurlijkpersonen/{kadasterNietNatuurlijkPersoonIdentificatie}",
@@ -407,40 +343,12 @@ class BrkConnector:
             kvkNummer=persoon.kvkNummer,
         )
 
-    def _next_link(self, body: dict[str, Any], what: str) -> str | None:
-        """The next page of a collection, when the registry pages it; None otherwise."""
-        links = body.get("_links")
-        if links is None:
-            return None
-        if not isinstance(links, dict):
-            raise BadResponse(f"{what}: _links is not an object")
-        nxt = links.get("next")
-        if nxt is None:
-            return None
-        href = nxt.get("href") if isinstance(nxt, dict) else None
-        if not isinstance(href, str) or not href:
-            raise BadResponse(f"{what}: _links.next has no href")
-        if href.startswith("/") and not href.startswith("//"):
-            return href  # relative to the API root, as BRK Bevragen writes its links
-        target = httpx.URL(href)
-        base = self._client.base_url
-        # the API key travels with every page: never follow a link off the registry
-        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port) or (
-            not target.path.startswith(base.path)
-        ):
-            raise BadResponse(f"{what}: _links.next points away from the registry")
-        return str(target)
-
 
 # --- parsing and matching ---------------------------------------------------------------
 
 
-def _parse_zaken(body: Any) -> list[_Zaak]:
-    items = hal_items(body, "kadastraalOnroerendeZaken", "/kadastraalonroerendezaken")
-    try:
-        return [_Zaak.model_validate(item) for item in items]
-    except ValidationError as exc:
-        raise BadResponse.from_validation("/kadastraalonroerendezaken", exc) from exc
+def _zaken(body: Any) -> list[_Zaak]:
+    return hal_models(body, "kadastraalOnroerendeZaken", "/kadastraalonroerendezaken", _Zaak)
 
 
 def _same(value: str | None, wanted: str | None) -> bool:
@@ -476,7 +384,3 @@ def _owner(zg: _Gerechtigde) -> _Owner:
         in ("ingeschreven_natuurlijk_persoon", "kadaster_natuurlijk_persoon"),
         aandeel=share,
     )
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 1)

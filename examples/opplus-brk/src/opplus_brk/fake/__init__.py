@@ -1,5 +1,5 @@
 """The BRK fake: a test double of BRK Bevragen v2 with its demo records (``data``)."""
 
-from .app import API_VERSION, FAKE_API_KEY, MOUNT, create_app
-
-__all__ = ["API_VERSION", "FAKE_API_KEY", "MOUNT", "create_app"]
+# The package offers exactly what its app offers: one list of names, in app.py.
+from .app import *  # noqa: F403
+from .app import __all__ as __all__

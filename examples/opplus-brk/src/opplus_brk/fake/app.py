@@ -29,14 +29,20 @@ Centraal conventions of the sibling APIs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from plugins.fakes import InvalidParam, MountPrefix, accepts, use_fake_middleware
+from plugins import house_number
+from plugins.fakes import (
+    HAAL_CENTRAAL_ERRORS,
+    InvalidParam,
+    MountPrefix,
+    Problems,
+    use_fake_middleware,
+)
 
 from .data import (
     KADASTER_NIET_NATUURLIJK_PERSONEN,
@@ -58,7 +64,6 @@ CRS = "epsg:28992"
 BAG_BASE = "https://api.bag.kadaster.nl/lvbag/individuelebevragingen/v2"
 
 _HAL = "application/hal+json"
-_PROBLEM = "application/problem+json"
 _RFC = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
 
 _POSTCODE = re.compile(r"^[1-9][0-9][0-9][0-9][A-Z][A-Z]$")
@@ -175,14 +180,9 @@ _COMMON_PARAMS = frozenset({"fields", "expand"})
 
 # status -> (title, code), from the responses of Haal Centraal common 1.2.0
 _ERRORS: Mapping[int, tuple[str, str]] = {
-    400: ("Een of meerdere parameters zijn niet correct.", "paramsValidation"),
-    401: ("Niet correct geauthenticeerd.", "authentication"),
-    403: ("U bent niet geautoriseerd voor deze operatie.", "autorisation"),
-    404: ("Opgevraagde resource bestaat niet.", "notFound"),
+    **HAAL_CENTRAAL_ERRORS,
     405: ("Method not allowed", "methodNotAllowed"),
-    406: ("Gevraagde contenttype wordt niet ondersteund.", "notAcceptable"),
     429: ("Too many request", "tooManyRequests"),
-    500: ("Interne server fout.", "serverError"),
     502: ("Bronservice BRK is tijdelijk niet beschikbaar.", "notAvailable"),
     503: ("Bronservice BRK is tijdelijk niet beschikbaar.", "notAvailable"),
     504: ("Bronservice BRK is tijdelijk niet beschikbaar.", "notAvailable"),
@@ -199,36 +199,15 @@ def _instance(request: Request) -> str:
     return f"{path}?{query}" if query else path
 
 
-def problem(
-    request: Request,
-    status: int,
-    *,
-    title: str | None = None,
-    code: str | None = None,
-    detail: str | None = None,
-    invalid: Iterable[InvalidParam] = (),
-    headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
-    """A problem+json answer as BRK Bevragen gives it."""
-    default_title, default_code = _ERRORS.get(status, ("Interne server fout.", "serverError"))
+def _type(status: int) -> str:
     section = _SECTION.get(status, "5.1" if status >= 500 else "4.1")
-    body: dict[str, Any] = {
-        "type": f"{_RFC}#sec10.{section}",
-        "title": title or default_title,
-        "status": status,
-        "detail": detail or (title or default_title),
-        "instance": _instance(request),
-        "code": code or default_code,
-    }
-    params = [item.as_json() for item in invalid]
-    if params:
-        body["invalidParams"] = params
-    return JSONResponse(
-        body,
-        status_code=status,
-        media_type=_PROBLEM,
-        headers={"api-version": API_VERSION, **(headers or {})},
-    )
+    return f"{_RFC}#sec10.{section}"
+
+
+#: a problem+json answer as BRK Bevragen gives it
+problem = Problems(
+    _ERRORS, type_of=_type, headers={"api-version": API_VERSION}, instance_of=_instance
+)
 
 
 def create_app(
@@ -250,15 +229,13 @@ def create_app(
     zaken = {koz.identificatie: koz for koz in records}
     nnp = {p.identificatie: p for p in personen}
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return problem(request, exc.status_code)
+    problem.answer_http_errors(app)
+    key_gate = problem.api_key_gate(api_key)
 
     def gate(request: Request) -> Response | None:
-        if request.headers.get("x-api-key") != api_key:
-            return problem(request, 401)
-        if not accepts(request.headers.get("accept", ""), "application/json", _HAL):
-            return problem(request, 406)
+        refused = key_gate(request)
+        if refused is not None:
+            return refused
         crs = request.headers.get("accept-crs")
         if crs is not None and crs.strip().lower() != CRS:
             return problem(
@@ -278,7 +255,7 @@ def create_app(
     @app.get("/kadastraalonroerendezaken")
     async def zoek_zaken(request: Request) -> Response:
         params = request.query_params
-        invalid = _unknown_params(request, _SEARCH_PARAMS | _COMMON_PARAMS)
+        invalid = InvalidParam.unknown(request, _SEARCH_PARAMS | _COMMON_PARAMS)
         invalid += _validate_search(params)
         fields = _fields(params, _KOZ_PROPERTIES, invalid)
         expand = _expand(params, invalid)
@@ -321,7 +298,7 @@ def create_app(
 
     @app.get("/kadastraalonroerendezaken/{identificatie}")
     async def raadpleeg_zaak(request: Request, identificatie: str) -> Response:
-        invalid = _unknown_params(request, _COMMON_PARAMS)
+        invalid = InvalidParam.unknown(request, _COMMON_PARAMS)
         fields = _fields(request.query_params, _KOZ_PROPERTIES, invalid)
         expand = _expand(request.query_params, invalid)
         if invalid:
@@ -334,7 +311,7 @@ def create_app(
     @app.get("/kadastraalonroerendezaken/{identificatie}/zakelijkgerechtigden")
     async def zakelijk_gerechtigden(request: Request, identificatie: str) -> Response:
         params = request.query_params
-        invalid = _unknown_params(request, frozenset({"fields", "type"}))
+        invalid = InvalidParam.unknown(request, frozenset({"fields", "type"}))
         fields = _fields(params, _ZG_PROPERTIES, invalid)
         wanted_type = params.get("type")
         if wanted_type is not None and wanted_type not in TYPE_GERECHTIGDE:
@@ -357,7 +334,7 @@ def create_app(
 
     @app.get("/kadastraalonroerendezaken/{identificatie}/zakelijkgerechtigden/{zg_id}")
     async def zakelijk_gerechtigde(request: Request, identificatie: str, zg_id: str) -> Response:
-        invalid = _unknown_params(request, frozenset({"fields"}))
+        invalid = InvalidParam.unknown(request, frozenset({"fields"}))
         fields = _fields(request.query_params, _ZG_PROPERTIES, invalid)
         if invalid:
             return problem(request, 400, invalid=invalid)
@@ -369,7 +346,7 @@ def create_app(
 
     @app.get("/kadasternietnatuurlijkpersonen/{identificatie}")
     async def niet_natuurlijk_persoon(request: Request, identificatie: str) -> Response:
-        invalid = _unknown_params(request, frozenset({"fields"}))
+        invalid = InvalidParam.unknown(request, frozenset({"fields"}))
         fields = _fields(request.query_params, _NNP_PROPERTIES, invalid)
         if len(identificatie) > 60:
             invalid.append(
@@ -388,7 +365,7 @@ def create_app(
 
     @app.get("/kadasternietnatuurlijkpersonen")
     async def zoek_niet_natuurlijk_personen(request: Request) -> Response:
-        invalid = _unknown_params(request, frozenset({"fields", "q"}))
+        invalid = InvalidParam.unknown(request, frozenset({"fields", "q"}))
         fields = _fields(request.query_params, _NNP_PROPERTIES, invalid)
         q = request.query_params.get("q")
         if invalid:
@@ -418,18 +395,6 @@ def create_app(
 # --- validation -------------------------------------------------------------------------
 
 
-def _unknown_params(request: Request, known: frozenset[str]) -> list[InvalidParam]:
-    return [
-        InvalidParam(name, "unknownParam", "Parameter is niet verwacht.")
-        for name in dict.fromkeys(request.query_params.keys())
-        if name not in known
-    ]
-
-
-def _pattern(name: str, pattern: re.Pattern[str]) -> InvalidParam:
-    return InvalidParam(name, "pattern", f"Waarde voldoet niet aan patroon {pattern.pattern}.")
-
-
 def _validate_search(params: Mapping[str, str]) -> list[InvalidParam]:
     invalid: list[InvalidParam] = []
     checks = (
@@ -440,9 +405,7 @@ def _validate_search(params: Mapping[str, str]) -> list[InvalidParam]:
         ("kadastraleAanduiding", _AANDUIDING),
         ("kadastraleAanduidingMetGemeentecode", _AANDUIDING_CODE),
     )
-    for name, pattern in checks:
-        if name in params and not pattern.match(params[name]):
-            invalid.append(_pattern(name, pattern))
+    invalid += InvalidParam.patterns(params, checks)
     raw = params.get("huisnummer")
     if raw is not None:
         if not re.fullmatch(r"-?[0-9]+", raw):
@@ -597,9 +560,7 @@ def _copy_path(source: dict[str, Any], target: dict[str, Any], parts: list[str])
 
 
 def _adres_json(adres: Adres) -> dict[str, Any]:
-    number = f"{adres.huisnummer}{adres.huisletter or ''}"
-    if adres.huisnummertoevoeging:
-        number += f"-{adres.huisnummertoevoeging}"
+    number = house_number(adres.huisnummer, adres.huisletter, adres.huisnummertoevoeging)
     body: dict[str, Any] = {"straat": adres.straat, "huisnummer": adres.huisnummer}
     if adres.huisletter:
         body["huisletter"] = adres.huisletter

@@ -10,10 +10,5 @@ from .app import FAKE_API_KEY, MOUNT, create_app
 
 __all__ = ["FAKE", "register_fakes"]
 
-FAKE = FakeSpec(
-    name="brk",
-    mount=MOUNT,
-    app_factory=create_app,
-    test_env={Settings.model_fields["api_key_env"].default: FAKE_API_KEY},
-)
+FAKE = FakeSpec.serving("brk", MOUNT, create_app, Settings, api_key_env=FAKE_API_KEY)
 register_fakes = fake_plugin(FAKE)
