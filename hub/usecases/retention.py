@@ -1,6 +1,7 @@
 """Retention: delete what is past its retention period, and legal holds that keep a
-signal's data beyond it. Deleting needs the role ``admin``; every step is written to
-the access log (and each deletion leaves a receipt per data class in the logs).
+signal's data beyond it. Deleting, placing a hold and releasing one need the role
+``admin`` (a released hold lets data be deleted); every step is written to the access
+log (and each deletion leaves a receipt per data class in the logs).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Retention:
 
     def hold(self, actor: Actor, signal_id: str, reason: str) -> None:
         """Place a legal hold: nothing of this signal is deleted until it is released."""
+        self.ctx.require_role(actor, "admin", "retention.hold")
         storage = self.ctx.storage
         storage.holds.place(signal_id, reason=reason, placed_by=actor.id)
         storage.record_access(
@@ -41,6 +43,7 @@ class Retention:
 
     def release(self, actor: Actor, signal_id: str) -> None:
         """Release a legal hold; :class:`NotFound` (logged as failed) when there is none."""
+        self.ctx.require_role(actor, "admin", "retention.release")
         storage = self.ctx.storage
         released = storage.holds.release(signal_id)
         storage.record_access(

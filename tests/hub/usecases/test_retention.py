@@ -40,3 +40,20 @@ def test_a_hold_is_placed_and_released_once(context: Context) -> None:
         ("retention.release", "allowed"),
         ("retention.release", "failed"),
     ]
+
+
+def test_only_an_administrator_places_or_releases_a_hold(context: Context) -> None:
+    """A released hold lets a signal's data be deleted: an officer may do neither."""
+    retention = Retention(context)
+    with pytest.raises(Refused, match=r"rol admin vereist voor retention\.hold"):
+        retention.hold(HOORN_OFFICER, "sig-2", "eigen idee")
+    assert not context.storage.holds.is_held("sig-2")
+    retention.hold(ADMIN, "sig-2", "OM-zaak")
+    with pytest.raises(Refused, match=r"rol admin vereist voor retention\.release"):
+        retention.release(HOORN_OFFICER, "sig-2")
+    assert context.storage.holds.is_held("sig-2")
+    assert [(e["action"], e["result"]) for e in access_log(context)] == [
+        ("retention.hold", "refused"),
+        ("retention.hold", "allowed"),
+        ("retention.release", "refused"),
+    ]
