@@ -74,7 +74,11 @@ class Settings(GatewayAuthSettings):
         pattern=r"^[0-9]{4}$",
         description="only persons registered in this gemeente (gemeenteVanInschrijving)",
     )
-    health_check_bsn: str = Field(default="999993653", pattern=r"^[0-9]{9}$")
+    health_check_bsn: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{9}$",
+        description="the BSN check() asks for: one the gateway's owner allows for probing",
+    )
 
 
 Reader = Callable[[Any], Any]
@@ -299,20 +303,26 @@ class BrpConnector:
         )
 
     async def check(self) -> Health:
-        """Fetch a fresh token (OAuth2) and ask for one well-known test BSN, with the
-        same TLS and gateway headers as a real query (the first configured purpose)."""
+        """Fetch a fresh token (OAuth2) and ask for the configured probe person
+        (``health_check_bsn``), with the same TLS and gateway headers as a real query
+        (the first configured purpose)."""
         probe = Probe()
+        bsn = self._settings.health_check_bsn
+        if bsn is None:
+            # asking for a person is processing their data: only a BSN the municipality
+            # has agreed on for probing may be asked, so there is no default
+            return probe.failed("no probe person: set health_check_bsn")
         trace = TraceContext.new_trace()
         body = {
             "type": OPERATION,
-            "burgerservicenummer": [self._settings.health_check_bsn],
+            "burgerservicenummer": [bsn],
             "fields": list(_MINIMAL_FIELDS),
         }
         try:
             await self._auth.refresh(self._client, trace=trace)
             headers = self._settings.gateway_headers()
             response = await self._post(body, trace=trace, headers=headers)
-            self._persoon(response, self._settings.health_check_bsn)
+            self._persoon(response, bsn)
         except Exception as exc:  # a probe reports, it never raises
             return probe.failed(exc)
         where = str(response.request.url.copy_with(query=None))

@@ -14,6 +14,8 @@ from connectors.brp.client import BrpConnector, Settings
 from connectors.brp.fake import FAKE_API_KEY, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, MOUNT, create_app
 from plugins import ConnectorContext, PersonRef, Query, testing
 
+#: the probe person of these tests: an RvIG test person the fake knows
+PROBE_BSN = "999993653"
 #: the fake's fixed "today" in these tests (recent dates and ages depend on it)
 TODAY = date(2026, 11, 28)
 BASE_URL = f"http://fake{MOUNT}"
@@ -93,7 +95,11 @@ async def connect(fake: FastAPI) -> AsyncIterator[Callable[..., BrpConnector]]:
     def build(
         *, env: dict[str, str] | None = None, app: FastAPI | None = None, **settings: Any
     ) -> BrpConnector:
-        options: dict[str, Any] = {"base_url": BASE_URL, "client_id": FAKE_CLIENT_ID}
+        options: dict[str, Any] = {
+            "base_url": BASE_URL,
+            "client_id": FAKE_CLIENT_ID,
+            "health_check_bsn": PROBE_BSN,
+        }
         options.update(settings)
         context = ConnectorContext(
             transport=httpx.ASGITransport(app=mounted(app or fake)),

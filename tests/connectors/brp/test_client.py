@@ -457,6 +457,14 @@ async def test_check_api_key_mode(connect: Connect) -> None:
     assert missing.ok is False and "OPPLUS_BRP_API_KEY" in missing.detail
 
 
+async def test_check_asks_for_nobody_without_an_agreed_probe_person(
+    connect: Connect, fake: FastAPI
+) -> None:
+    health = await connect(health_check_bsn=None).check()
+    assert not health.ok
+    assert health.detail == "no probe person: set health_check_bsn"
+
+
 async def test_check_not_ok_without_client_id(connect: Connect) -> None:
     health = await connect(client_id=None).check()
     assert health.ok is False

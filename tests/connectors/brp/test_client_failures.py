@@ -319,7 +319,7 @@ async def test_probe_sends_the_purpose_headers_of_a_query(
     router: respx.Router, build: Build
 ) -> None:
     route = router.post("/personen").mock(return_value=answer())
-    health = await build(purpose_headers=GATEWAY).check()
+    health = await build(purpose_headers=GATEWAY, health_check_bsn="999993653").check()
     assert health.ok, health.detail
     headers = route.calls.last.request.headers
     assert headers["x-doelbinding"] == "PMH-OPPLUS"

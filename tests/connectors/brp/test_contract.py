@@ -21,6 +21,7 @@ class TestBrpContract(ConnectorContract):
                 "auth": "oauth2",
                 "token_url": "http://fake.test/haalcentraal/api/brp/token",
                 "client_id": "opplus-fake",
+                "health_check_bsn": "999993653",
             },
             known=[PersonRef("999993653"), PersonRef("999970057")],
             unknown=[PersonRef("999980002")],

@@ -52,6 +52,6 @@ def test_settings_defaults() -> None:
     assert settings.client_secret_env == "OPPLUS_BRP_CLIENT_SECRET"
     assert settings.api_key_env == "OPPLUS_BRP_API_KEY"
     assert settings.purpose_headers is None
-    assert settings.health_check_bsn == "999993653"
+    assert settings.health_check_bsn is None  # a probe person is agreed, never assumed
     assert settings.token_url is None
     assert settings.token_auth_method == "client_secret_post"
