@@ -83,6 +83,11 @@ INFO = ConnectorInfo(
 )
 
 
+#: the zaak identificatie the health probe filters on, chosen to match no real zaak, so
+#: the answer proves the token without listing anyone's zaken
+PROBE_IDENTIFICATIE = "opplus-gezondheidscontrole"
+
+
 class Settings(ConnectorSettings, ZgwClientSettings):
     """``[connectors.handhaving]``: where the Zaken API is and which zaaktypes count."""
 
@@ -400,6 +405,8 @@ class HandhavingConnector:
         return result
 
     async def check(self) -> Health:
+        """Ask the Zaken API for the zaak :data:`PROBE_IDENTIFICATIE`: the token is
+        checked, and no one's zaak is read (it used to read the first page of zaken)."""
         probe = Probe()
         if not self._jwt.has_secret:
             return probe.failed(self._jwt.missing)
@@ -408,7 +415,7 @@ class HandhavingConnector:
                 self.http,
                 "GET",
                 "zaken",
-                params={"page": "1"},
+                params={"identificatie": PROBE_IDENTIFICATIE},
                 headers={
                     **self._jwt.authorization("opplus-check", "opplus health check"),
                     "Accept-Crs": CRS,

@@ -9,6 +9,7 @@ import httpx
 import pytest
 import respx
 
+from connectors.handhaving.client import PROBE_IDENTIFICATIE
 from plugins import (
     AddressRef,
     AuthenticationFailed,
@@ -244,3 +245,14 @@ async def test_check_is_not_ok_when_unreachable(connector: Any, router: respx.Mo
     health = await connector.check()
     assert not health.ok
     assert "cannot reach" in health.detail
+
+
+async def test_the_probe_reads_nobodys_zaken(connector: Any, router: respx.MockRouter) -> None:
+    """The probe filters on an identificatie no real zaak carries, never a page of zaken."""
+    route = router.get(f"{BASE}/zaken").mock(
+        return_value=httpx.Response(200, json={"count": 0, "results": []})
+    )
+    health = await connector.check()
+    assert health.ok, health.detail
+    params = dict(route.calls.last.request.url.params)
+    assert params == {"identificatie": PROBE_IDENTIFICATIE}
