@@ -284,12 +284,12 @@ class Forwarding:
         known = {s.key for s in dossier.subjects}
         known.update(f"{f.subject}#{f.attribute}" for f in dossier.facts)
         if set(leave_out) - known:
-            raise Invalid([Problem("weglaten", "onbekend onderwerp of gegeven in dit dossier")])
+            raise Invalid([Problem("leave_out", "onbekend onderwerp of gegeven in dit dossier")])
         reason = " ".join(reason.split())
         if leave_out and not reason:
-            raise Invalid([Problem("reden", "vul in waarom u dit weglaat; dat is verplicht")])
+            raise Invalid([Problem("reason", "vul in waarom u dit weglaat; dat is verplicht")])
         if len(reason) > MAX_REASON:
-            raise Invalid([Problem("reden", f"is te lang (max. {MAX_REASON} tekens)")])
+            raise Invalid([Problem("reason", f"is te lang (max. {MAX_REASON} tekens)")])
         return Tailoring(frozenset(leave_out), reason if leave_out else "")
 
     def _left_out(self, tailoring: Tailoring) -> dict[str, str]:
@@ -306,15 +306,25 @@ class Forwarding:
             "left_out_reason": _BSN_LIKE.sub("[nummer weggelaten]", tailoring.reason),
         }
 
-    def preview(self, actor: Actor, dossier_id: str, table: str) -> tuple[Dossier, Preview]:
-        """Exactly what ``table`` would receive, and what is withheld."""
+    def preview(
+        self,
+        actor: Actor,
+        dossier_id: str,
+        table: str,
+        *,
+        leave_out: Collection[str] = (),
+        reason: str = "",
+    ) -> tuple[Dossier, Preview]:
+        """Exactly what ``table`` would receive, and what is withheld (``leave_out``
+        and ``reason``: as in :meth:`tailor`)."""
         dossier = self._dossier(actor, dossier_id, "forward.preview")
         if table not in self.config.tables:
             raise NotFound("tafel", table, "table")
         refusal = self._table_refusal(table, dossier)
         if refusal:
             raise self._refused(actor, "forward.preview", refusal, dossier_id=dossier.id)
-        return dossier, self.machinery.preview(dossier, table)
+        tailoring = self._tailoring(dossier, leave_out, reason)
+        return dossier, self.machinery.preview(dossier, table, tailoring)
 
     def forward(
         self,

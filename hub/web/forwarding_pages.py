@@ -57,6 +57,8 @@ _KINDS = {"person": "Persoon", "address": "Adres", "business": "Bedrijf"}
 CONFIRM_FIELD = "bevestiging"
 LEAVE_OUT_FIELD = "weglaten"
 REASON_FIELD = "reden"
+#: the use case's field names as this form calls them
+_FORM_FIELDS = {"leave_out": LEAVE_OUT_FIELD, "reason": REASON_FIELD}
 
 
 def _rows(fwd: Forwarding, rows: list[DeliveryRow]) -> list[dict[str, Any]]:
@@ -209,7 +211,9 @@ def _preview_page(
             "choices": _choices(dossier, chosen),
             "reason": tailored.reason,
             "applied": sorted(chosen) if applied else [],
-            "tailoring_problems": {p.field: p.message for p in tailored.problems},
+            "tailoring_problems": {
+                _FORM_FIELDS.get(p.field or "", p.field): p.message for p in tailored.problems
+            },
             "earlier": [
                 r for r in _rows(fwd, overview.deliveries) if r["r"].table_name == view.name
             ],

@@ -140,3 +140,33 @@ async def test_the_card_says_already_forwarded_and_the_error_sits_by_the_button(
     assert re.search(r'<div[^>]*id="bevestig-fout"[^>]*autofocus', form)  # focus moves there
     # no fragment in the form's address: a fragment would stop the browser's autofocus
     assert 'action="' + url + '"' in twice.text
+
+
+async def test_the_api_previews_and_forwards_a_tailored_payload(hub: Hub):
+    dossier_id = await hub.enrich("af-hoorn", example(HOORN))
+    bewoners = await co_resident(hub, dossier_id)
+    tailoring = {"leave_out": [bewoners], "reason": REASON}
+    async with hub.as_user("af-hoorn") as client:
+        bare = await client.post(
+            f"/api/v1/dossiers/{dossier_id}/forward",
+            json={"table": "riec", "confirm": True, "leave_out": [bewoners]},
+        )
+        assert bare.status_code == 422 and "reason" in bare.text
+        preview = await client.get(
+            f"/api/v1/dossiers/{dossier_id}/forwarding/riec", params=tailoring
+        )
+        assert preview.status_code == 200, preview.text
+        shown = preview.json()
+        assert any("weggelaten door de aandachtsfunctionaris" in w for w in shown["withheld"])
+        sent = await client.post(
+            f"/api/v1/dossiers/{dossier_id}/forward",
+            json={
+                "table": "riec",
+                "confirm": True,
+                "payload_sha256": shown["payload_sha256"],
+                **tailoring,
+            },
+        )
+        assert sent.status_code == 201, sent.text
+    [row] = hub.web.forwarding.outbox.list(dossier_id=dossier_id)
+    assert row.payload_sha256 == shown["payload_sha256"]
