@@ -8,6 +8,11 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
+from hub.usecases import Invalid
+from hub.usecases.forwarding import Forwarding
+
 from .conftest import HOORN, Hub, example
 from .test_forwarding import deliver
 from .test_pages import assert_accessible
@@ -170,3 +175,22 @@ async def test_the_api_previews_and_forwards_a_tailored_payload(hub: Hub):
         assert sent.status_code == 201, sent.text
     [row] = hub.web.forwarding.outbox.list(dossier_id=dossier_id)
     assert row.payload_sha256 == shown["payload_sha256"]
+
+
+async def test_the_use_case_refuses_leaving_out_without_a_reason_or_unknown_items(hub: Hub):
+    dossier_id = await hub.enrich("af-hoorn", example(HOORN))
+    bewoners = await co_resident(hub, dossier_id)
+    fwd = Forwarding(hub.web.forwarding)
+    officer = hub.users["af-hoorn"].actor("test")
+    with pytest.raises(Invalid) as no_reason:
+        fwd.forward(officer, dossier_id, "riec", leave_out=[bewoners], reason=" \n ")
+    assert [p.field for p in no_reason.value.problems] == ["reason"]
+    with pytest.raises(Invalid) as unknown:
+        fwd.preview(officer, dossier_id, "riec", leave_out=[f"{bewoners}x"], reason="r")
+    assert [p.field for p in unknown.value.problems] == ["leave_out"]
+    assert hub.web.forwarding.outbox.list(dossier_id=dossier_id) == []
+    assert not [a for a in hub.access_log() if a.get("action") == "forward"]
+    # a reason alone, with nothing left out, changes nothing
+    _, plain = fwd.preview(officer, dossier_id, "riec")
+    _, same = fwd.preview(officer, dossier_id, "riec", reason="zomaar")
+    assert same.payload.body == plain.payload.body
