@@ -12,15 +12,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from plugins import Fact, Officer, TraceContext
+from plugins import Classification, Fact, Officer, Provenance, TraceContext
 
 from .config import IndicatorConfig, PurposeConfig
-from .dossier import Dossier, OfficerRecord, Outcome, PurposeRecord, SubjectEntry
-from .indicators import derive_indicators
+from .dossier import (
+    Dossier,
+    DossierFact,
+    OfficerRecord,
+    Outcome,
+    OutcomeStatus,
+    PurposeRecord,
+    SubjectEntry,
+)
+from .indicators import INDICATOR_CONNECTOR, derive_indicators
 from .merge import find_conflicts, to_dossier_facts
 from .signal import Signal
 
-__all__ = ["Timing", "assemble_dossier"]
+__all__ = ["Kept", "Timing", "assemble_dossier", "kept_from"]
+
+#: outcomes a re-query takes over: the registry answered, or the purpose rules it out
+_KEPT_STATUSES = frozenset({OutcomeStatus.OK, OutcomeStatus.EMPTY, OutcomeStatus.REFUSED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,4 +87,53 @@ def assemble_dossier(
         conflicts=find_conflicts(dossier_facts),
         outcomes=list(outcomes),
         aandachtspunten=points,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What a re-query takes over from the previous version of a dossier.
+
+    The registry facts keep their original provenance and retrieval time (they were
+    not asked again); the derived indicators are left behind, because they are derived
+    anew from the facts of the new version. ``to_ask`` holds the (connector, subject)
+    pairs that failed or timed out: only those are asked again.
+    """
+
+    subjects: list[SubjectEntry]
+    outcomes: list[Outcome]
+    facts: list[Fact]
+    to_ask: frozenset[tuple[str, str]]
+
+
+def _as_fact(fact: DossierFact) -> Fact:
+    """A stored fact back as a connector gave it (the same fields, one by one)."""
+    provenance = fact.provenance.model_dump()
+    provenance["derived_from"] = tuple(provenance["derived_from"])
+    return Fact(
+        subject=fact.subject,
+        attribute=fact.attribute,
+        value=fact.value,
+        classification=Classification(fact.classification),
+        provenance=Provenance(**provenance),
+    )
+
+
+def kept_from(previous: Dossier) -> Kept:
+    """What a re-query of ``previous`` keeps, and which calls it makes again.
+
+    Skipped outcomes are not kept: the engine finds again which connector could not
+    take a subject (a registry that answers now may add the identifier it lacked).
+    """
+    return Kept(
+        subjects=[entry.model_copy(deep=True) for entry in previous.subjects],
+        outcomes=[o.model_copy() for o in previous.outcomes if o.status in _KEPT_STATUSES],
+        facts=[
+            _as_fact(f) for f in previous.facts if f.provenance.connector != INDICATOR_CONNECTOR
+        ],
+        to_ask=frozenset(
+            (o.connector, o.subject)
+            for o in previous.outcomes
+            if o.status in (OutcomeStatus.FAILED, OutcomeStatus.TIMEOUT)
+        ),
     )

@@ -8,6 +8,11 @@ connectors that could not take it before. Every call gets its own span, a timeou
 attempt, bounded retries on transient errors and the connector's circuit breaker; the
 wall time is that of the slowest call per round, not the sum.
 
+A *re-query* (``previous=``, "Opnieuw bevragen") starts from an earlier dossier of the
+same signal: its subjects, and the outcomes and facts of every call that answered, are
+taken over (:func:`hub.assemble.kept_from`); only the calls that failed or timed out are
+made again, and what those answers discover is followed up in the next rounds as usual.
+
 Two halves: :class:`_Plan` decides which connector is asked about which subject, round
 after round, and :meth:`Enricher._fan_out` asks them; the dossier is then put together
 by :func:`hub.assemble.assemble_dossier`, a pure function of what was found.
@@ -26,6 +31,8 @@ from typing import Any, Literal, Protocol
 import structlog
 
 from plugins import (
+    AddressRef,
+    BusinessRef,
     Connector,
     ConnectorError,
     ConnectorSettings,
@@ -33,6 +40,7 @@ from plugins import (
     Evidence,
     Fact,
     Officer,
+    PersonRef,
     Query,
     QueryRejected,
     Refused,
@@ -40,7 +48,7 @@ from plugins import (
     TraceContext,
 )
 
-from .assemble import Timing, assemble_dossier
+from .assemble import Kept, Timing, assemble_dossier, kept_from
 from .config import Config, PurposeConfig
 from .dossier import Dossier, Outcome, OutcomeStatus, SubjectEntry
 from .resilience import CircuitBreaker, CircuitOpen, RetryReport, call_with_retries
@@ -112,6 +120,13 @@ class EnrichmentRun:
     calls: list[RecordedCall] = field(default_factory=list)
 
 
+_SUBJECT_TYPES: dict[str, type[Subject]] = {
+    "person": PersonRef,
+    "address": AddressRef,
+    "business": BusinessRef,
+}
+
+
 def _identifiers(subject: Subject) -> dict[str, Any]:
     data = {k: getattr(subject, k) for k in subject.__dataclass_fields__ if k != "kind"}
     return {k: v for k, v in data.items() if v is not None}
@@ -151,7 +166,10 @@ class Enricher:
         signal_id: str | None = None,
         trace: TraceContext | None = None,
         progress: ProgressCallback | None = None,
+        previous: Dossier | None = None,
     ) -> EnrichmentRun:
+        """Enrich ``signal``; with ``previous`` (a dossier of the same signal), ask only
+        what failed or timed out there and keep the rest of it (see the module)."""
         purpose = self.config.purpose(signal.purpose)
         if purpose is None:
             raise ValueError(f"unknown purpose {signal.purpose!r}")
@@ -159,6 +177,10 @@ class Enricher:
         signal_id = signal_id or str(uuid.uuid4())
         created = datetime.now(UTC)
         t0 = time.perf_counter()
+        state = _RunState(self.config.engine.max_subjects)
+        kept = kept_from(previous) if previous is not None else None
+        if kept is not None:
+            state.seed(kept.subjects)
         plan = _Plan(
             connectors=self.connectors,
             purpose=purpose,
@@ -166,9 +188,13 @@ class Enricher:
             signal=signal,
             signal_id=signal_id,
             root=root,
-            state=_RunState(self.config.engine.max_subjects),
+            state=state,
         )
-        calls = await self._fan_out(plan, progress)
+        if kept is None:
+            frontier = list(state.subjects.values())
+        else:
+            frontier = plan.carry(kept)
+        calls = await self._fan_out(plan, frontier, progress)
         plan.add_unasked()
         timing = Timing(created, datetime.now(UTC), (time.perf_counter() - t0) * 1000)
         dossier = assemble_dossier(
@@ -180,19 +206,24 @@ class Enricher:
             officer=officer,
             subjects=plan.state.entries.values(),
             outcomes=plan.outcomes,
-            facts=(fact for call in calls for fact in call.facts),
+            facts=[
+                *(kept.facts if kept is not None else ()),
+                *(fact for call in calls for fact in call.facts),
+            ],
             indicators=self.config.indicators,
             timing=timing,
         )
         evidence = [(root.trace_id, ev) for call in calls for ev in call.evidence]
         return EnrichmentRun(dossier=dossier, evidence=evidence, calls=calls)
 
-    async def _fan_out(self, plan: _Plan, progress: ProgressCallback | None) -> list[RecordedCall]:
-        """Ask round after round until nothing new is found or the depth is reached;
-        the calls of a round run concurrently, and are recorded before the next."""
+    async def _fan_out(
+        self, plan: _Plan, frontier: list[Subject], progress: ProgressCallback | None
+    ) -> list[RecordedCall]:
+        """Ask round after round, starting from ``frontier``, until nothing new is found
+        or the depth is reached; the calls of a round run concurrently, and are recorded
+        before the next."""
         semaphore = asyncio.Semaphore(self.config.engine.max_concurrency)
         max_rounds = self.config.engine.max_rounds
-        frontier = list(plan.state.subjects.values())
         calls: list[RecordedCall] = []
         for round_no in range(1, max_rounds + 1):
             jobs = plan.jobs(frontier, round_no)
@@ -317,6 +348,19 @@ class _Plan:
     def __post_init__(self) -> None:
         for subject in self.signal.subjects():
             self.state.add(subject, origin="signal", round_no=1, by=None)
+
+    def carry(self, kept: Kept) -> list[Subject]:
+        """Take over an earlier version's answered calls; returns the first frontier of
+        the re-query: the subjects with a call to make again."""
+        self.outcomes.extend(kept.outcomes)
+        for outcome in kept.outcomes:
+            pair = (outcome.connector, outcome.subject)
+            if outcome.status == OutcomeStatus.REFUSED:
+                self.refused.add(pair)
+            else:
+                self.called.add(pair)
+        again = {subject for _, subject in kept.to_ask}
+        return [s for key, s in self.state.subjects.items() if key in again]
 
     def _fields(self, handle: ConnectorHandle) -> frozenset[str]:
         allowed = set(self.purpose.fields.get(handle.name, ()))
@@ -452,6 +496,12 @@ class _RunState:
         self.subjects[subject.key] = subject
         self.entries[subject.key] = entry
         return subject
+
+    def seed(self, entries: Sequence[SubjectEntry]) -> None:
+        """Start from the subjects of an earlier version (a re-query), as found then."""
+        for entry in entries:
+            self.subjects[entry.key] = _SUBJECT_TYPES[entry.kind](**entry.identifiers)
+            self.entries[entry.key] = entry
 
     def refine(self, subject: Subject) -> Subject | None:
         known = self.subjects.get(subject.key)

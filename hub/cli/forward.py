@@ -22,6 +22,9 @@ from ..usecases import UseCaseError
 from ..usecases.forwarding import Forwarding, parse_signed_body
 from .common import State, fail, pass_state, use_case_failed
 
+#: the command line's names of the use case's tailoring fields
+_TAILORING_OPTIONS = {"leave_out": "--leave-out", "reason": "--reason"}
+
 
 @contextmanager
 def _forwarding(state: State) -> Iterator[Forwarding]:
@@ -31,7 +34,7 @@ def _forwarding(state: State) -> Iterator[Forwarding]:
         try:
             yield Forwarding(ForwardingService(state.config, runtime, storage))
         except UseCaseError as exc:
-            use_case_failed(exc)
+            use_case_failed(exc, _TAILORING_OPTIONS)
 
 
 def _row(row: DeliveryRow) -> str:
@@ -54,6 +57,15 @@ def _row(row: DeliveryRow) -> str:
     is_flag=True,
     help="Try to deliver at once (otherwise the worker does).",
 )
+@click.option(
+    "--leave-out",
+    "leave_out",
+    multiple=True,
+    metavar="ONDERWERP[#GEGEVEN]",
+    help="Leave a subject (its key, e.g. address:1621JH-88) or one of its facts "
+    "(address:1621JH-88#bewoners) out of this table's payload; repeatable; needs --reason.",
+)
+@click.option("--reason", default="", help="Why you leave it out (logged).")
 @pass_state
 def forward(
     state: State,
@@ -62,6 +74,8 @@ def forward(
     yes: bool,
     show_payload: bool,
     deliver_now: bool,
+    leave_out: tuple[str, ...],
+    reason: str,
 ) -> None:
     """Show suggested tables, or preview and confirm forwarding DOSSIER_ID to --table."""
     actor = state.actor
@@ -77,7 +91,7 @@ def forward(
                 click.echo(f"Andere tafels: {', '.join(sorted(others))}")
             click.echo("Doorsturen: opplus forward DOSSIER --table NAAM")
             return
-        _, preview = fwd.preview(actor, dossier_id, table_name)
+        _, preview = fwd.preview(actor, dossier_id, table_name, leave_out=leave_out, reason=reason)
         payload = preview.payload
         click.echo(f"Voorbeeld: wat {preview.label} ontvangt (sha256 {payload.sha256[:16]}…)")
         for subject in payload.data["subjects"]:
@@ -94,6 +108,8 @@ def forward(
                     "  Bibob-gegevens worden niet verstrekt: deze tafel heeft geen "
                     "wettelijke grondslag als Bibob-ontvanger."
                 )
+        if leave_out:
+            click.echo(f"Door u weggelaten: {', '.join(leave_out)} (reden: {reason.strip()})")
         if show_payload:
             click.echo(json.dumps(payload.data, indent=2, ensure_ascii=False))
         if not yes:
@@ -103,7 +119,9 @@ def forward(
                 click.echo("Niet verstuurd.")
                 return
         # what the officer saw is what goes: a payload changed meanwhile is not sent
-        row = fwd.forward(actor, dossier_id, table_name, payload.sha256)
+        row = fwd.forward(
+            actor, dossier_id, table_name, payload.sha256, leave_out=leave_out, reason=reason
+        )
         click.echo(f"In de wachtrij: levering {row.id} naar {table_name}")
         if deliver_now:
             machinery = fwd.machinery

@@ -16,7 +16,14 @@ from typing import Any
 from ..config import TableConfig
 from ..dossier import Dossier, DossierFact
 
-__all__ = ["CLASS_LABELS", "PAYLOAD_SCHEMA", "Payload", "Withheld", "build_payload"]
+__all__ = [
+    "CLASS_LABELS",
+    "PAYLOAD_SCHEMA",
+    "Payload",
+    "Tailoring",
+    "Withheld",
+    "build_payload",
+]
 
 PAYLOAD_SCHEMA = "opplus-tafel-payload/1"
 CLASS_LABELS = {
@@ -34,6 +41,7 @@ class Withheld:
     fact_id: str
     classification: str
     reason: str
+    by_officer: bool = False
 
     @property
     def bibob(self) -> bool:
@@ -42,6 +50,23 @@ class Withheld:
     def __str__(self) -> str:
         # the form the API and the CLI show: "bibob: geen wettelijke grondslag … (fact-id)"
         return f"{self.classification}: {self.reason} ({self.fact_id})"
+
+
+@dataclass(frozen=True)
+class Tailoring:
+    """What the officer leaves out of one table's payload, and why (the reason is
+    required; :mod:`hub.usecases.forwarding` checks it). An item is a subject's key
+    (every fact about it), or ``<subject>#<attribute>`` for one fact, e.g. the
+    co-residents (``bewoners``) of an address."""
+
+    items: frozenset[str] = frozenset()
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def leaves_out(self, fact: DossierFact) -> bool:
+        return bool({fact.subject, f"{fact.subject}#{fact.attribute}"} & self.items)
 
 
 @dataclass(frozen=True)
@@ -81,11 +106,20 @@ def _refusal(fact: DossierFact, table: TableConfig) -> str | None:
     return None
 
 
-def build_payload(dossier: Dossier, name: str, table: TableConfig) -> Payload:
-    """Filter ``dossier`` for table ``name``; deterministic for the same inputs."""
-    facts = []
-    withheld = []
+def build_payload(
+    dossier: Dossier, name: str, table: TableConfig, tailoring: Tailoring | None = None
+) -> Payload:
+    """Filter ``dossier`` for table ``name`` and leave out what the officer chose to
+    (``tailoring``); deterministic for the same inputs."""
+    tailoring = tailoring or Tailoring()
+    facts: list[DossierFact] = []
+    withheld: list[Withheld] = []
     for fact in dossier.facts:
+        why: str | None
+        if tailoring.leaves_out(fact):
+            why = f"weggelaten door de aandachtsfunctionaris: {tailoring.reason}"
+            withheld.append(Withheld(fact.id, fact.classification, why, by_officer=True))
+            continue
         why = _refusal(fact, table)
         if why is None:
             facts.append(fact)
@@ -108,7 +142,7 @@ def build_payload(dossier: Dossier, name: str, table: TableConfig) -> Payload:
     }
     if table.allow.description:
         signal["description"] = dossier.signal.get("description", "")
-    data = {
+    data: dict[str, Any] = {
         "schema": PAYLOAD_SCHEMA,
         "table": name,
         "dossier_id": dossier.id,
@@ -137,6 +171,12 @@ def build_payload(dossier: Dossier, name: str, table: TableConfig) -> Payload:
             "by_class": dict(Counter(w.classification for w in withheld)),
         },
     }
+    if tailoring:
+        # only on a tailored payload, so an untailored one stays byte-identical
+        data["withheld"]["by_officer"] = {
+            "count": sum(w.by_officer for w in withheld),
+            "reason": tailoring.reason,
+        }
     if "bibob" in table.allow.classifications and table.bibob_legal_ground:
         data["bibob_legal_ground"] = table.bibob_legal_ground
     body = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()

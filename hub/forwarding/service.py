@@ -25,7 +25,7 @@ from ..config import Config
 from ..dossier import Dossier
 from ..runtime import Runtime
 from ..store.timestamps import format_ts, utc_now
-from .minimise import Payload, build_payload
+from .minimise import Payload, Tailoring, build_payload
 from .outbox import DeliveryRow, Outbox
 from .render import render_payload_html
 from .routing import Suggestion, suggest_tables
@@ -82,11 +82,13 @@ class ForwardingService:
     def suggestions(self, dossier: Dossier) -> list[Suggestion]:
         return suggest_tables(self.config, dossier)
 
-    def preview(self, dossier: Dossier, table_name: str) -> Preview:
+    def preview(
+        self, dossier: Dossier, table_name: str, tailoring: Tailoring | None = None
+    ) -> Preview:
         """Exactly what ``table_name`` would receive, and what is withheld (whether it
         may receive it is :mod:`hub.usecases.forwarding`'s decision)."""
         table = self.config.tables[table_name]
-        payload = build_payload(dossier, table_name, table)
+        payload = build_payload(dossier, table_name, table, tailoring)
         return Preview(table_name, table.label, payload, render_payload_html(payload, table.label))
 
     def enqueue(self, dossier: Dossier, preview: Preview, actor: Actor) -> DeliveryRow:

@@ -108,11 +108,12 @@ class Dossiers:
             if actor.may_see(s.municipality)
         ]
 
-    def signal_for_rerun(self, actor: Actor, dossier_id: str) -> tuple[Signal, str]:
-        """The signal of a stored dossier and its id, to enrich again (a new dossier of
-        the same signal); refused like a view, and logged as ``rerun``."""
+    def for_rerun(self, actor: Actor, dossier_id: str) -> tuple[Signal, Dossier]:
+        """The signal of a stored dossier and the dossier itself, to ask again what
+        failed in it (a new dossier of the same signal, see :mod:`hub.engine`); refused
+        like a view, and logged as ``rerun``."""
         dossier = self.view(actor, dossier_id, action="rerun")
-        return parse_signal(dossier.signal), dossier.signal_id
+        return parse_signal(dossier.signal), dossier
 
     def provenance(self, actor: Actor, dossier_id: str) -> dict[str, Any]:
         """A dossier's provenance as W3C PROV-JSON for an auditor, values left out (the

@@ -66,17 +66,22 @@ class Enrich:
         *,
         signal_id: str | None = None,
         progress: ProgressCallback | None = None,
+        previous: Dossier | None = None,
     ) -> Dossier:
         """Check, enrich, log every query, store the dossier encrypted; returns it.
 
         ``signal_id``: an earlier signal's id, for a re-run (a new dossier of the same
-        signal). ``progress`` is called as each connector call starts and ends."""
+        signal). ``previous``: the earlier dossier, when only what failed in it is asked
+        again (its ``signal_id`` is used). ``progress`` is called as each connector call
+        starts and ends."""
+        if previous is not None:
+            signal_id = previous.signal_id
         self.check(actor, signal)
         storage = self.ctx.storage
         officer = Officer(actor.id, actor.name, signal.municipality)
         recorder = ProcessingRecorder(storage.trail, self.ctx.config)
         run = await self.runtime.enricher([recorder]).enrich(
-            signal, officer, signal_id=signal_id, progress=progress
+            signal, officer, signal_id=signal_id, progress=progress, previous=previous
         )
         await asyncio.to_thread(storage.save_run, run, actor)
         return run.dossier

@@ -18,6 +18,11 @@ The rules:
   unknown table is bad input (:class:`Invalid`); the same payload goes to a table once,
   and a forward confirmed on a preview that no longer matches is not sent
   (:class:`Conflict`).
+* The officer may leave subjects or single facts out of one table's payload (e.g. the
+  co-residents of an address), only
+  with a reason; the preview shows them as withheld "weggelaten door de
+  aandachtsfunctionaris", the forward sends exactly that previewed payload, and the
+  access line names what was left out (persons by pseudonym) and why.
 * Feedback comes from one of two callers. A person records what a table told them
   (e.g. by e-mail): they must be an officer of the delivery's municipality, whichever
   adapter they use. A table speaks for itself by signing with its key (``v2`` over
@@ -31,8 +36,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -41,6 +46,7 @@ from plugins import SIGNATURE_HEADER, check_request_signature, sign_request
 from ..accountability import Actor, Storage
 from ..config import Config
 from ..dossier import Dossier
+from ..forwarding.minimise import Tailoring
 from ..forwarding.outbox import DeliveryRow
 from ..forwarding.replays import SignatureReplays
 from ..forwarding.service import (
@@ -89,6 +95,8 @@ _SIGNATURE_REASONS = {
     "expired": "tijdstip van de handtekening ligt meer dan vijf minuten van nu",
     "mismatch": "handtekening klopt niet",
 }
+MAX_REASON = 500
+_BSN_LIKE = re.compile(r"\d{9}")
 _REPLAYED = "deze handtekening is al gebruikt; elke handtekening geldt één keer"
 _NO_SUCH_DELIVERY = "handtekening klopt niet of de levering is onbekend"
 
@@ -257,22 +265,81 @@ class Forwarding:
         )
         return rows, self.machinery.feedback_for(dossier.id)
 
-    def preview(self, actor: Actor, dossier_id: str, table: str) -> tuple[Dossier, Preview]:
-        """Exactly what ``table`` would receive, and what is withheld."""
+    def tailor(
+        self, overview: ForwardingOverview, table: str, leave_out: Collection[str], reason: str
+    ) -> TableView:
+        """``table`` as the officer tailors it: the items ``leave_out`` (a subject's key,
+        or ``<subject>#<attribute>``, see :class:`Tailoring`) left out of its payload,
+        for ``reason``; Invalid when an item is unknown or the reason is missing. Its
+        view was logged by :meth:`overview`; what is left out is logged when it is
+        forwarded."""
+        view = overview.table(table)
+        tailoring = self._tailoring(overview.dossier, leave_out, reason)
+        if view.preview is None or not tailoring:
+            return view
+        return replace(view, preview=self.machinery.preview(overview.dossier, table, tailoring))
+
+    @staticmethod
+    def _tailoring(dossier: Dossier, leave_out: Collection[str], reason: str) -> Tailoring:
+        known = {s.key for s in dossier.subjects}
+        known.update(f"{f.subject}#{f.attribute}" for f in dossier.facts)
+        if set(leave_out) - known:
+            raise Invalid([Problem("leave_out", "onbekend onderwerp of gegeven in dit dossier")])
+        reason = " ".join(reason.split())
+        if leave_out and not reason:
+            raise Invalid([Problem("reason", "vul in waarom u dit weglaat; dat is verplicht")])
+        if len(reason) > MAX_REASON:
+            raise Invalid([Problem("reason", f"is te lang (max. {MAX_REASON} tekens)")])
+        return Tailoring(frozenset(leave_out), reason if leave_out else "")
+
+    def _left_out(self, tailoring: Tailoring) -> dict[str, str]:
+        """What the access line says was left out: persons by pseudonym, never a BSN."""
+        if not tailoring:
+            return {}
+        pseudonym = self.storage.trail.pseudonymiser.pseudonymise
+        keys = [
+            f"person:{pseudonym(key.split(':', 1)[1])}" if key.startswith("person:") else key
+            for key in sorted(tailoring.items)
+        ]
+        return {
+            "left_out": ", ".join(keys),
+            "left_out_reason": _BSN_LIKE.sub("[nummer weggelaten]", tailoring.reason),
+        }
+
+    def preview(
+        self,
+        actor: Actor,
+        dossier_id: str,
+        table: str,
+        *,
+        leave_out: Collection[str] = (),
+        reason: str = "",
+    ) -> tuple[Dossier, Preview]:
+        """Exactly what ``table`` would receive, and what is withheld (``leave_out``
+        and ``reason``: as in :meth:`tailor`)."""
         dossier = self._dossier(actor, dossier_id, "forward.preview")
         if table not in self.config.tables:
             raise NotFound("tafel", table, "table")
         refusal = self._table_refusal(table, dossier)
         if refusal:
             raise self._refused(actor, "forward.preview", refusal, dossier_id=dossier.id)
-        return dossier, self.machinery.preview(dossier, table)
+        tailoring = self._tailoring(dossier, leave_out, reason)
+        return dossier, self.machinery.preview(dossier, table, tailoring)
 
     def forward(
-        self, actor: Actor, dossier_id: str, table: str, expected_sha256: str | None = None
+        self,
+        actor: Actor,
+        dossier_id: str,
+        table: str,
+        expected_sha256: str | None = None,
+        *,
+        leave_out: Collection[str] = (),
+        reason: str = "",
     ) -> DeliveryRow:
         """The officer confirmed: queue the delivery (a worker sends it). With
         ``expected_sha256`` (the payload they previewed) nothing is queued when the
-        payload is no longer that one (the configuration changed in between)."""
+        payload is no longer that one (the configuration changed in between).
+        ``leave_out`` and ``reason``: as in :meth:`tailor`."""
         self._known_table(table)
         dossier = self._dossier(actor, dossier_id, "forward.preview")
         refusal = self._table_refusal(table, dossier)
@@ -280,7 +347,8 @@ class Forwarding:
             raise self._refused(
                 actor, "forward", refusal, dossier_id=dossier.id, signal_id=dossier.signal_id
             )
-        preview = self.machinery.preview(dossier, table)
+        tailoring = self._tailoring(dossier, leave_out, reason)
+        preview = self.machinery.preview(dossier, table, tailoring)
         payload = preview.payload
         if expected_sha256 and payload.sha256 != expected_sha256:
             raise Conflict(
@@ -308,6 +376,7 @@ class Forwarding:
                     "delivery_id": row.id,
                     "payload_sha256": payload.sha256,
                     "withheld": str(len(payload.withheld)),
+                    **self._left_out(tailoring),
                 },
             )
         return row

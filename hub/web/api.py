@@ -41,6 +41,7 @@ PROGRESS_LABELS = {
     "running": "bezig",
     "waiting": "wacht op zijn beurt",
     "not_called": "niet bevraagd",
+    "kept": "overgenomen uit de vorige versie",
     **{str(k): v for k, v in STATUS_LABELS.items()},
 }
 JOB_STATE_LABELS = {"running": "bezig", "done": "klaar", "failed": "mislukt"}
@@ -692,11 +693,12 @@ def api_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Dossier:
     tags=["officer"],
 )
 async def api_rerun(request: Request, dossier_id: Id, actor: ActorDep) -> JobAccepted:
-    """Enrich the dossier's signal again (e.g. after a registry failed): a new dossier
-    of the same signal; the earlier one stays as it was."""
+    """Ask again what failed or timed out in the dossier: a new dossier of the same
+    signal, with the earlier one's answers and the new ones; the earlier one stays as
+    it was."""
     dossiers = web_state(request).dossiers
-    signal, signal_id = await run_in_threadpool(dossiers.signal_for_rerun, actor, dossier_id)
-    return _accepted(_start(request, signal, actor, signal_id=signal_id, rerun_of=dossier_id))
+    signal, previous = await run_in_threadpool(dossiers.for_rerun, actor, dossier_id)
+    return _accepted(_start(request, signal, actor, previous=previous))
 
 
 # -- auditor ---------------------------------------------------------------------------

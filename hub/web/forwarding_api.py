@@ -139,6 +139,17 @@ class ForwardIn(_In):
             "matches, nothing is sent (409)",
         ),
     ] = None
+    leave_out: Annotated[
+        list[Annotated[Text, Field(max_length=200)]],
+        Field(
+            max_length=100,
+            description="subjects (their key) or single facts (<subject>#<attribute>) the "
+            "officer leaves out of this table's payload; needs a reason",
+        ),
+    ] = []
+    reason: Annotated[Text, Field(max_length=500, description="why they are left out (logged)")] = (
+        ""
+    )
 
 
 class FeedbackIn(_In):
@@ -325,10 +336,21 @@ def api_forwarding(request: Request, dossier_id: Id, actor: ActorDep) -> Forward
     responses=_errors(404),
 )
 def api_forwarding_payload(
-    request: Request, dossier_id: Id, table: Id, actor: ActorDep
+    request: Request,
+    dossier_id: Id,
+    table: Id,
+    actor: ActorDep,
+    leave_out: Annotated[
+        list[Annotated[Text, Field(max_length=200)]] | None,
+        Query(max_length=100, description="as in forwarding: left out by the officer"),
+    ] = None,
+    reason: Annotated[Text, Query(max_length=500)] = "",
 ) -> PayloadOut:
-    """Exactly the JSON that ``table`` would receive, and what is withheld (and why)."""
-    _, preview = forwarding(request).preview(actor, dossier_id, table)
+    """Exactly the JSON that ``table`` would receive, and what is withheld (and why);
+    with ``leave_out`` and ``reason``, as the officer tailors it."""
+    _, preview = forwarding(request).preview(
+        actor, dossier_id, table, leave_out=leave_out or (), reason=reason
+    )
     payload = preview.payload
     return PayloadOut(
         table=table,
@@ -351,7 +373,14 @@ def api_forward(request: Request, dossier_id: Id, body: ForwardIn, actor: ActorD
     """Forward the dossier to a table, as the calling officer (``confirm`` must be true).
     The delivery is queued and sent by the worker; follow it at ``/deliveries``."""
     fwd = forwarding(request)
-    row = fwd.forward(actor, dossier_id, body.table, body.payload_sha256)
+    row = fwd.forward(
+        actor,
+        dossier_id,
+        body.table,
+        body.payload_sha256,
+        leave_out=body.leave_out,
+        reason=body.reason,
+    )
     wake_worker(request)
     return delivery_out(fwd.config, row)
 

@@ -5,13 +5,20 @@ the explicit confirmation, the deliveries with their state, and feedback.
 Like every page: :func:`~hub.web.auth.page_actor` for who, a CSRF token on every form,
 and :mod:`hub.usecases.forwarding` (the same use cases as the API and the command
 line) decides what an officer may do — municipality-scoped, every refusal in the
-access log. A use-case error on a form is shown on the preview page; elsewhere it
-propagates to the app's one handler.
+access log. A use-case error on a form is shown on the preview page, next to the field
+or button it concerns (focus moved there); elsewhere it propagates to the app's one
+handler.
+
+Tailoring: the preview page's "Weglaten" form (a GET, so the preview is a link) names
+subjects to leave out (``weglaten``) and why (``reden``); the confirmation carries the
+same two fields and the previewed hash, so what is queued is exactly what was shown.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -24,7 +31,7 @@ from ..dossier import Dossier
 from ..forwarding.minimise import CLASS_LABELS, Withheld
 from ..forwarding.outbox import DeliveryRow
 from ..signal import FORM_LABELS, Form
-from ..usecases import Invalid, UseCaseError
+from ..usecases import Invalid, Problem, UseCaseError
 from ..usecases.forwarding import (
     STATE_LABELS,
     Forwarding,
@@ -48,6 +55,10 @@ Id = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:@
 
 _KINDS = {"person": "Persoon", "address": "Adres", "business": "Bedrijf"}
 CONFIRM_FIELD = "bevestiging"
+LEAVE_OUT_FIELD = "weglaten"
+REASON_FIELD = "reden"
+#: the use case's field names as this form calls them
+_FORM_FIELDS = {"leave_out": LEAVE_OUT_FIELD, "reason": REASON_FIELD}
 
 
 def _rows(fwd: Forwarding, rows: list[DeliveryRow]) -> list[dict[str, Any]]:
@@ -128,18 +139,57 @@ def page_forwarding(
     )
 
 
+@dataclass(frozen=True)
+class _Tailored:
+    """One table's preview as the officer tailors it (from a query string or a form):
+    what to leave out and why, and the view, untailored when that input is wrong."""
+
+    leave_out: list[str]
+    reason: str
+    view: TableView
+    problems: list[Problem]
+
+
+def _tailored(
+    fwd: Forwarding, overview: ForwardingOverview, table: str, values: list[str], reason: str
+) -> _Tailored:
+    leave_out, reason = [str(v)[:200] for v in values[:100]], reason[:1000]
+    try:
+        view, problems = fwd.tailor(overview, table, leave_out, reason), []
+    except Invalid as exc:
+        view, problems = overview.table(table), list(exc.problems)
+    return _Tailored(leave_out, reason, view, problems)
+
+
+def _choices(dossier: Dossier, chosen: set[str]) -> list[dict[str, Any]]:
+    """What the officer may leave out: each subject, and each personal fact about an
+    address or business (e.g. its co-residents), in dossier order."""
+    out = []
+    for s in dossier.subjects:
+        label = f"{_KINDS.get(s.kind, s.kind)} {subject_key_label(s.key)}"
+        out.append({"key": s.key, "label": label, "chosen": s.key in chosen})
+        for f in dossier.facts_for(s.key):
+            key = f"{s.key}#{f.attribute}"
+            if s.kind != "person" and f.classification == "personal":
+                text = f"{f.attribute} bij {label[0].lower()}{label[1:]}"
+                out.append({"key": key, "label": text, "chosen": key in chosen})
+    return out
+
+
 def _preview_page(
     request: Request,
     fwd: Forwarding,
     overview: ForwardingOverview,
-    view: TableView,
+    tailored: _Tailored,
     *,
     error: str = "",
     problem: str = "",
     status: int = 200,
 ) -> HTMLResponse:
-    dossier = overview.dossier
+    dossier, view = overview.dossier, tailored.view
     payload = view.preview.payload if view.preview else None
+    chosen = set(tailored.leave_out)
+    applied = payload is not None and not tailored.problems and bool(chosen)
     return render(
         request,
         "forward_preview.html",
@@ -156,6 +206,14 @@ def _preview_page(
             "error": error,
             "problem": problem,
             "confirm_field": CONFIRM_FIELD,
+            "leave_out_field": LEAVE_OUT_FIELD,
+            "reason_field": REASON_FIELD,
+            "choices": _choices(dossier, chosen),
+            "reason": tailored.reason,
+            "applied": sorted(chosen) if applied else [],
+            "tailoring_problems": {
+                _FORM_FIELDS.get(p.field or "", p.field): p.message for p in tailored.problems
+            },
             "earlier": [
                 r for r in _rows(fwd, overview.deliveries) if r["r"].table_name == view.name
             ],
@@ -168,7 +226,12 @@ def _preview_page(
 def page_forward_preview(request: Request, dossier_id: Id, table: Id, actor: ActorDep) -> Response:
     fwd = forwarding(request)
     overview = fwd.overview(actor, dossier_id)
-    return _preview_page(request, fwd, overview, overview.table(table))
+    query = request.query_params
+    tailored = _tailored(
+        fwd, overview, table, query.getlist(LEAVE_OUT_FIELD), query.get(REASON_FIELD, "")
+    )
+    status = 422 if tailored.problems else 200
+    return _preview_page(request, fwd, overview, tailored, status=status)
 
 
 @router.post("/dossiers/{dossier_id}/doorsturen/{table}", name="page_forward_confirm")
@@ -177,24 +240,32 @@ def page_forward_confirm(
 ) -> Response:
     fwd = forwarding(request)
     overview = fwd.overview(actor, dossier_id)
-    view = overview.table(table)
-    if form.get(CONFIRM_FIELD) != "ja" and view.preview is not None:
-        return _preview_page(
-            request,
-            fwd,
-            overview,
-            view,
+    tailored = _tailored(
+        fwd,
+        overview,
+        table,
+        [str(v) for v in form.getlist(LEAVE_OUT_FIELD)],
+        str(form.get(REASON_FIELD) or ""),
+    )
+    again = partial(_preview_page, request, fwd, overview, tailored)
+    if form.get(CONFIRM_FIELD) != "ja" and tailored.view.preview is not None:
+        return again(
             error=f"Vink aan dat u dit als {actor.name} doorstuurt; zonder die bevestiging "
             "wordt er niets verstuurd.",
             status=422,
         )
     shown = str(form.get("payload_sha256") or "")[:64] or None
     try:
-        row = fwd.forward(actor, overview.dossier.id, table, shown)
-    except UseCaseError as exc:
-        return _preview_page(
-            request, fwd, overview, view, problem=exc.message, status=use_case_status(exc)[0]
+        row = fwd.forward(
+            actor,
+            overview.dossier.id,
+            table,
+            shown,
+            leave_out=tailored.leave_out,
+            reason=tailored.reason,
         )
+    except UseCaseError as exc:
+        return again(problem=exc.message, status=use_case_status(exc)[0])
     wake_worker(request)
     return RedirectResponse(
         f"/dossiers/{quote(overview.dossier.id)}/doorsturen?levering={quote(row.id)}#leveringen",

@@ -7,10 +7,10 @@ memory (the dossier they produce is stored, the job itself is not): after a rest
 running job is gone and nothing half of it is stored — the dossier is saved in one
 transaction at the end, or not at all.
 
-A *re-run* enriches the signal of a stored dossier again, as a new dossier of the same
-signal (every source asked again, the earlier dossier kept unchanged): a registry that
-failed may have answered things the others then follow up on (round 2), so asking only
-the failed one would leave the new dossier less complete than a fresh enrichment.
+A *re-run* ("Opnieuw bevragen") asks again only the calls of a stored dossier that
+failed or timed out, and makes a new dossier of the same signal from the earlier one's
+answers and the new ones (the earlier dossier kept unchanged); what the new answers
+discover is followed up in the next rounds as in a fresh enrichment (:mod:`hub.engine`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Literal
 import structlog
 
 from ..accountability import Actor
-from ..dossier import OutcomeStatus
+from ..dossier import Dossier, OutcomeStatus
 from ..engine import ProgressEvent
 from ..signal import Signal
 from ..usecases import Refused
@@ -111,8 +111,10 @@ class Job:
                 status = "running"
             elif ended:
                 status = min(ended, key=_SEVERITY.index)
-            else:
-                status = "waiting" if self.state == "running" else "not_called"
+            elif self.state == "running":
+                status = "waiting"
+            else:  # a re-run takes over what a source answered before
+                status = "kept" if self.rerun_of else "not_called"
             rows.append(
                 {
                     "connector": name,
@@ -147,10 +149,10 @@ class JobManager:
         actor: Actor,
         *,
         signal_id: str | None = None,
-        rerun_of: str | None = None,
+        previous: Dossier | None = None,
     ) -> Job:
         """Check (and log a refusal of) the enrichment, then start it; call from the
-        event loop. Refused, or TooManyJobs."""
+        event loop. With ``previous``, a re-run of that dossier. Refused, or TooManyJobs."""
         self.enrich.check(actor, signal)
         running = [j for j in self._jobs.values() if j.owner == actor.id and j.state == "running"]
         if len(running) >= self.max_per_user:
@@ -166,13 +168,13 @@ class JobManager:
             id=uuid.uuid4().hex,
             owner=actor.id,
             municipality=signal.municipality,
-            signal_id=signal_id or str(uuid.uuid4()),
+            signal_id=previous.signal_id if previous else signal_id or str(uuid.uuid4()),
             connectors=self.enrich.connectors,
-            rerun_of=rerun_of,
+            rerun_of=previous.id if previous else None,
         )
         self._jobs[job.id] = job
         self._forget_old()
-        task = asyncio.get_running_loop().create_task(self._run(job, signal, actor))
+        task = asyncio.get_running_loop().create_task(self._run(job, signal, actor, previous))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         self._running_gauge()
@@ -198,7 +200,7 @@ class JobManager:
         found = [j for j in self._jobs.values() if j.owner == owner]
         return sorted(found, key=lambda j: j.created_at, reverse=True)
 
-    async def _run(self, job: Job, signal: Signal, actor: Actor) -> None:
+    async def _run(self, job: Job, signal: Signal, actor: Actor, previous: Dossier | None) -> None:
         def progress(event: ProgressEvent) -> None:
             key = (event.connector, event.subject, event.round)
             if event.outcome is None:
@@ -221,7 +223,7 @@ class JobManager:
 
         try:
             dossier = await self.enrich.run(
-                actor, signal, signal_id=job.signal_id, progress=progress
+                actor, signal, signal_id=job.signal_id, progress=progress, previous=previous
             )
         except Refused as exc:
             job.state, job.error = "failed", str(exc)

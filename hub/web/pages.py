@@ -439,9 +439,9 @@ def page_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Response:
 @router.post("/dossiers/{dossier_id}/opnieuw", name="page_rerun")
 async def page_rerun(request: Request, dossier_id: Id, actor: ActorDep, form: FormDep) -> Response:
     web = web_state(request)
-    signal, signal_id = await run_in_threadpool(web.dossiers.signal_for_rerun, actor, dossier_id)
+    signal, previous = await run_in_threadpool(web.dossiers.for_rerun, actor, dossier_id)
     try:
-        job = web.jobs.start(signal, actor, signal_id=signal_id, rerun_of=dossier_id)
+        job = web.jobs.start(signal, actor, previous=previous)
     except TooManyJobs:
         return render(
             request,

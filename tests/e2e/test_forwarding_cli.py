@@ -93,6 +93,48 @@ def test_forward_to_two_tables_each_gets_only_what_it_may(home):
     assert len(forwards) == 2
 
 
+def test_forward_tailored_leaves_out_with_a_reason(home):
+    dossier = enrich(home)
+    address = next(s["key"] for s in dossier["subjects"] if s["kind"] == "address")
+    no_reason = run_opplus(
+        "forward", dossier["id"], "--table", "riec", "--yes", "--leave-out", address, env=home
+    )
+    assert no_reason.code == 2 and "--reason: vul in waarom" in no_reason.err
+    assert "Traceback" not in no_reason.err
+    unknown = run_opplus(
+        "forward",
+        dossier["id"],
+        "--table",
+        "riec",
+        "--yes",
+        "--leave-out",
+        "address:9999ZZ-1",
+        "--reason",
+        "x",
+        env=home,
+    )
+    assert unknown.code == 2 and "--leave-out: onbekend onderwerp" in unknown.err
+    assert "geen leveringen" in run_opplus("deliveries", env=home).out
+    done = run_opplus(
+        "forward",
+        dossier["id"],
+        "--table",
+        "riec",
+        "--yes",
+        "--show-payload",
+        "--leave-out",
+        address,
+        "--reason",
+        "adres hoort bij een ander onderzoek",
+        env=home,
+    )
+    assert done.code == 0, done.err
+    assert f"Door u weggelaten: {address}" in done.out
+    sent = json.loads(done.out[done.out.index("{") : done.out.rindex("}") + 1])
+    assert all(f["subject"] != address for f in sent["facts"])
+    assert sent["withheld"]["by_officer"]["reason"] == "adres hoort bij een ander onderzoek"
+
+
 def test_feedback_acknowledges_and_is_stored(home):
     dossier = enrich(home)
     out = run_opplus("forward", dossier["id"], "--table", "lokaal", "--yes", env=home).out

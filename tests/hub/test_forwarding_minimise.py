@@ -19,7 +19,7 @@ from hub.dossier import (
     PurposeRecord,
     SubjectEntry,
 )
-from hub.forwarding.minimise import Withheld, build_payload
+from hub.forwarding.minimise import Tailoring, Withheld, build_payload
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
@@ -124,6 +124,34 @@ def test_what_is_withheld_is_kept_as_fact_class_and_reason_not_as_text_to_parse(
     assert p.bibob_withheld and p.withheld_counts == {"personal": 1, "bibob": 1}
     # the text the API and the command line show is unchanged
     assert p.withheld[1] == "bibob: klasse Bibob (art. 28 Wet Bibob) niet toegestaan (f3)"
+
+
+ALL = ["normal", "personal", "confidential"]
+
+
+def test_the_officer_leaves_out_a_subject_or_one_fact_with_the_reason():
+    person, business = "person:999970057", "business:97000035"
+    plain = build_payload(dossier(), "t", table(classifications=ALL))
+    tailored = build_payload(
+        dossier(), "t", table(classifications=ALL), Tailoring(frozenset({person}), "niet nodig")
+    )
+    assert person not in {s["key"] for s in tailored.data["subjects"]}
+    assert "999970057" not in tailored.body.decode()
+    assert [w for w in tailored.left_out if w.by_officer] == [
+        Withheld("f1", "personal", "weggelaten door de aandachtsfunctionaris: niet nodig", True)
+    ]
+    assert tailored.data["withheld"]["by_officer"] == {"count": 1, "reason": "niet nodig"}
+    assert tailored.sha256 != plain.sha256
+    one = build_payload(
+        dossier(), "t", table(classifications=ALL), Tailoring(frozenset({f"{business}#zaken"}), "r")
+    )
+    assert [f["id"] for f in one.data["facts"]] == ["f1", "f2"]
+
+
+def test_an_untailored_payload_is_byte_identical_to_one_without_tailoring():
+    plain = build_payload(dossier(), "t", table(classifications=ALL))
+    empty = build_payload(dossier(), "t", table(classifications=ALL), Tailoring())
+    assert empty.body == plain.body and "by_officer" not in plain.data["withheld"]
 
 
 def test_attribute_patterns():

@@ -5,6 +5,7 @@ half-written."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import structlog
@@ -142,6 +143,49 @@ async def test_too_many_running_enrichments(home):
         assert second.status_code == 429 and "Retry-After" in second.headers
     finally:
         await lifespan.__aexit__(None, None, None)
+
+
+class Counted:
+    """A connector that counts the queries it is asked."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.info, self.asked = inner, inner.info, []
+
+    def __getattr__(self, name: str) -> Any:  # check, aclose: as the real one
+        return getattr(self.inner, name)
+
+    def accepts(self, subject: Any) -> bool:
+        return bool(self.inner.accepts(subject))
+
+    async def enrich(self, query: Any) -> Any:
+        self.asked.append(query.subject.key)
+        return await self.inner.enrich(query)
+
+
+async def test_a_rerun_asks_only_what_failed_and_keeps_the_rest(hub: Hub):
+    flaky = make_flaky(hub)
+    dossier_id = await hub.enrich("af-hoorn", example(HOORN))
+    heal(hub, flaky)
+    counted = {}
+    for handle in hub.web.enrich.runtime.handles:
+        counted[handle.name] = handle.connector = Counted(handle.connector)  # type: ignore[assignment]
+    async with hub.as_user("af-hoorn") as client:
+        first = (await client.get(f"/api/v1/dossiers/{dossier_id}")).json()
+        failed = [o for o in first["outcomes"] if o["status"] == "failed"]
+        rerun = await client.post(f"/api/v1/dossiers/{dossier_id}/rerun")
+        await hub.web.jobs.wait_idle()
+        job = (await client.get(rerun.json()["status_url"])).json()
+        again = (await client.get(f"/api/v1/dossiers/{job['dossier_id']}")).json()
+    known = {s["key"] for s in first["subjects"]}
+    asked = {(name, key) for name, c in counted.items() for key in c.asked if key in known}
+    assert failed and asked == {(o["connector"], o["subject"]) for o in failed}
+    # what the healed registry found that the first version did not know is followed up
+    new = {s["key"] for s in again["subjects"]} - known
+    assert all(key in new for c in counted.values() for key in c.asked if key not in known)
+    assert job["complete"] is True
+    kept = [f for f in first["facts"] if f["provenance"]["connector"] == "brp"]
+    assert kept and all(f in again["facts"] for f in kept)  # same ids, values, provenance
+    assert any(f["provenance"]["connector"] == "handhaving" for f in again["facts"])
 
 
 async def test_a_failed_registry_stands_out_and_a_rerun_makes_a_new_version(hub: Hub):

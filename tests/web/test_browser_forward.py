@@ -36,7 +36,7 @@ def confirm_forward(browser: Page, label: str) -> None:
     ).check()
     browser.get_by_role("button", name=f"Doorsturen naar {label}").click()
     expect(browser).to_have_url(re.compile(r"/doorsturen\?levering="))
-    expect(browser.get_by_role("status")).to_contain_text("In de wachtrij gezet")
+    expect(browser.get_by_role("status")).to_contain_text(f"Doorgestuurd naar {label}")
 
 
 def test_forward_to_two_tables(site: Site, page: Page, monkeypatch: pytest.MonkeyPatch):
@@ -75,9 +75,20 @@ def test_forward_to_two_tables(site: Site, page: Page, monkeypatch: pytest.Monke
     # no confirmation, nothing sent; the error names the checkbox
     page.get_by_role("button", name=f"Doorsturen naar {LOKAAL}").click()
     expect(page.get_by_role("alert")).to_contain_text("Bevestiging: Vink aan")
+    expect(page.locator(".foutsamenvatting")).to_be_focused()
     expect(page.get_by_label(re.compile("Ik bevestig"))).to_have_attribute("aria-invalid", "true")
     page.goto(forwarding_url)
     confirm_forward(page, LOKAAL)
+    page.goto(forwarding_url)
+    expect(page.locator('li.tafel[data-tafel="lokaal"]')).to_contain_text("Al doorgestuurd op")
+    # the same payload again: the error where the officer is, next to the button
+    page.get_by_role("link", name=f"Voorbeeld bekijken en doorsturen naar {LOKAAL}").click()
+    page.get_by_label(re.compile(r"Ik bevestig dat ik dit als Demo af-enkhuizen")).check()
+    page.get_by_role("button", name=f"Doorsturen naar {LOKAAL}").click()
+    error = page.locator("#bevestig-fout")
+    expect(error).to_contain_text("al doorgestuurd")
+    expect(error).to_be_focused()
+    expect(error).to_be_in_viewport()
     page.goto(forwarding_url)
     confirm_forward(page, RIEC)
 

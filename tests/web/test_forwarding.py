@@ -152,7 +152,8 @@ async def test_page_confirmation_is_required_and_forwarding_is_delivered(hub: Hu
         assert done.status_code == 303
         assert done.headers["location"].startswith(f"/dossiers/{dossier_id}/doorsturen?levering=")
         listing = await client.get(done.headers["location"])
-        assert "In de wachtrij gezet" in listing.text and "in wachtrij" in listing.text
+        assert "Doorgestuurd naar" in listing.text and "staat in de wachtrij" in listing.text
+        assert "in wachtrij" in listing.text
         twice = await client.post(
             f"/dossiers/{dossier_id}/doorsturen/riec",
             data={"csrf_token": client.csrf, "bevestiging": "ja"},

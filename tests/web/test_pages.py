@@ -164,6 +164,10 @@ async def test_a_failed_source_on_the_job_page_and_the_rerun_button(hub: Hub):
     assert "niet alle bronnen gaven antwoord" in job
     row = job.split('data-connector="handhaving">')[1].split("</tr>")[0]
     assert '<span class="status status-failed">' in row
+    # only the failed source was asked again; the others' answers were taken over
+    row = job.split('data-connector="brp">')[1].split("</tr>")[0]
+    assert "overgenomen uit de vorige versie" in row
+    assert "Alleen de bronnen die mislukten" in html
 
 
 async def test_the_auditor_finds_an_officers_actions_and_verifies(hub: Hub):
