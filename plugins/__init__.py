@@ -48,6 +48,7 @@ from ._http import (
     registry_client,
     send,
 )
+from ._labels import unlabelled
 from ._manager import (
     ENTRY_POINT_GROUP,
     FAKES_ENTRY_POINT_GROUP,
@@ -165,6 +166,7 @@ __all__ = [
     "sign_request",
     "table_plugin",
     "tls_context",
+    "unlabelled",
     "unverified_zgw_claims",
     "verify_signature",
     "verify_zgw_jwt",
