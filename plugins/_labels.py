@@ -11,7 +11,23 @@ from typing import Any
 
 from ._facts import FieldSpec
 
-__all__ = ["unlabelled"]
+__all__ = ["DUTCH_MONTHS", "unlabelled"]
+
+#: the month names a Dutch date is written with ("3 december 2026"), January first
+DUTCH_MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def unlabelled(name: str, spec: FieldSpec, value: Any) -> list[str]:
