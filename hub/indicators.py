@@ -18,13 +18,25 @@ from typing import TYPE_CHECKING, Any
 from plugins import TraceContext
 
 from .dossier import Aandachtspunt, DossierFact, FactProvenance
+from .dutch import dutch_number
 
 if TYPE_CHECKING:
     from .config import IndicatorConfig
 
-__all__ = ["INDICATOR_CONNECTOR", "derive_indicators"]
+__all__ = ["INDICATOR_CONNECTOR", "INDICATOR_LABELS", "derive_indicators"]
 
 INDICATOR_CONNECTOR = "opplus.indicatoren"
+#: the Dutch label of each derived fact (the hub derives them, so the hub labels them)
+INDICATOR_LABELS = {
+    "indicator.m2_per_bewoner": "Woonruimte per bewoner (m²)",
+    "indicator.bedrijven_op_woonadres": "Bedrijven op een woonadres",
+    "indicator.minderjarig": "Minderjarig",
+    "indicator.minderjarige_bewoners": "Minderjarige bewoners",
+    "indicator.recent_ingeschreven": "Recent ingeschreven",
+    "indicator.nieuwe_bewoners": "Recent nieuwe bewoners",
+    "indicator.open_handhavingszaken": "Lopende handhavingszaken",
+    "indicator.bibob_ernstig_gevaar": "Bibob: ernstig gevaar",
+}
 _ORDER = ["normal", "personal", "confidential", "bibob"]
 
 
@@ -145,7 +157,8 @@ def derive_indicators(
                 point = (
                     "Weinig woonruimte per bewoner",
                     f"{residents.value} ingeschreven bewoners op {area.value} m² "
-                    f"= {per_person} m² per persoon (norm {norms.m2_per_resident_norm:g} m²).",
+                    f"= {dutch_number(per_person)} m² per persoon "
+                    f"(norm {dutch_number(norms.m2_per_resident_norm)} m²).",
                 )
             out.derive(subject, "m2_per_bewoner", per_person, [area, residents], point)
 

@@ -6,6 +6,8 @@ from collections import Counter
 from typing import Any
 
 from .dossier import Dossier, OutcomeStatus, SubjectEntry
+from .dutch import dutch_moment
+from .labels import Labels
 from .signal import FORM_LABELS, Form
 
 __all__ = ["STATUS_LABELS", "render_text", "subject_label"]
@@ -38,10 +40,9 @@ def subject_label(entry: SubjectEntry) -> str:
 
 
 def _value(value: Any, indent: str) -> str:
+    """A value :meth:`Labels.present` made Dutch, laid out as text."""
     if value is None:
         return "(leeg)"
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_value(v, indent)}" for k, v in value.items() if v is not None)
     if isinstance(value, list):
@@ -53,7 +54,9 @@ def _value(value: Any, indent: str) -> str:
     return str(value)
 
 
-def render_text(dossier: Dossier, municipalities: dict[str, str] | None = None) -> str:
+def render_text(
+    dossier: Dossier, labels: Labels, municipalities: dict[str, str] | None = None
+) -> str:
     signal = dossier.signal
     code = signal["municipality"]
     name = (municipalities or {}).get(code, "")
@@ -64,7 +67,7 @@ def render_text(dossier: Dossier, municipalities: dict[str, str] | None = None) 
         f"  Vorm(en):       {forms}",
         f"  Doelbinding:    {dossier.purpose.id} — {dossier.purpose.name}",
         f"  Opgevraagd door {dossier.officer.name} ({dossier.officer.id})",
-        f"  Opgesteld:      {dossier.completed_at:%Y-%m-%d %H:%M:%S} UTC "
+        f"  Opgesteld:      {dutch_moment(dossier.completed_at)} "
         f"in {dossier.duration_ms:.0f} ms (trace {dossier.trace_id})",
     ]
     counts = Counter(o.status for o in dossier.outcomes)
@@ -106,8 +109,10 @@ def render_text(dossier: Dossier, municipalities: dict[str, str] | None = None) 
             for fact in facts:
                 source = fact.provenance.connector
                 mark = " [BIBOB-vertrouwelijk]" if fact.classification == "bibob" else ""
-                shown = _value(fact.value, "    ")
-                lines.append(f"    {fact.attribute}: {shown}  ({source}, {fact.id}){mark}")
+                shown = _value(labels.present(source, fact.attribute, fact.value), "    ")
+                name = labels.field(source, fact.attribute)
+                origin = labels.source(source)
+                lines.append(f"    {name}: {shown}  ({origin}, {fact.id}){mark}")
     if dossier.conflicts:
         lines += ["", "TEGENSTRIJDIGHEDEN (bronnen spreken elkaar tegen; beide waarden bewaard)"]
         for conflict in dossier.conflicts:
@@ -116,8 +121,11 @@ def render_text(dossier: Dossier, municipalities: dict[str, str] | None = None) 
                 if conflict.subject in entries
                 else conflict.subject
             )
+            owner = conflict.values[0].connectors[0] if conflict.values else ""
             values = "  <->  ".join(
-                f"{_value(v.value, '')!s} ({', '.join(v.connectors)})" for v in conflict.values
+                f"{_value(labels.present(v.connectors[0], conflict.attribute, v.value), '')!s} "
+                f"({', '.join(v.connectors)})"
+                for v in conflict.values
             )
-            lines.append(f"  {where} · {conflict.attribute}: {values}")
+            lines.append(f"  {where} · {labels.field(owner, conflict.attribute)}: {values}")
     return "\n".join(lines) + "\n"

@@ -48,6 +48,7 @@ from ._http import (
     registry_client,
     send,
 )
+from ._labels import DUTCH_MONTHS, unlabelled
 from ._manager import (
     ENTRY_POINT_GROUP,
     FAKES_ENTRY_POINT_GROUP,
@@ -84,6 +85,7 @@ from ._zgw_jwt import ZgwClientSettings, ZgwJwt, ZgwJwtError, unverified_zgw_cla
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
+    "DUTCH_MONTHS",
     "ENTRY_POINT_GROUP",
     "FAKES_ENTRY_POINT_GROUP",
     "SIGNATURE_HEADER",
@@ -165,6 +167,7 @@ __all__ = [
     "sign_request",
     "table_plugin",
     "tls_context",
+    "unlabelled",
     "unverified_zgw_claims",
     "verify_signature",
     "verify_zgw_jwt",

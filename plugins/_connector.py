@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._errors import ConnectorError
-from ._facts import ConnectorInfo, EnrichResult
+from ._facts import ConnectorInfo, EnrichResult, FieldSpec
 from ._gateway import PurposeHeaders, tls_context
 from ._query import Query
 from ._subjects import Subject
@@ -211,12 +211,18 @@ class Connector(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ConnectorSpec:
-    """How a plugin registers a connector."""
+    """How a plugin registers a connector.
+
+    ``fields`` are the fields its connector declares in ``info.fields`` (the same
+    mapping): the hub reads their labels to show a stored dossier without starting the
+    connector. The contract kit checks that the two agree.
+    """
 
     name: str
     description: str
     factory: Callable[[Any, ConnectorContext], Connector]
     settings_model: type[ConnectorSettings] = ConnectorSettings
+    fields: Mapping[str, FieldSpec] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from ._errors import (
     RegistryUnavailable,
 )
 from ._facts import Classification
+from ._labels import unlabelled
 from ._subjects import PersonRef
 from .testing import (
     _KINDS,
@@ -68,6 +69,25 @@ class ConnectorContract:
         for name, spec in info.fields.items():
             assert isinstance(spec.classification, Classification), name
             assert spec.description, f"field {name!r} needs a description"
+            assert spec.label.strip(), f"field {name!r} needs a Dutch label (FieldSpec.label)"
+        assert dict(harness.case.spec.fields) == dict(info.fields), (
+            "ConnectorSpec.fields must be the connector's info.fields: the hub labels "
+            "stored dossiers from the spec"
+        )
+
+    def test_delivered_facts_are_labelled(self, harness: _Harness) -> None:
+        """Every key inside a delivered value has a label in ``parts``, and every code
+        under a coded key has one in ``codes``: the officer reads no registry names."""
+        missing: set[str] = set()
+        for subject in harness.case.known:
+            result = _run(_enrich(harness.connector(), make_query(subject, harness.all_fields)))
+            for fact in result.facts:
+                spec = result.info.fields[fact.attribute]
+                missing |= {
+                    f"{fact.attribute}: {problem}"
+                    for problem in unlabelled(fact.attribute, spec, fact.value)
+                }
+        assert not missing, "labels missing:\n" + "\n".join(sorted(missing))
 
     # -- answers ----------------------------------------------------------------------
 

@@ -35,10 +35,21 @@ class Classification(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """A field a connector can provide."""
+    """A field a connector can provide, and how an officer reads it.
+
+    ``label`` is the field's Dutch name on officer pages ("Volledige naam"). A value
+    that is an object (or a list of objects) names its keys in ``parts`` (key -> Dutch
+    label, at any depth). Where a value, or a key inside it, holds a code of a code
+    list, ``codes`` maps the field's own name (for the value itself) or that key to the
+    list's labels (code -> Dutch label). The hub renders with these; the stored dossier
+    keeps the registry's names and codes.
+    """
 
     classification: Classification
     description: str
+    label: str = ""
+    parts: Mapping[str, str] = field(default_factory=dict)
+    codes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,15 +53,23 @@ CRS = "epsg:28992"
 
 _N = Classification.NORMAL
 FIELDS: Mapping[str, FieldSpec] = {
-    "adres": FieldSpec(_N, "adres als tekst, bv. 'Kleine Noord 88, 1621JH Hoorn'"),
-    "openbareRuimteNaam": FieldSpec(_N, "naam van de openbare ruimte (straat)"),
-    "woonplaatsNaam": FieldSpec(_N, "naam van de woonplaats"),
-    "nummeraanduidingIdentificatie": FieldSpec(_N, "BAG-id van de nummeraanduiding"),
-    "adresseerbaarObjectIdentificatie": FieldSpec(_N, "BAG-id van het adresseerbaar object"),
-    "pandIdentificaties": FieldSpec(_N, "BAG-id's van de panden (lijst)"),
-    "oppervlakte": FieldSpec(_N, "gebruiksoppervlakte van het verblijfsobject in m²"),
-    "gebruiksdoelen": FieldSpec(_N, "gebruiksdoelen van het verblijfsobject (lijst)"),
-    "status": FieldSpec(_N, "status van het verblijfsobject"),
+    "adres": FieldSpec(_N, "adres als tekst, bv. 'Kleine Noord 88, 1621JH Hoorn'", "Adres"),
+    "openbareRuimteNaam": FieldSpec(_N, "naam van de openbare ruimte (straat)", "Straat"),
+    "woonplaatsNaam": FieldSpec(_N, "naam van de woonplaats", "Woonplaats"),
+    "nummeraanduidingIdentificatie": FieldSpec(
+        _N, "BAG-id van de nummeraanduiding", "BAG-id nummeraanduiding"
+    ),
+    "adresseerbaarObjectIdentificatie": FieldSpec(
+        _N, "BAG-id van het adresseerbaar object", "BAG-id verblijfsobject"
+    ),
+    "pandIdentificaties": FieldSpec(_N, "BAG-id's van de panden (lijst)", "BAG-id's panden"),
+    "oppervlakte": FieldSpec(
+        _N, "gebruiksoppervlakte van het verblijfsobject in m²", "Oppervlakte (m²)"
+    ),
+    "gebruiksdoelen": FieldSpec(
+        _N, "gebruiksdoelen van het verblijfsobject (lijst)", "Gebruiksdoelen"
+    ),
+    "status": FieldSpec(_N, "status van het verblijfsobject", "Status verblijfsobject"),
 }
 #: fields only ``GET /adressen`` gives
 _ADRES_ONLY = frozenset(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plugins import ConnectorSpec, connector_plugin
 
-from .client import BagConnector, Settings
+from .client import FIELDS, BagConnector, Settings
 
 __all__ = ["register_connectors"]
 
@@ -14,5 +14,6 @@ register_connectors = connector_plugin(
         description="BAG (Kadaster): adres, adresseerbaar object, oppervlakte, gebruiksdoel",
         factory=BagConnector,
         settings_model=Settings,
+        fields=FIELDS,
     )
 )

@@ -54,14 +54,30 @@ _AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 _P = Classification.PERSONAL
 FIELDS: Mapping[str, FieldSpec] = {
-    "aantalBewoners": FieldSpec(_P, "aantal personen dat vandaag op het adres staat ingeschreven"),
-    "aantalMogelijkeBewoners": FieldSpec(_P, "aantal personen dat er mogelijk staat ingeschreven"),
-    "indicatieVeelBewoners": FieldSpec(_P, "meer dan 100 (mogelijke) bewoners"),
+    "aantalBewoners": FieldSpec(
+        _P, "aantal personen dat vandaag op het adres staat ingeschreven", "Ingeschreven bewoners"
+    ),
+    "aantalMogelijkeBewoners": FieldSpec(
+        _P, "aantal personen dat er mogelijk staat ingeschreven", "Mogelijke bewoners"
+    ),
+    "indicatieVeelBewoners": FieldSpec(
+        _P, "meer dan 100 (mogelijke) bewoners", "Meer dan 100 bewoners (BRP)"
+    ),
     "bewoners": FieldSpec(
-        _P, "bewoners: burgerservicenummer, volledigeNaam, geboortedatum, leeftijd (lijst)"
+        _P,
+        "bewoners: burgerservicenummer, volledigeNaam, geboortedatum, leeftijd (lijst)",
+        "Bewoners",
+        parts={
+            "burgerservicenummer": "BSN",
+            "volledigeNaam": "Naam",
+            "geboortedatum": "Geboortedatum",
+            "leeftijd": "Leeftijd",
+        },
     ),
     "aantalNieuweBewoners": FieldSpec(
-        _P, "bewoners van vandaag die er aan het begin van de periode niet stonden ingeschreven"
+        _P,
+        "bewoners van vandaag die er aan het begin van de periode niet stonden ingeschreven",
+        "Nieuwe bewoners",
     ),
 }
 

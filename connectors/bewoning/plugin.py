@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plugins import ConnectorSpec, connector_plugin
 
-from .client import BewoningConnector, Settings
+from .client import FIELDS, BewoningConnector, Settings
 
 __all__ = ["register_connectors"]
 
@@ -14,5 +14,6 @@ register_connectors = connector_plugin(
         description="BRP Bewoning (RvIG): bewoners van een adresseerbaar object",
         factory=BewoningConnector,
         settings_model=Settings,
+        fields=FIELDS,
     )
 )

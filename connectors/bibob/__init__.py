@@ -16,7 +16,7 @@ Every fact is classified ``bibob`` (art. 28 Wet Bibob).
 
 # The package offers the seam (one list of names, in source.py) and the connector.
 from . import source
-from .client import BibobConnector, Settings
+from .client import FIELDS, BibobConnector, Settings
 from .source import *  # noqa: F403
 
-__all__ = [*source.__all__, "BibobConnector", "Settings"]
+__all__ = [*source.__all__, "FIELDS", "BibobConnector", "Settings"]

@@ -50,19 +50,49 @@ NAME = "bibob"
 VERSION = "0.2.0"
 
 _BIBOB = Classification.BIBOB
+#: Dutch labels of the keys inside a permit
+_PERMIT_PARTS: Mapping[str, str] = {
+    "vergunningnummer": "Vergunningnummer",
+    "type": "Soort vergunning",
+    "status": "Status",
+    "kvkNummer": "KvK-nummer",
+    "datumAanvraag": "Aangevraagd op",
+    "datumBesluit": "Besluit op",
+    "adres": "Adres",
+    "bibob": "Bibob-toets",
+    "onderzoek": "Onderzoek",
+    "datum": "Datum",
+    "mateVanGevaar": "Uitkomst",
+    "besluit": "Besluit",
+}
+#: the code lists of the permit register, by the key that holds their codes
+_PERMIT_CODES: Mapping[str, Mapping[str, str]] = {
+    "type": VERGUNNINGTYPE.labels,
+    "status": VERGUNNINGSTATUS.labels,
+    "onderzoek": ONDERZOEK.labels,
+    "mateVanGevaar": MATE_VAN_GEVAAR.labels,
+}
 FIELDS: Mapping[str, FieldSpec] = {
     "naam": FieldSpec(
-        _BIBOB, "naam van de onderneming zoals het vergunningenregister die kent (str)"
+        _BIBOB,
+        "naam van de onderneming zoals het vergunningenregister die kent (str)",
+        "Naam in het vergunningenregister",
     ),
     "vergunningen": FieldSpec(
         _BIBOB,
         "vergunningen met Bibob-toets (list of {vergunningnummer, type, status, kvkNummer, "
         "datumAanvraag, datumBesluit, adres, bibob{onderzoek, datum, mateVanGevaar, besluit}})",
+        "Vergunningen",
+        parts=_PERMIT_PARTS,
+        codes=_PERMIT_CODES,
     ),
     "hoogsteMateVanGevaar": FieldSpec(
-        _BIBOB, "ernstigste Bibob-uitkomst over de vergunningen (str or None)"
+        _BIBOB,
+        "ernstigste Bibob-uitkomst over de vergunningen (str or None)",
+        "Zwaarste Bibob-uitkomst",
+        codes={"hoogsteMateVanGevaar": MATE_VAN_GEVAAR.labels},
     ),
-    "aantalVergunningen": FieldSpec(_BIBOB, "aantal vergunningen (int)"),
+    "aantalVergunningen": FieldSpec(_BIBOB, "aantal vergunningen (int)", "Aantal vergunningen"),
 }
 
 _PERMIT_FIELDS = frozenset({"vergunningen", "hoogsteMateVanGevaar", "aantalVergunningen"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plugins import ConnectorSpec, connector_plugin
 
-from .client import BibobConnector, Settings
+from .client import FIELDS, BibobConnector, Settings
 
 __all__ = ["register_connectors"]
 
@@ -14,5 +14,6 @@ register_connectors = connector_plugin(
         description="Vergunningen en Bibob-uitkomsten uit het vergunningenregister (SOAP)",
         factory=BibobConnector,
         settings_model=Settings,
+        fields=FIELDS,
     )
 )

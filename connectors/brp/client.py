@@ -83,101 +83,155 @@ class Settings(GatewayAuthSettings):
 
 Reader = Callable[[Any], Any]
 
+#: Dutch labels of the keys inside the structured BRP values
+_PARTS: Mapping[str, str] = {
+    "type": "Soort",
+    "straat": "Straat",
+    "huisnummer": "Huisnummer",
+    "huisletter": "Huisletter",
+    "huisnummertoevoeging": "Toevoeging",
+    "postcode": "Postcode",
+    "woonplaats": "Woonplaats",
+    "adresseerbaarObjectIdentificatie": "BAG-id verblijfsobject",
+    "nummeraanduidingIdentificatie": "BAG-id nummeraanduiding",
+    "datumVan": "Sinds",
+    "land": "Land",
+    "adresregel1": "Adresregel 1",
+    "adresregel2": "Adresregel 2",
+    "adresregel3": "Adresregel 3",
+    "locatiebeschrijving": "Locatie",
+    "code": "Code",
+    "omschrijving": "Omschrijving",
+    "landVanwaarIngeschreven": "Ingeschreven vanuit",
+    "datumVestigingInNederland": "In Nederland sinds",
+    "indicatieVestigingVanuitBuitenland": "Gevestigd vanuit het buitenland",
+    "vanuitVerblijfplaatsOnbekend": "Vanuit onbekende verblijfplaats",
+    "datum": "Datum",
+    "plaats": "Plaats",
+    "indicatieOverleden": "Overleden",
+}
+#: the kinds of verblijfplaats Personen v2 knows
+_VERBLIJFPLAATS_CODES: Mapping[str, Mapping[str, str]] = {
+    "type": {
+        "Adres": "adres in Nederland",
+        "VerblijfplaatsBuitenland": "buitenland",
+        "Locatie": "locatie",
+        "VerblijfplaatsOnbekend": "onbekend",
+    }
+}
+
 #: connector field -> (its spec, the BRP field paths it needs, how to read its value)
 FIELDS: Mapping[str, tuple[FieldSpec, tuple[str, ...], str, Reader]] = {
     "burgerservicenummer": (
-        FieldSpec(_P, "Burgerservicenummer"),
+        FieldSpec(_P, "Burgerservicenummer", "BSN"),
         ("burgerservicenummer",),
         "burgerservicenummer",
         lambda x: v.text(x, "burgerservicenummer"),
     ),
     "naam.volledigeNaam": (
-        FieldSpec(_P, "Volledige naam (voornamen, voorvoegsel, geslachtsnaam)"),
+        FieldSpec(_P, "Volledige naam (voornamen, voorvoegsel, geslachtsnaam)", "Volledige naam"),
         ("naam.volledigeNaam",),
         "naam.volledigeNaam",
         lambda x: v.text(x, "naam.volledigeNaam"),
     ),
     "naam.voornamen": (
-        FieldSpec(_P, "Voornamen"),
+        FieldSpec(_P, "Voornamen", "Voornamen"),
         ("naam.voornamen",),
         "naam.voornamen",
         lambda x: v.text(x, "naam.voornamen"),
     ),
     "naam.voorvoegsel": (
-        FieldSpec(_P, "Voorvoegsel van de geslachtsnaam"),
+        FieldSpec(_P, "Voorvoegsel van de geslachtsnaam", "Voorvoegsel"),
         ("naam.voorvoegsel",),
         "naam.voorvoegsel",
         lambda x: v.text(x, "naam.voorvoegsel"),
     ),
     "naam.geslachtsnaam": (
-        FieldSpec(_P, "Geslachtsnaam"),
+        FieldSpec(_P, "Geslachtsnaam", "Geslachtsnaam"),
         ("naam.geslachtsnaam",),
         "naam.geslachtsnaam",
         lambda x: v.text(x, "naam.geslachtsnaam"),
     ),
     "geboorte.datum": (
-        FieldSpec(_P, "Geboortedatum (JJJJ-MM-DD; JJJJ of JJJJ-MM als deels onbekend)"),
+        FieldSpec(
+            _P, "Geboortedatum (JJJJ-MM-DD; JJJJ of JJJJ-MM als deels onbekend)", "Geboortedatum"
+        ),
         ("geboorte.datum",),
         "geboorte.datum",
         lambda x: v.iso_date(x, "geboorte.datum"),
     ),
     "geboorte.plaats": (
-        FieldSpec(_P, "Geboorteplaats"),
+        FieldSpec(_P, "Geboorteplaats", "Geboorteplaats"),
         ("geboorte.plaats",),
         "geboorte.plaats",
         lambda x: v.omschrijving(x, "geboorte.plaats"),
     ),
     "leeftijd": (
-        FieldSpec(_P, "Leeftijd in jaren"),
+        FieldSpec(_P, "Leeftijd in jaren", "Leeftijd"),
         ("leeftijd",),
         "leeftijd",
         lambda x: v.whole_number(x, "leeftijd"),
     ),
     "geslacht": (
-        FieldSpec(_P, "Geslacht"),
+        FieldSpec(_P, "Geslacht", "Geslacht"),
         ("geslacht",),
         "geslacht",
         lambda x: v.omschrijving(x, "geslacht"),
     ),
     "nationaliteiten": (
-        FieldSpec(_P, "Nationaliteiten"),
+        FieldSpec(_P, "Nationaliteiten", "Nationaliteit"),
         ("nationaliteiten.nationaliteit",),
         "nationaliteiten",
         v.read_nationaliteiten,
     ),
     "verblijfplaats": (
-        FieldSpec(_P, "Verblijfplaats (adres, buitenland of onbekend)"),
+        FieldSpec(
+            _P,
+            "Verblijfplaats (adres, buitenland of onbekend)",
+            "Verblijfplaats",
+            parts=_PARTS,
+            codes=_VERBLIJFPLAATS_CODES,
+        ),
         ("verblijfplaats",),
         "verblijfplaats",
         v.read_verblijfplaats,
     ),
     "gemeenteVanInschrijving": (
-        FieldSpec(_P, "Gemeente van inschrijving"),
+        FieldSpec(_P, "Gemeente van inschrijving", "Gemeente van inschrijving", parts=_PARTS),
         ("gemeenteVanInschrijving",),
         "gemeenteVanInschrijving",
         lambda x: v.coded(x, "gemeenteVanInschrijving"),
     ),
     "datumInschrijvingInGemeente": (
-        FieldSpec(_P, "Datum inschrijving in de gemeente"),
+        FieldSpec(_P, "Datum inschrijving in de gemeente", "Ingeschreven in de gemeente sinds"),
         ("datumInschrijvingInGemeente",),
         "datumInschrijvingInGemeente",
         lambda x: v.iso_date(x, "datumInschrijvingInGemeente"),
     ),
     "immigratie": (
-        FieldSpec(_P, "Immigratie (land vanwaar ingeschreven, datum vestiging in Nederland)"),
+        FieldSpec(
+            _P,
+            "Immigratie (land vanwaar ingeschreven, datum vestiging in Nederland)",
+            "Immigratie",
+            parts=_PARTS,
+        ),
         ("immigratie",),
         "immigratie",
         v.read_immigratie,
     ),
     "overlijden": (
-        FieldSpec(_P, "Overlijden (datum, plaats, land)"),
+        FieldSpec(_P, "Overlijden (datum, plaats, land)", "Overlijden", parts=_PARTS),
         ("overlijden",),
         "overlijden",
         v.read_overlijden,
     ),
     # an automatic field: never requested, added by the registry when it applies
     "geheimhoudingPersoonsgegevens": (
-        FieldSpec(_P, "Geheimhouding persoonsgegevens (niet verstrekken aan derden)"),
+        FieldSpec(
+            _P,
+            "Geheimhouding persoonsgegevens (niet verstrekken aan derden)",
+            "Geheimhouding persoonsgegevens",
+        ),
         (),
         "geheimhoudingPersoonsgegevens",
         lambda x: x is True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plugins import ConnectorSpec, connector_plugin
 
-from .client import Settings, create_connector
+from .client import BrpConnector, Settings, create_connector
 
 __all__ = ["register_connectors"]
 
@@ -14,5 +14,6 @@ register_connectors = connector_plugin(
         description="BRP Personen v2 (Haal Centraal, RvIG): personen op BSN",
         factory=create_connector,
         settings_model=Settings,
+        fields=BrpConnector.info.fields,
     )
 )

@@ -74,10 +74,23 @@ INFO = ConnectorInfo(
             "Handhavingszaken over de persoon, het bedrijf of het adres: per zaak "
             "identificatie, omschrijving, zaaktype, startdatum, einddatum, status, "
             "resultaat, open (ja/nee) en de URL van de zaak.",
+            "Handhavingszaken",
+            parts={
+                "identificatie": "Zaaknummer",
+                "omschrijving": "Omschrijving",
+                "zaaktype": "Zaaktype",
+                "startdatum": "Startdatum",
+                "einddatum": "Einddatum",
+                "status": "Status",
+                "resultaat": "Resultaat",
+                "open": "Open",
+                "url": "Zaak in het zaaksysteem",
+            },
         ),
         "aantalOpenZaken": FieldSpec(
             Classification.CONFIDENTIAL,
             "Aantal handhavingszaken zonder einddatum (nog in behandeling).",
+            "Open handhavingszaken",
         ),
     },
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plugins import ConnectorSpec, connector_plugin
 
-from .client import HandhavingConnector, Settings
+from .client import INFO, HandhavingConnector, Settings
 
 __all__ = ["register_connectors"]
 
@@ -14,5 +14,6 @@ register_connectors = connector_plugin(
         description="Handhavingszaken uit het zaaksysteem (ZGW Zaken API)",
         factory=HandhavingConnector,
         settings_model=Settings,
+        fields=INFO.fields,
     )
 )

@@ -28,38 +28,77 @@ __all__ = [
 ]
 
 
-def _field(classification: Classification, description: str) -> FieldSpec:
-    return FieldSpec(classification=classification, description=description)
-
-
 _N = Classification.NORMAL
+
+#: Dutch labels of the keys inside the structured values (addresses, SBI, vestigingen)
+_PARTS: Mapping[str, str] = {
+    "straatnaam": "Straat",
+    "huisnummer": "Huisnummer",
+    "huisletter": "Huisletter",
+    "toevoeging": "Toevoeging",
+    "postcode": "Postcode",
+    "plaats": "Plaats",
+    "volledigAdres": "Adres",
+    "afgeschermd": "Afgeschermd",
+    "sbiCode": "SBI-code",
+    "sbiOmschrijving": "Activiteit",
+    "indHoofdactiviteit": "Hoofdactiviteit",
+    "vestigingsnummer": "Vestigingsnummer",
+    "eersteHandelsnaam": "Handelsnaam",
+    "indHoofdvestiging": "Hoofdvestiging",
+    "kvkNummer": "KvK-nummer",
+    "naam": "Naam",
+    "type": "Soort vestiging",
+    "sbiActiviteiten": "SBI-activiteiten",
+    "rechtsvorm": "Rechtsvorm",
+    "rsin": "RSIN",
+}
+
+
+def _field(classification: Classification, description: str, label: str) -> FieldSpec:
+    return FieldSpec(classification, description, label, parts=_PARTS)
+
 
 #: fields about a business (a kvkNummer, or one of its vestigingen)
 BUSINESS_FIELDS: Mapping[str, FieldSpec] = {
-    "naam": _field(_N, "Naam van de onderneming (bij een vestiging: eerste handelsnaam)"),
-    "statutaireNaam": _field(_N, "Statutaire naam (rechtspersonen)"),
-    "handelsnamen": _field(_N, "Handelsnamen, in de volgorde van registratie"),
-    "rechtsvorm": _field(_N, "Rechtsvorm (eenmanszaak, BV, ...)"),
-    "datumAanvang": _field(_N, "Datum aanvang (JJJJ-MM-DD, of deel ervan)"),
-    "datumEinde": _field(_N, "Datum einde, als de inschrijving beëindigd is"),
-    "totaalWerkzamePersonen": _field(_N, "Totaal aantal werkzame personen"),
-    "sbiActiviteiten": _field(_N, "SBI-activiteiten: sbiCode, sbiOmschrijving, indHoofdactiviteit"),
-    "hoofdvestigingAdres": _field(_N, "Bezoekadres van de hoofdvestiging"),
-    "vestigingsAdres": _field(_N, "Bezoekadres van de gevraagde vestiging"),
+    "naam": _field(_N, "Naam van de onderneming (bij een vestiging: eerste handelsnaam)", "Naam"),
+    "statutaireNaam": _field(_N, "Statutaire naam (rechtspersonen)", "Statutaire naam"),
+    "handelsnamen": _field(_N, "Handelsnamen, in de volgorde van registratie", "Handelsnamen"),
+    "rechtsvorm": _field(_N, "Rechtsvorm (eenmanszaak, BV, ...)", "Rechtsvorm"),
+    "datumAanvang": _field(_N, "Datum aanvang (JJJJ-MM-DD, of deel ervan)", "Ingeschreven sinds"),
+    "datumEinde": _field(_N, "Datum einde, als de inschrijving beëindigd is", "Beëindigd op"),
+    "totaalWerkzamePersonen": _field(_N, "Totaal aantal werkzame personen", "Werkzame personen"),
+    "sbiActiviteiten": _field(
+        _N, "SBI-activiteiten: sbiCode, sbiOmschrijving, indHoofdactiviteit", "Activiteiten (SBI)"
+    ),
+    "hoofdvestigingAdres": _field(
+        _N, "Bezoekadres van de hoofdvestiging", "Bezoekadres hoofdvestiging"
+    ),
+    "vestigingsAdres": _field(
+        _N, "Bezoekadres van de gevraagde vestiging", "Bezoekadres vestiging"
+    ),
     "vestigingen": _field(
-        _N, "Vestigingen: vestigingsnummer, eersteHandelsnaam, indHoofdvestiging, volledigAdres"
+        _N,
+        "Vestigingen: vestigingsnummer, eersteHandelsnaam, indHoofdvestiging, volledigAdres",
+        "Vestigingen",
     ),
     # The owner of an eenmanszaak is a natural person; KvK gives only the legal form
     # (and an RSIN for a rechtspersoon), never a BSN.
-    "eigenaar": _field(Classification.PERSONAL, "Eigenaar: rechtsvorm en RSIN"),
+    "eigenaar": FieldSpec(
+        Classification.PERSONAL, "Eigenaar: rechtsvorm en RSIN", "Eigenaar", parts=_PARTS
+    ),
 }
 
 #: fields about an address
 ADDRESS_FIELDS: Mapping[str, FieldSpec] = {
     "inschrijvingenOpAdres": _field(
-        _N, "Vestigingen ingeschreven op het adres: kvkNummer, vestigingsnummer, naam, type, SBI"
+        _N,
+        "Vestigingen ingeschreven op het adres: kvkNummer, vestigingsnummer, naam, type, SBI",
+        "Bedrijven op dit adres",
     ),
-    "aantalInschrijvingenOpAdres": _field(_N, "Aantal vestigingen ingeschreven op het adres"),
+    "aantalInschrijvingenOpAdres": _field(
+        _N, "Aantal vestigingen ingeschreven op het adres", "Aantal bedrijven op dit adres"
+    ),
 }
 
 FIELDS: Mapping[str, FieldSpec] = {**BUSINESS_FIELDS, **ADDRESS_FIELDS}

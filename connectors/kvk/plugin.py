@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plugins import ConnectorSpec, connector_plugin
 
-from .client import Settings, create_connector
+from .client import FIELDS, Settings, create_connector
 
 __all__ = ["register_connectors"]
 
@@ -16,5 +16,6 @@ register_connectors = connector_plugin(
         ),
         factory=create_connector,
         settings_model=Settings,
+        fields=FIELDS,
     )
 )

@@ -26,7 +26,10 @@ from .common import EXIT_INCOMPLETE, State, answered, fail, pass_state, write_ou
 def _format(dossier: Dossier, fmt: str, config: Config) -> str:
     if fmt == "json":
         return dossier.to_json() + "\n"
-    return render_text(dossier, config.municipalities)
+    from ..labels import Labels
+    from ..runtime import load_plugins
+
+    return render_text(dossier, Labels.from_plugins(load_plugins(config)), config.municipalities)
 
 
 def _load(path: Path) -> Signal:

@@ -31,6 +31,7 @@ from ..accountability import Storage
 from ..config import Config
 from ..forwarding.replays import SignatureReplays
 from ..forwarding.service import ForwardingService
+from ..labels import Labels
 from ..render import STATUS_LABELS
 from ..runtime import Runtime
 from ..signal import unreadable_json
@@ -381,6 +382,7 @@ def create_app(
         delivery_worker=(
             DeliveryWorker(forwarding, interval_s=delivery_interval_s) if delivery_worker else None
         ),
+        labels=Labels.from_plugins(runtime.plugins),
     )
 
     interval = (

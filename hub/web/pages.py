@@ -432,7 +432,7 @@ def page_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Response:
     web = web_state(request)
     dossier = web.dossiers.view(actor, dossier_id)
     versions = web.dossiers.versions(actor, dossier)
-    view = dossier_view(dossier, web.config.municipalities)
+    view = dossier_view(dossier, web.config.municipalities, web.labels)
     return render(request, "dossier.html", {"v": view, "d": dossier, "versions": versions})
 
 

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from ..config import Config
 from ..forwarding.replays import SignatureReplays
 from ..forwarding.service import ForwardingService
+from ..labels import Labels
 from ..usecases.accounts import UserAdmin
 from ..usecases.audit import Audit
 from ..usecases.context import Context
@@ -59,6 +60,8 @@ class WebState:
     forwarding: ForwardingService
     #: sends confirmed deliveries in the background (None: switched off)
     delivery_worker: DeliveryWorker | None
+    #: the Dutch labels of the loaded connectors' fields, for the dossier page
+    labels: Labels
 
 
 def web_state(request: Request) -> WebState:

@@ -10,6 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..dossier import Dossier, DossierFact, Outcome, OutcomeStatus, SubjectEntry
+from ..dutch import dutch_dates_in
+from ..labels import CLASSIFICATION_LABELS, Labels
 from ..render import STATUS_LABELS, subject_label
 from ..signal import FORM_LABELS, Form
 
@@ -89,6 +91,18 @@ class ConnectorSummary:
 
 
 @dataclass
+class FactRow:
+    """A fact as the page shows it: its Dutch label and its value made Dutch."""
+
+    fact: DossierFact
+    label: str
+    shown: Any
+    source: str
+    classification: str
+    operation: str
+
+
+@dataclass
 class SubjectView:
     entry: SubjectEntry
     label: str
@@ -96,7 +110,7 @@ class SubjectView:
     origin: str
     anchor: str
     outcomes: list[Outcome]
-    facts: list[DossierFact]
+    facts: list[FactRow]
     bad: bool
 
 
@@ -117,7 +131,19 @@ def _anchor(key: str) -> str:
     return "onderwerp-" + "".join(c if c.isalnum() else "-" for c in key)
 
 
-def dossier_view(dossier: Dossier, municipalities: dict[str, str]) -> DossierView:
+def _row(fact: DossierFact, labels: Labels) -> FactRow:
+    source = fact.provenance.connector
+    return FactRow(
+        fact=fact,
+        label=labels.field(source, fact.attribute),
+        shown=labels.present(source, fact.attribute, fact.value),
+        source=labels.source(source),
+        classification=CLASSIFICATION_LABELS.get(fact.classification, fact.classification),
+        operation=dutch_dates_in(fact.provenance.operation),
+    )
+
+
+def dossier_view(dossier: Dossier, municipalities: dict[str, str], labels: Labels) -> DossierView:
     code = dossier.signal["municipality"]
     entries = {e.key: e for e in dossier.subjects}
 
@@ -167,7 +193,7 @@ def dossier_view(dossier: Dossier, municipalities: dict[str, str]) -> DossierVie
                 origin=origin,
                 anchor=_anchor(entry.key),
                 outcomes=outcomes,
-                facts=dossier.facts_for(entry.key),
+                facts=[_row(fact, labels) for fact in dossier.facts_for(entry.key)],
                 bad=any(o.status in BAD_STATUSES for o in outcomes),
             )
         )
@@ -184,9 +210,13 @@ def dossier_view(dossier: Dossier, municipalities: dict[str, str]) -> DossierVie
     conflicts = [
         {
             "where": where(c.subject),
-            "attribute": c.attribute,
+            "attribute": labels.field(c.values[0].connectors[0], c.attribute),
             "values": [
-                {"value": v.value, "connectors": v.connectors, "fact_ids": v.fact_ids}
+                {
+                    "value": labels.present(v.connectors[0], c.attribute, v.value),
+                    "connectors": v.connectors,
+                    "fact_ids": v.fact_ids,
+                }
                 for v in c.values
             ],
         }

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 from hub.dossier import dossier_json_schema
+from tests.dutch_text import problems
 
 from .conftest import (
     ROOT,
@@ -85,6 +86,9 @@ def test_text_summary_is_dutch_and_groups_by_subject(fakes_url):
     assert "PERSOON BSN 999970057" in result.out
     assert "ADRES 1621 JH 88" in result.out
     assert "Bronnen:" in result.out
+    # labels and Dutch values, not the registries' names and codes
+    assert problems(result.out) == []
+    assert "Zwaarste Bibob-uitkomst: Mindere mate van gevaar" in result.out
 
 
 def test_out_file_written(fakes_url, tmp_path):

@@ -51,7 +51,7 @@ def test_overcrowding_flagged_below_norm_with_sources():
     assert d.provenance.derived_from == ["f1", "f2"] and d.classification == "personal"
     assert d.id == "f100"
     [p] = points
-    assert p.fact_id == "f100" and "7.1 m² per persoon" in p.explanation
+    assert p.fact_id == "f100" and "7,1 m² per persoon" in p.explanation
 
 
 def test_spacious_address_is_derived_but_not_flagged():

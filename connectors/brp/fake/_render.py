@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from plugins import house_number, is_ascii_digits
+from plugins import DUTCH_MONTHS, house_number, is_ascii_digits
 
 from .data import (
     ADELLIJKE_TITELS,
@@ -29,20 +29,7 @@ from .data import (
 
 __all__ = ["automatic_fields", "gba_date", "render_persoon", "render_persoon_beperkt"]
 
-_MAANDEN = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+_MAANDEN = DUTCH_MONTHS
 
 
 def gba_date(spec: DateSpec, today: date) -> str:

@@ -71,15 +71,28 @@ FIELDS: Mapping[str, FieldSpec] = {
         Classification.NORMAL,
         "kadastrale aanduiding van het perceel of appartementsrecht op het adres, "
         "bv. 'Hoorn B 4521'",
+        "Kadastrale aanduiding",
     ),
     "eigenaren": FieldSpec(
         Classification.PERSONAL,
         "eigenaren (lijst van {naam, soort: natuurlijk_persoon|niet_natuurlijk_persoon, "
         "kvkNummer (alleen rechtspersonen), aandeel 'teller/noemer'})",
+        "Eigenaren",
+        parts={"naam": "Naam", "soort": "Soort", "kvkNummer": "KvK-nummer", "aandeel": "Aandeel"},
+        codes={
+            "soort": {
+                "natuurlijk_persoon": "persoon",
+                "niet_natuurlijk_persoon": "rechtspersoon",
+            }
+        },
     ),
-    "aantalEigenaren": FieldSpec(Classification.PERSONAL, "aantal eigenaren van het object"),
+    "aantalEigenaren": FieldSpec(
+        Classification.PERSONAL, "aantal eigenaren van het object", "Aantal eigenaren"
+    ),
     "eigenaarIsRechtspersoon": FieldSpec(
-        Classification.NORMAL, "ten minste één eigenaar is een rechtspersoon"
+        Classification.NORMAL,
+        "ten minste één eigenaar is een rechtspersoon",
+        "Eigenaar is een rechtspersoon",
     ),
 }
 _OWNER_FIELDS = frozenset({"eigenaren", "aantalEigenaren", "eigenaarIsRechtspersoon"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from plugins import ConnectorSpec, connector_plugin
 
-from .client import BrkConnector, Settings
+from .client import FIELDS, BrkConnector, Settings
 
 __all__ = ["SPEC", "register_connectors"]
 
@@ -14,5 +14,6 @@ SPEC = ConnectorSpec(
     description="Kadaster BRK: kadastrale aanduiding en eigenaren van het object op een adres",
     factory=BrkConnector,
     settings_model=Settings,
+    fields=FIELDS,
 )
 register_connectors = connector_plugin(SPEC)
