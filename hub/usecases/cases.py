@@ -20,7 +20,7 @@ from ..store import CaseNoteRow, DecryptionFailed, DossierSummary
 from ..web.users import Accounts
 from .context import Context
 from .dossiers import Dossiers
-from .errors import Damaged, Invalid, NotFound, Problem
+from .errors import Damaged, Invalid, Problem
 
 __all__ = [
     "NOTE_KINDS",
@@ -168,6 +168,11 @@ class Cases:
             raise Damaged("zaak", dossier.signal_id, "dossier_id") from None
         return _case(dossier.signal_id, municipality, rows)
 
+    def show(self, actor: Actor, dossier_id: str) -> Case:
+        """The case of a dossier's signal, the dossier viewed for it (logged as
+        ``case.view``)."""
+        return self.of(actor, Dossiers(self.ctx).view(actor, dossier_id, action="case.view"))
+
     def change_status(
         self,
         actor: Actor,
@@ -269,24 +274,28 @@ class Cases:
         )
 
     def resolve(self, actor: Actor, prefix: str) -> str:
-        """The one dossier id of the actor's municipalities that starts with ``prefix``;
-        :class:`NotFound` for none, :class:`Invalid` naming how many for several."""
+        """The dossier id ``prefix`` stands for: the one id of the actor's
+        municipalities that starts with it; else ``prefix`` itself, so that viewing it
+        answers (and logs) as for any id. :class:`Invalid` naming how many when several
+        start with it and none is exactly it."""
         self.ctx.require_role(actor, "officer", "view")
-        found = sorted(
-            {
-                s.id
-                for municipality in actor.municipalities
-                for s in self.ctx.storage.dossiers.list(municipality=municipality, limit=100_000)
-                if s.id.startswith(prefix)
-            }
-        )
+        found = {
+            s.id
+            for municipality in actor.municipalities
+            for s in self.ctx.storage.dossiers.list(municipality=municipality, limit=100_000)
+            if s.id.startswith(prefix)
+        }
         if len(found) == 1:
-            return found[0]
-        if not found:
-            raise NotFound("dossier", prefix, "dossier_id")
-        raise Invalid(
-            [Problem("dossier_id", f"{prefix} past bij {len(found)} dossiers; geef meer tekens")]
-        )
+            return found.pop()
+        if len(found) > 1 and prefix not in found:
+            raise Invalid(
+                [
+                    Problem(
+                        "dossier_id", f"{prefix} past bij {len(found)} dossiers; geef meer tekens"
+                    )
+                ]
+            )
+        return prefix
 
     # -- helpers -------------------------------------------------------------------
 
