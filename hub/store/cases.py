@@ -13,6 +13,7 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .crypto import Cipher
 from .db import Database, Row
@@ -78,7 +79,7 @@ class CaseStore:
             )
             if self._ledger is not None:
                 self._ledger(StoreWrite(_KIND, note_id, bound, envelope_sha256(envelope)))
-        return CaseNoteRow(note_id, *values, text=text)
+        return _row(note_id, values, text)
 
     def notes(self, signal_id: str) -> list[CaseNoteRow]:
         """Every note of a signal's case, oldest first; :class:`DecryptionFailed` (a
@@ -108,4 +109,11 @@ class CaseStore:
         plaintext = self._cipher.decrypt(
             bytes(row[-1]), kind=_KIND, record_id=note_id, bound=bound_of(_KIND, values)
         )
-        return CaseNoteRow(note_id, *values, text=str(json.loads(plaintext)["text"]))
+        return _row(note_id, values, str(json.loads(plaintext)["text"]))
+
+
+def _row(note_id: str, values: Sequence[Any], text: str) -> CaseNoteRow:
+    signal_id, municipality, officer_id, kind, status, assignee, created_at = values
+    return CaseNoteRow(
+        note_id, signal_id, municipality, officer_id, kind, status, assignee, created_at, text
+    )

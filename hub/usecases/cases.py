@@ -183,22 +183,24 @@ class Cases:
         assignee: str = "",
     ) -> Case:
         """Set the status (and assignee, empty: nobody) of the dossier's case; afgesloten
-        needs a reason. Bad input is :class:`Invalid` naming each field, nothing written."""
+        needs a reason. Bad input is :class:`Invalid` naming each field, nothing written;
+        permission is checked first, so a caller who may not change the case learns
+        nothing from the check of its input."""
+        dossier = self._dossier(actor, dossier_id, "case.status")
         problems: list[Problem] = []
         if status not in STATUSES:
             problems.append(
                 Problem("status", "kies nieuw, in behandeling, doorgestuurd of afgesloten")
             )
         problems += _text(reason, "reason", MAX_REASON, required=status == "afgesloten")
+        who = assignee.strip() or None
+        municipality = str(dossier.signal["municipality"])
+        if who is not None and not self._is_officer_of(actor, who, municipality):
+            problems.append(
+                Problem("assignee", f"{who} is geen aandachtsfunctionaris van deze gemeente")
+            )
         if problems:
             raise Invalid(problems)
-        dossier = self._dossier(actor, dossier_id, "case.status")
-        municipality = str(dossier.signal["municipality"])
-        who = assignee.strip() or None
-        if who is not None and not self._is_officer_of(actor, who, municipality):
-            raise Invalid(
-                [Problem("assignee", f"{who} is geen aandachtsfunctionaris van deze gemeente")]
-            )
         case = self.of(actor, dossier)
         self.ctx.storage.cases.add(
             dossier.signal_id,
@@ -213,13 +215,14 @@ class Cases:
         return self._reopen(case, dossier)
 
     def add_note(self, actor: Actor, dossier_id: str, text: str, kind: str = "notitie") -> Case:
-        """Add the officer's note or assessment to the dossier's case."""
+        """Add the officer's note or assessment to the dossier's case (permission first,
+        as for a status change)."""
+        dossier = self._dossier(actor, dossier_id, "case.note")
         problems = _text(text, "text", MAX_NOTE, required=True)
         if kind not in NOTE_KINDS:
             problems.append(Problem("kind", "kies notitie of beoordeling"))
         if problems:
             raise Invalid(problems)
-        dossier = self._dossier(actor, dossier_id, "case.note")
         case = self.of(actor, dossier)
         self.ctx.storage.cases.add(
             dossier.signal_id, case.municipality, actor.id, kind, text.strip()

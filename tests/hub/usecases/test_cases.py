@@ -140,9 +140,11 @@ def test_another_municipalitys_case_is_answered_like_an_unknown_id(
     assert theirs.value.message == "dossier d01-0388 bestaat niet"
     with pytest.raises(NotFound):
         _case(cases, HOORN_OFFICER, "d01-0388")
+    with pytest.raises(NotFound):  # permission before input: nothing learnt from a check
+        cases.change_status(HOORN_OFFICER, "d01-0388", "afgesloten", reason="")
     with pytest.raises(Refused):
         cases.add_note(AUDITOR, "d01-0388", "x")
-    assert {r["action"] for r in refusals(context)} == {"case.note", "case.view"}
+    assert {r["action"] for r in refusals(context)} == {"case.note", "case.status", "case.view"}
     assert context.storage.db.query("SELECT COUNT(*) FROM case_notes")[0][0] == 0
 
 
