@@ -17,7 +17,7 @@ from ..accountability import Actor
 from ..dossier import Dossier, OutcomeStatus
 from ..signal import FORM_LABELS, Form
 from ..store import CaseNoteRow, DecryptionFailed, DossierSummary
-from ..web.users import Accounts
+from ..web.users import Accounts, User
 from .context import Context
 from .dossiers import Dossiers
 from .errors import Damaged, Invalid, Problem
@@ -322,16 +322,20 @@ class Cases:
             detail=detail,
         )
 
+    def assignable(self, actor: Actor, dossier: Dossier) -> list[tuple[str, str]]:
+        """(login, name) of each officer the case of a viewed dossier may be assigned
+        to: the active officers of its municipality, and the actor."""
+        municipality = str(dossier.signal["municipality"])
+        users = Accounts(self.ctx.storage.db, self.ctx.config.municipalities).all()
+        found = {u.login: u.name for u in users if _assignable(u, municipality)}
+        found.setdefault(actor.id, actor.name)
+        return sorted(found.items(), key=lambda item: item[1].casefold())
+
     def _is_officer_of(self, actor: Actor, login: str, municipality: str) -> bool:
         if login == actor.id:
             return True
         user = Accounts(self.ctx.storage.db, self.ctx.config.municipalities).get(login)
-        return (
-            user is not None
-            and not user.disabled
-            and "officer" in user.roles
-            and municipality in user.municipalities
-        )
+        return user is not None and _assignable(user, municipality)
 
     def _check_query(self, actor: Actor, query: SignalQuery) -> list[Problem]:
         problems: list[Problem] = []
@@ -395,6 +399,16 @@ class Cases:
             forwarded,
             failed,
         )
+
+
+def _assignable(user: User, municipality: str) -> bool:
+    # a person who works the municipality's cases: no system account (an API client)
+    return (
+        not user.disabled
+        and user.source != "system"
+        and "officer" in user.roles
+        and municipality in user.municipalities
+    )
 
 
 def _sorted(lines: list[SignalLine], sort: str) -> list[SignalLine]:

@@ -432,7 +432,8 @@ def dossier_page(
     dossier = web.dossiers.view(actor, dossier_id)
     versions = web.dossiers.versions(actor, dossier)
     view = dossier_view(dossier, web.config.municipalities)
-    case = Cases(web.context).of(actor, dossier)
+    cases = Cases(web.context)
+    case = cases.of(actor, dossier)
     form = CaseForm.of(case) if refused is None else CaseForm.sent(case, *refused)
     return render(
         request,
@@ -444,6 +445,7 @@ def dossier_page(
             "case": case,
             "case_form": form,
             "case_statuses": STATUSES,
+            "case_officers": cases.assignable(actor, dossier),
         },
         status=status,
     )

@@ -52,7 +52,7 @@ def test_the_case_block_and_the_signal_list(site: Site, page: Page) -> None:
     shot(page, "20-zaak-fout", full=False)
 
     page.get_by_label("Status", exact=True).select_option("in_behandeling")
-    page.get_by_label("Toegewezen aan").fill("af-hoorn")
+    page.get_by_label("Toegewezen aan").select_option("af-hoorn")
     page.get_by_label("Reden van afsluiten").fill("")
     page.get_by_role("button", name="Status wijzigen").click()
     expect(case.locator("dl")).to_contain_text("in behandeling")

@@ -49,6 +49,10 @@ async def test_the_case_block_changes_status_and_adds_notes(hub: Hub) -> None:
         # at the top: before the registry's part of the dossier
         assert page.index('id="zaak"') < page.index('id="status-titel"')
         assert "Status wijzigen" in page and "Nog geen notities." in page
+        # the officers of Hoorn to choose from, not Enkhuizen's
+        assert '<option value="af-hoorn">Test af-hoorn (af-hoorn)</option>' in page
+        assert '<option value="af-enkhuizen"' not in page
+        assert '<option value="systeem-hoorn"' not in page  # an API client, no person
 
         refused = await client.post(
             f"/dossiers/{dossier_id}/zaak/status",
