@@ -31,6 +31,7 @@ from .config import Config
 from .dossier import Dossier, OutcomeStatus
 from .engine import EnrichmentRun, RecordedCall
 from .store import (
+    CaseStore,
     Database,
     DossierStore,
     DossierSummary,
@@ -71,6 +72,7 @@ class Storage:
     evidence: EvidenceStore
     trail: AuditTrail
     holds: LegalHolds
+    cases: CaseStore
 
     @classmethod
     def open(cls, config: Config) -> Storage:
@@ -111,6 +113,7 @@ class Storage:
             evidence=EvidenceStore(db, cipher, ledger=ledger),
             trail=trail,
             holds=LegalHolds(db),
+            cases=CaseStore(db, cipher, ledger=ledger),
         )
 
     def close(self) -> None:

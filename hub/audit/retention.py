@@ -166,6 +166,17 @@ class Retention:
                     f"DELETE FROM {dependent} WHERE dossier_id = ?",  # noqa: S608
                     [(i,) for i in ids],
                 )
+            # the officer's case notes go with the last dossier of their signal
+            notes = [
+                str(r[0])
+                for r in tx.query(
+                    "SELECT id FROM case_notes WHERE signal_id NOT IN"
+                    " (SELECT signal_id FROM dossiers) ORDER BY id"
+                )
+            ]
+            if notes:
+                self.trail.store.append_many(deletion_entries(tx, "case_note", notes, reason))
+                tx.executemany("DELETE FROM case_notes WHERE id = ?", [(i,) for i in notes])
         return entry, len(ids)
 
     def _logs(

@@ -18,8 +18,9 @@ from ..signal import (
     SignalError,
     load_signal,
 )
-from ..usecases.dossiers import Dossiers
+from ..usecases.cases import SORTS, STATUSES, Cases, SignalQuery
 from ..usecases.enrich import Enrich
+from .cases import signal_table
 from .common import EXIT_INCOMPLETE, State, answered, fail, pass_state, write_output
 
 
@@ -135,14 +136,33 @@ def dossier_group() -> None:
 
 
 @dossier_group.command("list")
+@click.option("--zoek", "search", default="", help="Zoek in naam, adres, vorm en id.")
+@click.option(
+    "--status",
+    type=click.Choice(list(STATUSES)),
+    help="Alleen zaken met deze status.",
+)
+@click.option("--gemeente", "municipality", help="Alleen deze gemeentecode.")
+@click.option("--sorteer", "sort", type=click.Choice(SORTS), default="nieuwste", show_default=True)
+@click.option("--pagina", "page", default=1, show_default=True, type=click.IntRange(1))
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
 @pass_state
-def dossier_list(state: State, limit: int) -> None:
-    """The newest dossiers of the operator's municipalities."""
-    with state.context() as context, answered():
-        found = Dossiers(context).newest(state.actor, limit=limit)
-    for s in found:
-        click.echo(f"{s.id}  {s.created_at}  gemeente {s.municipality}  signaal {s.signal_id}")
+def dossier_list(
+    state: State,
+    search: str,
+    status: str | None,
+    municipality: str | None,
+    sort: str,
+    page: int,
+    limit: int,
+) -> None:
+    """The signals of the operator's municipalities, each with its newest dossier."""
+    query = SignalQuery(search, status, municipality, sort, page, limit)
+    names = {"search": "--zoek", "municipality": "--gemeente", "page": "--pagina"}
+    with state.context() as context, answered(names):
+        found = Cases(context).signals(state.actor, query)
+    click.echo(signal_table(found.lines, state.config.municipalities), nl=False)
+    click.echo(f"{found.total} signalen, pagina {found.page} van {found.pages}")
 
 
 @dossier_group.command("show")
@@ -153,13 +173,14 @@ def dossier_list(state: State, limit: int) -> None:
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead.")
 @pass_state
 def dossier_show(state: State, dossier_id: str, fmt: str, out: str | None) -> None:
-    """Show a stored dossier with its deliveries and feedback (``--out`` is logged as an
-    export)."""
+    """Show a stored dossier with its deliveries and feedback (a unique prefix of
+    DOSSIER_ID is enough; ``--out`` is logged as an export)."""
     from ..forwarding.service import ForwardingService
     from ..usecases.forwarding import Forwarding
 
-    with state.storage() as storage, answered():
+    with state.storage() as storage, answered({"dossier_id": "DOSSIER_ID"}):
         forwarding = Forwarding(ForwardingService(state.config, state.runtime(), storage))
+        dossier_id = Cases(forwarding.ctx).resolve(state.actor, dossier_id)
         if out:
             dossier = forwarding.dossiers.export(state.actor, dossier_id)
         else:

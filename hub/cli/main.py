@@ -25,6 +25,7 @@ SUBCOMMANDS: Mapping[str, tuple[str, str]] = {
         "audit",
         "Tamper-evident logs: checkpoints, verification, proofs, search, reports.",
     ),
+    "case": ("cases", "The case around a signal: status, assignee and the officer's notes."),
     "config": ("registries", "Inspect the configuration."),
     "connectors": (
         "registries",

@@ -1,7 +1,8 @@
 """Storage: one database API over SQLite and PostgreSQL, encryption at rest, keys.
 
 * :class:`Database` — open from a URL, migrated on open, sync and thread-safe.
-* :class:`DossierStore`, :class:`EvidenceStore` — encrypted dossiers and raw responses.
+* :class:`DossierStore`, :class:`EvidenceStore`, :class:`CaseStore` — encrypted
+  dossiers, raw responses and the officers' case notes.
 * :class:`Cipher` — the AES-256-GCM envelope; :func:`load_keys` / :class:`Keys`.
 * :class:`StorageSettings` — the ``[storage]`` part of the configuration.
 
@@ -11,6 +12,7 @@ Errors (see :mod:`hub.store.errors` for the tree): :class:`StoreError`,
 :class:`NotFound`.
 """
 
+from .cases import CaseNoteRow, CaseStore
 from .crypto import Cipher
 from .db import Database, Dialect, Tx
 from .dossiers import DossierStore, DossierSummary
@@ -34,6 +36,8 @@ from .timestamps import format_ts, parse_ts, utc_now
 
 __all__ = [
     "MIGRATIONS",
+    "CaseNoteRow",
+    "CaseStore",
     "Cipher",
     "Database",
     "DecryptionFailed",

@@ -49,6 +49,19 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "stored_at",
         ),
     ),
+    # a case is its notes: the latest "status" note holds the status and assignee
+    "case_note": (
+        "case_notes",
+        (
+            "signal_id",
+            "municipality",
+            "officer_id",
+            "kind",
+            "status",
+            "assignee",
+            "created_at",
+        ),
+    ),
 }
 BOUND_COLUMNS = {kind: columns for kind, (_, columns) in TABLES.items()}
 

@@ -307,12 +307,32 @@ CREATE TABLE web_municipality_changes (
 CREATE INDEX web_municipality_changes_login ON web_municipality_changes (login)
 """
 
+# Issue 12: the case around a signal's dossiers. A case is the sequence of its notes;
+# a "status" note carries the status and assignee in bound clear columns (so the list
+# can filter without decrypting), every note's text is in an envelope like a dossier.
+_CASES = """
+CREATE TABLE case_notes (
+    id TEXT PRIMARY KEY,
+    signal_id TEXT NOT NULL,
+    municipality TEXT NOT NULL,
+    officer_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT,
+    assignee TEXT,
+    created_at TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    envelope {blob} NOT NULL
+);
+CREATE INDEX case_notes_signal ON case_notes (signal_id, created_at)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _INITIAL),
     Migration(2, "forwarding outbox and feedback", _OUTBOX),
     Migration(3, "web accounts, sessions, api tokens, login throttling", _WEB),
     Migration(4, HEAD_MAC_MIGRATION, _HEAD_MAC),
     Migration(5, "web trust: signature replays, login addresses, refusals, approvals", _WEB_TRUST),
+    Migration(6, "cases: status, assignee and officer notes per signal", _CASES),
 )
 
 

@@ -11,6 +11,8 @@ follows the same rule wherever it is asked for.
 * :mod:`.enrich` — :class:`~.enrich.Enrich`: check and run an enrichment;
 * :mod:`.dossiers` — :class:`~.dossiers.Dossiers`: view, export, the newest,
   versions, the signal of a re-run, an auditor's provenance;
+* :mod:`.cases` — :class:`~.cases.Cases`: the case around a signal (status,
+  assignee, the officer's notes), the signal list, a dossier id from its prefix;
 * :mod:`.audit` — :class:`~.audit.Audit`: search, verify, checkpoint, prove, the
   subject report, the public key;
 * :mod:`.registries` — :class:`~.registries.Registries`: connector health and the

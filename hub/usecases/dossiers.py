@@ -27,8 +27,11 @@ __all__ = ["Dossiers"]
 class Dossiers:
     ctx: Context
 
-    def view(self, actor: Actor, dossier_id: str, *, action: str = "view") -> Dossier:
-        """A stored dossier, for an officer of its municipality (logged as ``action``)."""
+    def view(
+        self, actor: Actor, dossier_id: str, *, action: str = "view", log: bool = True
+    ) -> Dossier:
+        """A stored dossier, for an officer of its municipality (logged as ``action``;
+        ``log=False``: only refusals are logged, the caller logs what it then does)."""
         ctx, storage = self.ctx, self.ctx.storage
         if "officer" not in actor.roles:
             raise ctx.refuse(
@@ -57,6 +60,8 @@ class Dossiers:
             raise Damaged("dossier", dossier_id, "dossier_id") from None
         if not actor.may_see(summary.municipality):  # changed since the first read
             raise ctx.not_yours(actor, action, dossier_id, summary.municipality)
+        if not log:
+            return dossier
         storage.record_access(
             actor,
             action,

@@ -23,8 +23,9 @@ from starlette.datastructures import FormData
 from ..accountability import Actor
 from ..audit import AuditError
 from ..signal import FORM_LABELS
-from ..usecases import Invalid, Refused
+from ..usecases import Invalid, Refused, UseCaseError
 from ..usecases.audit import LOGS, VerifyOutcome
+from ..usecases.cases import STATUSES, Cases
 from .api import PROGRESS_LABELS, config_out, job_out
 from .auth import (
     PRE_COOKIE,
@@ -36,6 +37,7 @@ from .auth import (
     record_refusal,
     verified_form,
 )
+from .case_form import CaseForm
 from .forms import SignalForm
 from .jobs import TooManyJobs
 from .oidc import OidcError
@@ -87,7 +89,7 @@ def _navigation(actor: Actor | None) -> list[dict[str, str]]:
     items: list[dict[str, str]] = []
     if "officer" in actor.roles:
         items += [
-            {"href": "/signalen", "label": "Mijn signalen"},
+            {"href": "/signalen", "label": "Signalen"},
             {"href": "/signalen/nieuw", "label": "Nieuw signaal"},
             {"href": "/leveringen", "label": "Leveringen"},
         ]
@@ -347,22 +349,6 @@ def page_no_role(request: Request, actor: ActorDep) -> Response:
 # -- the officer -----------------------------------------------------------------------
 
 
-@router.get("/signalen", name="page_signals")
-def page_signals(request: Request, actor: ActorDep) -> Response:
-    web = web_state(request)
-    found = web.dossiers.newest(actor, mine=True, limit=500)
-    signals: dict[str, dict[str, Any]] = {}
-    for summary in found:  # newest first: the first of a signal is its latest dossier
-        entry = signals.setdefault(
-            summary.signal_id, {"latest": summary, "versions": 0, "first": summary.created_at}
-        )
-        entry["versions"] += 1
-        entry["first"] = min(entry["first"], summary.created_at)
-    # what a dossier does not show yet: enrichments still running, or that failed
-    jobs = [job_out(j) for j in web.jobs.for_owner(actor.id) if j.state != "done"]
-    return render(request, "signals.html", {"signals": list(signals.values()), "jobs": jobs})
-
-
 def _signal_form_page(
     request: Request, actor: Actor, form: SignalForm, status: int = 200, message: str = ""
 ) -> HTMLResponse:
@@ -429,11 +415,40 @@ def page_job(request: Request, job_id: Id, actor: ActorDep) -> Response:
 
 @router.get("/dossiers/{dossier_id}", name="page_dossier")
 def page_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Response:
+    return dossier_page(request, actor, dossier_id)
+
+
+def dossier_page(
+    request: Request,
+    actor: Actor,
+    dossier_id: str,
+    *,
+    refused: tuple[FormData, UseCaseError] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The dossier page; when a case change was ``refused`` (the form sent, the error),
+    its case block shows what the officer sent with the problems at their fields."""
     web = web_state(request)
     dossier = web.dossiers.view(actor, dossier_id)
     versions = web.dossiers.versions(actor, dossier)
     view = dossier_view(dossier, web.config.municipalities, web.labels)
-    return render(request, "dossier.html", {"v": view, "d": dossier, "versions": versions})
+    cases = Cases(web.context)
+    case = cases.of(actor, dossier)
+    form = CaseForm.of(case) if refused is None else CaseForm.sent(case, *refused)
+    return render(
+        request,
+        "dossier.html",
+        {
+            "v": view,
+            "d": dossier,
+            "versions": versions,
+            "case": case,
+            "case_form": form,
+            "case_statuses": STATUSES,
+            "case_officers": cases.assignable(actor, dossier),
+        },
+        status=status,
+    )
 
 
 @router.post("/dossiers/{dossier_id}/opnieuw", name="page_rerun")

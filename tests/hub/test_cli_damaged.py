@@ -10,7 +10,7 @@ import pytest
 
 from hub.cli.main import main
 from hub.store import StoreTampered
-from hub.usecases.dossiers import Dossiers
+from hub.usecases.cases import Cases
 
 
 def test_a_damaged_record_is_exit_1_with_a_message(
@@ -20,7 +20,7 @@ def test_a_damaged_record_is_exit_1_with_a_message(
         raise StoreTampered("dossier d-x: authentication failed")
 
     monkeypatch.setenv("OPPLUS_HOME", str(tmp_path))
-    monkeypatch.setattr(Dossiers, "newest", damaged)
+    monkeypatch.setattr(Cases, "signals", damaged)  # what `dossier list` asks
     monkeypatch.setattr(sys, "argv", ["opplus", "dossier", "list"])
     with pytest.raises(SystemExit) as exited:
         main()

@@ -157,7 +157,7 @@ def test_officer_flow(site: Site, page: Page):
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/signalen$"))
-    expect(page.get_by_role("heading", name="Mijn signalen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Signalen", exact=True)).to_be_visible()
     shot(page, "02-mijn-signalen")
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
@@ -220,7 +220,7 @@ def test_officer_flow(site: Site, page: Page):
     expect(page.get_by_role("alert")).to_have_count(0)
     shot(page, "08-dossier-opnieuw")
 
-    page.get_by_role("link", name="Mijn signalen").click()
+    page.get_by_role("link", name="Signalen", exact=True).click()
     expect(page.locator("tbody tr")).to_have_count(1)  # one signal, two versions
     expect(page.locator("tbody")).to_contain_text("2")
     log_out(page)

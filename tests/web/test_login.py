@@ -129,7 +129,7 @@ async def test_every_form_needs_its_csrf_token(hub: Hub):
     """Each page route that takes a POST refuses it without the token, and logs that."""
     dossier_id = await hub.enrich("af-hoorn", example(HOORN))
     posts = [p for (m, p) in MATRIX if m == "POST" and not p.startswith("/api/")]
-    assert len(posts) == 20
+    assert len(posts) == 22
     who = {
         "/signalen": "af-hoorn",
         "/dossiers": "af-hoorn",

@@ -135,6 +135,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/taken/{job_id}"): officer_page(200, other_municipality=403),
     ("GET", "/dossiers/{dossier_id}"): officer_page(200, other_municipality=NOT_YOURS),
     ("POST", "/dossiers/{dossier_id}/opnieuw"): officer_page(303, NOT_YOURS),
+    ("POST", "/dossiers/{dossier_id}/zaak/status"): officer_page(303, NOT_YOURS),
+    ("POST", "/dossiers/{dossier_id}/zaak/notities"): officer_page(303, NOT_YOURS),
     ("GET", "/dossiers/{dossier_id}/doorsturen"): officer_page(200, NOT_YOURS),
     ("GET", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(200, NOT_YOURS),
     ("POST", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(303, NOT_YOURS),
@@ -299,6 +301,10 @@ def body(method: str, path: str, csrf: str) -> dict[str, Any]:
         form |= {"label": "koppeling"}
     elif path == "/dossiers/{dossier_id}/doorsturen/{table}":
         form |= {"bevestiging": "ja"}
+    elif path == "/dossiers/{dossier_id}/zaak/status":
+        form |= {"status": "in_behandeling"}
+    elif path == "/dossiers/{dossier_id}/zaak/notities":
+        form |= {"kind": "notitie", "text": "Gebeld met de melder."}
     elif path == "/leveringen/{delivery_id}/terugkoppeling":
         form |= {"tekst": "Besproken aan tafel.", "van": "PCT"}
     return {"data": form}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from hub.store import StoreTampered
+from hub.usecases.cases import Cases
 from hub.usecases.dossiers import Dossiers
 
 from .conftest import ENKHUIZEN, HOORN, Hub, example
@@ -76,7 +77,8 @@ async def test_a_damaged_record_on_any_other_path_is_a_409_not_a_500(
     def damaged(*args: object, **kwargs: object) -> None:
         raise StoreTampered("dossier d-x: authentication failed")
 
-    monkeypatch.setattr(Dossiers, "newest", damaged)
+    monkeypatch.setattr(Dossiers, "newest", damaged)  # the API's list
+    monkeypatch.setattr(Cases, "signals", damaged)  # the page's list
     async with hub.as_user("af-hoorn") as client:
         api = await client.get("/api/v1/dossiers")
         page = await client.get("/signalen")

@@ -147,3 +147,17 @@ def test_forwarded_payloads_and_feedback_go_with_their_dossier(
         )
     Retention(trail).run(now=utc_now() + timedelta(days=7306))
     assert [r.id for r in box.list()] == ["dl-sig-held"]  # the held signal keeps it
+
+
+def test_case_notes_go_with_the_last_dossier_of_their_signal(
+    trail: AuditTrail, db: Database, world: SimpleNamespace
+) -> None:
+    from hub.audit.store_check import check_store
+    from hub.store import CaseStore
+
+    cases = CaseStore(db, Cipher(os.urandom(32)), ledger=StoreLedger(trail.store))
+    for signal in ("sig-open", "sig-held"):
+        cases.add(signal, "0405", "o-hoorn-1", "notitie", "gebeld")
+    Retention(trail).run(now=utc_now() + timedelta(days=7306))
+    assert [r[0] for r in db.query("SELECT signal_id FROM case_notes")] == ["sig-held"]
+    assert check_store(trail.store).ok  # deleted with a deletion entry
