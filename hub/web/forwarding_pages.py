@@ -30,6 +30,7 @@ from ..accountability import Actor
 from ..dossier import Dossier
 from ..forwarding.minimise import CLASS_LABELS, Withheld
 from ..forwarding.outbox import DeliveryRow
+from ..labels import Labels
 from ..signal import FORM_LABELS, Form
 from ..usecases import Invalid, Problem, UseCaseError
 from ..usecases.forwarding import (
@@ -40,7 +41,7 @@ from ..usecases.forwarding import (
     state_label,
     table_label,
 )
-from .auth import page_actor, verified_form
+from .auth import page_actor, verified_form, web_state
 from .errors import use_case_status
 from .forwarding_api import forwarding, wake_worker
 from .pages import render
@@ -80,7 +81,7 @@ class _NoTable:
     transport = ""
 
 
-def _withheld(dossier: Dossier, items: list[Withheld]) -> list[dict[str, Any]]:
+def _withheld(dossier: Dossier, items: list[Withheld], labels: Labels) -> list[dict[str, Any]]:
     """What a table does not get, as gegeven / over / klasse / reden."""
     facts = {f.id: f for f in dossier.facts}
     out: list[dict[str, Any]] = []
@@ -88,7 +89,9 @@ def _withheld(dossier: Dossier, items: list[Withheld]) -> list[dict[str, Any]]:
         fact = facts.get(item.fact_id)
         out.append(
             {
-                "attribute": fact.attribute if fact else "?",
+                "attribute": (
+                    labels.field(fact.provenance.connector, fact.attribute) if fact else "?"
+                ),
                 "subject": subject_key_label(fact.subject) if fact else "",
                 "kind": _KINDS.get(fact.subject.split(":", 1)[0], "") if fact else "",
                 "class": CLASS_LABELS.get(item.classification, item.classification),
@@ -99,12 +102,22 @@ def _withheld(dossier: Dossier, items: list[Withheld]) -> list[dict[str, Any]]:
     return out
 
 
-def _subjects(data: dict[str, Any]) -> list[dict[str, Any]]:
+def _subjects(data: dict[str, Any], labels: Labels) -> list[dict[str, Any]]:
+    """The payload's facts per subject, each with its Dutch label and value."""
+
+    def shown(fact: dict[str, Any]) -> dict[str, Any]:
+        source = fact["provenance"]["connector"]
+        return {
+            **fact,
+            "label": labels.field(source, fact["attribute"]),
+            "shown": labels.present(source, fact["attribute"], fact["value"]),
+        }
+
     return [
         {
             "kind": _KINDS.get(s["kind"], s["kind"]),
             "label": subject_key_label(s["key"]),
-            "facts": [f for f in data["facts"] if f["subject"] == s["key"]],
+            "facts": [shown(f) for f in data["facts"] if f["subject"] == s["key"]],
         }
         for s in data["subjects"]
     ]
@@ -161,7 +174,7 @@ def _tailored(
     return _Tailored(leave_out, reason, view, problems)
 
 
-def _choices(dossier: Dossier, chosen: set[str]) -> list[dict[str, Any]]:
+def _choices(dossier: Dossier, chosen: set[str], labels: Labels) -> list[dict[str, Any]]:
     """What the officer may leave out: each subject, and each personal fact about an
     address or business (e.g. its co-residents), in dossier order."""
     out = []
@@ -171,7 +184,8 @@ def _choices(dossier: Dossier, chosen: set[str]) -> list[dict[str, Any]]:
         for f in dossier.facts_for(s.key):
             key = f"{s.key}#{f.attribute}"
             if s.kind != "person" and f.classification == "personal":
-                text = f"{f.attribute} bij {label[0].lower()}{label[1:]}"
+                name = labels.field(f.provenance.connector, f.attribute)
+                text = f"{name} bij {label[0].lower()}{label[1:]}"
                 out.append({"key": key, "label": text, "chosen": key in chosen})
     return out
 
@@ -187,6 +201,7 @@ def _preview_page(
     status: int = 200,
 ) -> HTMLResponse:
     dossier, view = overview.dossier, tailored.view
+    web = web_state(request)
     payload = view.preview.payload if view.preview else None
     chosen = set(tailored.leave_out)
     applied = payload is not None and not tailored.problems and bool(chosen)
@@ -198,8 +213,8 @@ def _preview_page(
             "t": view,
             "p": payload,
             "data": payload.data if payload else None,
-            "subjects": _subjects(payload.data) if payload else [],
-            "withheld": _withheld(dossier, payload.left_out) if payload else [],
+            "subjects": _subjects(payload.data, web.labels) if payload else [],
+            "withheld": _withheld(dossier, payload.left_out, web.labels) if payload else [],
             "payload_json": (
                 json.dumps(payload.data, indent=2, ensure_ascii=False) if payload else ""
             ),
@@ -208,7 +223,7 @@ def _preview_page(
             "confirm_field": CONFIRM_FIELD,
             "leave_out_field": LEAVE_OUT_FIELD,
             "reason_field": REASON_FIELD,
-            "choices": _choices(dossier, chosen),
+            "choices": _choices(dossier, chosen, web.labels),
             "reason": tailored.reason,
             "applied": sorted(chosen) if applied else [],
             "tailoring_problems": {

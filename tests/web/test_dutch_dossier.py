@@ -70,3 +70,17 @@ async def test_a_demo_dossier_reads_in_dutch_on_the_page_and_in_the_text(
                 assert dutch in shown, dutch
     # labels are presentation: the stored dossier keeps the registries' names
     assert any("." in fact.attribute or "_" in fact.attribute for fact in dossier.facts)
+
+
+async def test_the_forwarding_preview_reads_in_dutch(hub: Hub) -> None:
+    """What a table receives, what is withheld and what may be left out: labels and
+    Dutch values there too (the preview showed the registries' names)."""
+    signal = example("1-arbeidsuitbuiting-hoorn")
+    dossier_id = await hub.enrich("af-hoorn", signal)
+    async with hub.as_user("af-hoorn") as client:
+        page = await client.get(f"/dossiers/{dossier_id}/doorsturen/riec")
+    assert page.status_code == 200, page.text
+    before, _, rest = page.text.partition('<pre class="json">')
+    shown = visible(before + rest.partition("</pre>")[2])  # the JSON is the payload itself
+    assert problems(shown) == []
+    assert "Volledige naam" in shown
