@@ -311,6 +311,25 @@ class Cases:
         rows = self.ctx.storage.cases.notes(dossier.signal_id)
         return _case(case.signal_id, case.municipality, rows)
 
+    def mark_forwarded(self, actor: Actor, dossier: Dossier, to: str) -> None:
+        """A forward moves a case that is new or in progress to doorgestuurd (with the
+        table as its reason); a closed or already forwarded case keeps its status."""
+        case = self.of(actor, dossier)
+        if case.status not in ("nieuw", "in_behandeling"):
+            return
+        self.ctx.storage.cases.add(
+            dossier.signal_id,
+            case.municipality,
+            actor.id,
+            "status",
+            f"doorgestuurd naar {to}",
+            status="doorgestuurd",
+            assignee=case.assignee,
+        )
+        self._log(
+            actor, "case.status", dossier, status="doorgestuurd", assignee=case.assignee or ""
+        )
+
     def _log(self, actor: Actor, action: str, dossier: Dossier, **detail: str) -> None:
         self.ctx.storage.record_access(
             actor,

@@ -56,6 +56,7 @@ from ..forwarding.service import (
     ForwardingService,
     Preview,
 )
+from .cases import Cases
 from .context import Context
 from .dossiers import Dossiers
 from .errors import Conflict, Invalid, NotFound, Problem, Refused
@@ -379,6 +380,7 @@ class Forwarding:
                     **self._left_out(tailoring),
                 },
             )
+        Cases(self.ctx).mark_forwarded(actor, dossier, table_label(self.config, table))
         return row
 
     def deliveries(

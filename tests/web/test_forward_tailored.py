@@ -194,3 +194,33 @@ async def test_the_use_case_refuses_leaving_out_without_a_reason_or_unknown_item
     _, plain = fwd.preview(officer, dossier_id, "riec")
     _, same = fwd.preview(officer, dossier_id, "riec", reason="zomaar")
     assert same.payload.body == plain.payload.body
+
+
+async def test_forwarding_moves_the_case_to_doorgestuurd_but_never_reopens_a_closed_one(
+    hub: Hub,
+):
+    from hub.usecases.cases import Cases
+
+    cases = Cases(hub.web.context)
+    officer = hub.users["af-hoorn"].actor("test")
+    forwarded = await hub.enrich("af-hoorn", example(HOORN))
+    async with hub.as_user("af-hoorn") as client:
+        sent = await client.post(
+            f"/api/v1/dossiers/{forwarded}/forward", json={"table": "riec", "confirm": True}
+        )
+        assert sent.status_code == 201, sent.text
+    _, dossier = hub.web.context.storage.open_dossier(forwarded)
+    case = cases.of(officer, dossier)
+    assert case.status == "doorgestuurd"
+    assert case.notes[-1].text.startswith("doorgestuurd naar ")
+    assert ("case.status", "allowed") in {(e["action"], e["result"]) for e in hub.access_log()}
+
+    closed = await hub.enrich("af-hoorn", example(HOORN))  # a signal of its own
+    cases.change_status(officer, closed, "afgesloten", reason="geen signaal van uitbuiting")
+    async with hub.as_user("af-hoorn") as client:
+        sent = await client.post(
+            f"/api/v1/dossiers/{closed}/forward", json={"table": "riec", "confirm": True}
+        )
+        assert sent.status_code == 201, sent.text
+    _, dossier = hub.web.context.storage.open_dossier(closed)
+    assert cases.of(officer, dossier).status == "afgesloten"
