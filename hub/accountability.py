@@ -37,6 +37,7 @@ from .store import (
     DossierSummary,
     EvidenceStore,
     Keys,
+    ReportStore,
     StorageSettings,
     load_keys,
 )
@@ -73,6 +74,7 @@ class Storage:
     trail: AuditTrail
     holds: LegalHolds
     cases: CaseStore
+    reports: ReportStore
 
     @classmethod
     def open(cls, config: Config) -> Storage:
@@ -114,6 +116,7 @@ class Storage:
             trail=trail,
             holds=LegalHolds(db),
             cases=CaseStore(db, cipher, ledger=ledger),
+            reports=ReportStore(db, cipher, ledger=ledger),
         )
 
     def close(self) -> None:

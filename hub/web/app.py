@@ -47,6 +47,7 @@ from .api import router as api_router
 from .api import service_router
 from .auth import CsrfFailed, LoginRequired
 from .case_pages import router as case_pages_router
+from .intake_pages import router as intake_pages_router
 from .checkpoints import CheckpointSigner
 from .delivery_worker import DeliveryWorker
 from .errors import (
@@ -441,6 +442,7 @@ def create_app(
     app.include_router(api_router)
     app.include_router(pages_router)
     app.include_router(case_pages_router)
+    app.include_router(intake_pages_router)
     app.include_router(forwarding_api_router)
     app.include_router(forwarding_pages_router)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")

@@ -26,6 +26,7 @@ from ..signal import FORM_LABELS
 from ..usecases import Invalid, Refused, UseCaseError
 from ..usecases.audit import LOGS, VerifyOutcome
 from ..usecases.cases import STATUSES, Cases
+from ..usecases.intake import Intake
 from .api import PROGRESS_LABELS, config_out, job_out
 from .auth import (
     PRE_COOKIE,
@@ -77,6 +78,7 @@ def home_for(actor: Actor) -> str:
         ("officer", "/signalen"),
         ("auditor", "/audit"),
         ("admin", "/beheer"),
+        ("melder", "/melden"),
     ):
         if role in actor.roles:
             return path
@@ -92,6 +94,7 @@ def _navigation(actor: Actor | None) -> list[dict[str, str]]:
             {"href": "/signalen", "label": "Signalen"},
             {"href": "/signalen/nieuw", "label": "Nieuw signaal"},
             {"href": "/leveringen", "label": "Leveringen"},
+            {"href": "/meldingen", "label": "Meldingen"},
         ]
     if "auditor" in actor.roles:
         items += [
@@ -99,6 +102,8 @@ def _navigation(actor: Actor | None) -> list[dict[str, str]]:
             {"href": "/audit/verificatie", "label": "Logboeken verifiëren"},
             {"href": "/audit/betrokkene", "label": "Overzicht voor betrokkene"},
         ]
+    if "melder" in actor.roles:
+        items.append({"href": "/melden", "label": "Melden"})
     if "admin" in actor.roles:
         items += [
             {"href": "/beheer", "label": "Koppelingen"},
@@ -131,6 +136,8 @@ def render(
         "user": caller.user,
         "csrf": caller.csrf,
         "nav": _navigation(caller.actor),
+        # the header badge: reports the officer has not read yet
+        "unread": Intake(web.context).unread(caller.actor) if caller.actor else 0,
         "path": request.url.path,
         "role_labels": ROLE_LABELS,
         "municipalities": web.config.municipalities,
