@@ -262,7 +262,7 @@ class Accounts:
             raise AccountError(
                 "municipalities", "een aandachtsfunctionaris werkt voor minstens één gemeente"
             )
-        if "melder" in role_set and not codes:
+        if "melder" in role_set and not codes and not awaiting_approval:
             # a report goes to the officers of the colleague's municipality
             raise AccountError("municipalities", "een melder werkt voor minstens één gemeente")
         ordered_roles = tuple(r for r in ROLES if r in role_set)

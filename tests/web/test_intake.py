@@ -5,9 +5,15 @@ pages speak Dutch."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import click
+
+from hub.web.users import ROLES
 from tests.dutch_text import problems, visible
 
 from .conftest import Hub
+from .test_serve import run
 
 SEEN = "Zes mannen slapen in de loods achter de garage"
 
@@ -69,3 +75,24 @@ async def test_the_officers_badge_counts_unread_reports_of_their_municipality(hu
         page = (await officer.get("/signalen")).text
         assert '<a class="badge" href="/meldingen">1 ongelezen melding</a>' in page
     assert hub.access_log()[-2]["action"] == "report.view"
+
+
+def test_the_command_line_offers_every_role_and_adds_a_melder(tmp_path: Path):
+    from hub.cli.web import users_add
+
+    choice = next(p for p in users_add.params if p.name == "roles").type
+    assert isinstance(choice, click.Choice) and tuple(choice.choices) == ROLES
+    added = run(
+        tmp_path / "home",
+        "users",
+        "add",
+        "wijkagent",
+        "--name",
+        "W. Agent",
+        "--role",
+        "melder",
+        "--municipality",
+        "0405",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "gebruiker wijkagent aangemaakt (melder)" in added.stderr
