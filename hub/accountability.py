@@ -37,6 +37,7 @@ from .store import (
     DossierSummary,
     EvidenceStore,
     Keys,
+    NotificationStore,
     ReportStore,
     StorageSettings,
     load_keys,
@@ -75,6 +76,7 @@ class Storage:
     holds: LegalHolds
     cases: CaseStore
     reports: ReportStore
+    notifications: NotificationStore
 
     @classmethod
     def open(cls, config: Config) -> Storage:
@@ -117,6 +119,7 @@ class Storage:
             holds=LegalHolds(db),
             cases=CaseStore(db, cipher, ledger=ledger),
             reports=ReportStore(db, cipher, ledger=ledger),
+            notifications=NotificationStore(db),
         )
 
     def close(self) -> None:

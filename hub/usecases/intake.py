@@ -5,8 +5,8 @@ A colleague has the role ``melder``: they write a report through a short form (w
 they saw, where as far as known, the form of exploitation if known, how to reach
 them) and see only their own reports with the feedback on them; they reach no
 dossier (every dossier use case requires the officer role). An officer of the
-report's municipality reads it, which marks it read for them (the badge counts the
-reports they have not read), and answers it with feedback, e.g. "opgepakt". Every
+report's municipality is notified (:mod:`.notifications`), reads it, and answers it
+with feedback, e.g. "opgepakt". Every
 report and feedback is encrypted and in the store log (:class:`hub.store.ReportStore`);
 every action is an access-log line; another municipality's report is answered
 exactly like an unknown one.
@@ -23,6 +23,7 @@ from ..signal import FORM_LABELS, Form
 from ..store import DecryptionFailed, ReportRow
 from .context import Context
 from .errors import Damaged, Invalid, NotFound, Problem
+from .notifications import Notifications
 
 __all__ = ["FEEDBACK", "FIELDS", "Feedback", "Intake", "Report"]
 
@@ -37,7 +38,7 @@ FIELDS: dict[str, tuple[str, int, bool]] = {
 }
 #: what an officer's feedback says came of a report → what the colleague reads
 FEEDBACK: dict[str, str] = {"opgepakt": "opgepakt", "afgesloten": "afgesloten"}
-_REPORT, _FEEDBACK, _READ = "melding", "terugkoppeling", "gelezen"
+_REPORT, _FEEDBACK = "melding", "terugkoppeling"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,6 @@ class Report:
     created_at: str
     fields: dict[str, str]
     feedback: tuple[Feedback, ...] = ()
-    read_by: tuple[str, ...] = ()
 
     @property
     def form_label(self) -> str:
@@ -85,14 +85,12 @@ def _reports(rows: list[ReportRow]) -> list[Report]:
         report = found.get(row.report_id)
         if report is None:
             continue
-        if row.kind == _FEEDBACK:
+        if row.kind == _FEEDBACK:  # the only kind of row about a report, so far
             c = row.content
             answer = Feedback(
                 c["status"], c["text"], row.author_id, row.created_at, c.get("dossier_id", "")
             )
             found[report.id] = replace(report, feedback=(*report.feedback, answer))
-        elif row.kind == _READ and row.author_id not in report.read_by:
-            found[report.id] = replace(report, read_by=(*report.read_by, row.author_id))
     return sorted(found.values(), key=lambda r: r.id, reverse=True)
 
 
@@ -132,6 +130,7 @@ class Intake:
             raise Invalid(problems)
         municipality = cleaned.pop("gemeente")
         row = self.ctx.storage.reports.add(municipality, actor.id, _REPORT, cleaned)
+        self.ctx.storage.notifications.add(municipality, _REPORT, row.id)
         self._log(actor, "report.add", municipality, row.id, "melder")
         return _reports([row])[0]
 
@@ -162,29 +161,12 @@ class Intake:
         )
         return reports
 
-    def unread(self, actor: Actor) -> int:
-        """How many reports of the officer's municipalities they have not read (the
-        badge; 0 for anyone else). Not an access-log line: it shows no content."""
-        if "officer" not in actor.roles:
-            return 0
-        count = 0
-        for municipality in actor.municipalities:
-            try:
-                rows = self.ctx.storage.reports.by_municipality(municipality)
-            except DecryptionFailed:
-                continue  # the list says what is damaged; a badge cannot
-            count += sum(1 for r in _reports(rows) if actor.id not in r.read_by)
-        return count
-
     def read(self, actor: Actor, report_id: str) -> Report:
-        """One report for an officer of its municipality, marked read for them."""
+        """One report for an officer of its municipality; its notification is read."""
         report = self._report(actor, report_id, "report.view")
-        if actor.id not in report.read_by:
-            self.ctx.storage.reports.add(
-                report.municipality, actor.id, _READ, {}, report_id=report.id
-            )
+        Notifications(self.ctx).seen(actor, _REPORT, report.id)
         self._log(actor, "report.view", report.municipality, report.id, "officer")
-        return replace(report, read_by=(*report.read_by, actor.id))
+        return report
 
     def answer(
         self, actor: Actor, report_id: str, status: str, text: str = "", dossier_id: str = ""

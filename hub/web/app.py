@@ -47,7 +47,6 @@ from .api import router as api_router
 from .api import service_router
 from .auth import CsrfFailed, LoginRequired
 from .case_pages import router as case_pages_router
-from .intake_pages import router as intake_pages_router
 from .checkpoints import CheckpointSigner
 from .delivery_worker import DeliveryWorker
 from .errors import (
@@ -60,6 +59,7 @@ from .errors import (
 )
 from .forwarding_api import router as forwarding_api_router
 from .forwarding_pages import router as forwarding_pages_router
+from .intake_pages import router as intake_pages_router
 from .jobs import JobManager, UnknownJob
 from .metrics import Metrics
 from .oidc import OidcProvider

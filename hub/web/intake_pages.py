@@ -1,6 +1,8 @@
 """The pages of steps 1 and 2: a colleague's report form with their own reports
-(``/melden``), and the officer's inbox of reports (``/meldingen``), one report with its
-feedback form. Thin: every rule is in :class:`hub.usecases.intake.Intake`."""
+(``/melden``), the officer's inbox of reports (``/meldingen``), one report with its
+feedback form, and the officer's notifications (``/notificaties``). Thin: every rule
+is in :class:`hub.usecases.intake.Intake` and
+:class:`hub.usecases.notifications.Notifications`."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..signal import FORM_LABELS
 from ..usecases import Invalid
 from ..usecases.intake import FEEDBACK, FIELDS, Intake
+from ..usecases.notifications import Notifications
 from .pages import ActorDep, FormDep, Id, render
 from .state import web_state
 
@@ -100,3 +103,10 @@ def page_report_feedback(
         errors = {p.field or "": p.message for p in exc.problems}
         return _report_page(request, report_id, intake.read(actor, report_id), errors)
     return RedirectResponse(f"/meldingen/{report_id}#terugkoppeling", status_code=303)
+
+
+@router.get("/notificaties", name="page_notifications")
+def page_notifications(request: Request, actor: ActorDep) -> Response:
+    notices = Notifications(web_state(request).context).recent(actor)
+    # the badge on this page already counts them as read
+    return render(request, "notifications.html", {"notices": notices, "unread": 0})

@@ -26,7 +26,7 @@ from ..signal import FORM_LABELS
 from ..usecases import Invalid, Refused, UseCaseError
 from ..usecases.audit import LOGS, VerifyOutcome
 from ..usecases.cases import STATUSES, Cases
-from ..usecases.intake import Intake
+from ..usecases.notifications import Notifications
 from .api import PROGRESS_LABELS, config_out, job_out
 from .auth import (
     PRE_COOKIE,
@@ -136,8 +136,8 @@ def render(
         "user": caller.user,
         "csrf": caller.csrf,
         "nav": _navigation(caller.actor),
-        # the header badge: reports the officer has not read yet
-        "unread": Intake(web.context).unread(caller.actor) if caller.actor else 0,
+        # the header badge: notifications the officer has not read yet
+        "unread": Notifications(web.context).unread(caller.actor) if caller.actor else 0,
         "path": request.url.path,
         "role_labels": ROLE_LABELS,
         "municipalities": web.config.municipalities,

@@ -8,11 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import pytest
 
+from hub.usecases.forwarding import Forwarding
 from hub.web.users import ROLES
+from plugins import Receipt
 from tests.dutch_text import problems, visible
 
-from .conftest import Hub
+from .conftest import HOORN, Hub, example
 from .test_serve import run
 
 SEEN = "Zes mannen slapen in de loods achter de garage"
@@ -64,17 +67,34 @@ async def test_the_officers_badge_counts_unread_reports_of_their_municipality(hu
     await _report(hub, "melder-1", SEEN)
     await _report(hub, "melder-1", "Tweede melding")
     async with hub.as_user("af-enkhuizen") as other:
-        assert "ongelezen melding" not in (await other.get("/signalen")).text
+        assert 'class="badge"' not in (await other.get("/signalen")).text
         assert SEEN not in (await other.get("/meldingen")).text
     async with hub.as_user("af-hoorn") as officer:
         page = (await officer.get("/signalen")).text
-        assert '<a class="badge" href="/meldingen">2 ongelezen meldingen</a>' in page
+        assert '<a class="badge" href="/notificaties">2 nieuwe notificaties</a>' in page
         first = hub.web.context.storage.reports.by_author("melder-1")[0].id
         report = await officer.get(f"/meldingen/{first}")
         assert SEEN in report.text and problems(visible(report.text)) == []
         page = (await officer.get("/signalen")).text
-        assert '<a class="badge" href="/meldingen">1 ongelezen melding</a>' in page
-    assert hub.access_log()[-2]["action"] == "report.view"
+        assert '<a class="badge" href="/notificaties">1 nieuwe notificatie</a>' in page
+        listed = (await officer.get("/notificaties")).text
+        assert listed.count("Nieuwe melding van een collega") == 2
+        assert f'href="/meldingen/{first}"' in listed and problems(visible(listed)) == []
+        assert 'class="badge"' not in (await officer.get("/signalen")).text
+
+
+async def test_the_officer_is_told_when_an_enrichment_finished_and_of_table_feedback(hub: Hub):
+    dossier_id = await hub.enrich("af-hoorn", example(HOORN))
+    officer = hub.users["af-hoorn"].actor("test")
+    forwarding = hub.web.forwarding
+    delivery = Forwarding(forwarding).forward(officer, dossier_id, "pct")
+    forwarding.outbox.claim("test", limit=10)
+    forwarding.outbox.delivered(delivery.id, Receipt("mail-1", "250 OK"), worker="test")
+    Forwarding(forwarding).record_feedback(officer, delivery.id, "Besproken.", "PCT")
+    async with hub.as_user("af-hoorn") as client:
+        listed = (await client.get("/notificaties")).text
+    assert "Verrijking klaar" in listed and "Terugkoppeling van een tafel" in listed
+    assert listed.count(f'href="/dossiers/{dossier_id}"') == 2
 
 
 def test_the_command_line_offers_every_role_and_adds_a_melder(tmp_path: Path):
@@ -96,3 +116,22 @@ def test_the_command_line_offers_every_role_and_adds_a_melder(tmp_path: Path):
     )
     assert added.returncode == 0, added.stderr
     assert "gebruiker wijkagent aangemaakt (melder)" in added.stderr
+
+
+async def test_the_officers_of_the_municipality_are_told_when_a_delivery_failed(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+):
+    dossier_id = await hub.enrich("af-hoorn", example(HOORN))
+    officer = hub.users["af-hoorn"].actor("test")
+    Forwarding(hub.web.forwarding).forward(officer, dossier_id, "pct")
+
+    def unusable(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("tafel weg")
+
+    monkeypatch.setattr(hub.web.forwarding.runtime, "table_transport", unusable)
+    (failed,) = await hub.web.forwarding.deliver_due("test-worker")
+    assert failed.state == "failed"
+    async with hub.as_user("af-hoorn") as client:
+        assert "Doorsturen mislukt" in (await client.get("/notificaties")).text
+    async with hub.as_user("af-enkhuizen") as client:
+        assert "Doorsturen mislukt" not in (await client.get("/notificaties")).text

@@ -145,6 +145,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(200, NOT_YOURS),
     ("POST", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(303, NOT_YOURS),
     ("GET", "/meldingen"): officer_page(),
+    ("GET", "/notificaties"): officer_page(),
     # {report_id}: a report of a colleague of Hoorn
     ("GET", "/meldingen/{report_id}"): officer_page(200, NOT_YOURS),
     ("POST", "/meldingen/{report_id}/terugkoppeling"): officer_page(303, NOT_YOURS),

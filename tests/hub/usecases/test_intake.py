@@ -14,6 +14,7 @@ from hub.usecases import Damaged, Invalid, NotFound, Refused
 from hub.usecases.context import Context
 from hub.usecases.dossiers import Dossiers
 from hub.usecases.intake import Intake
+from hub.usecases.notifications import Notifications
 
 from .conftest import ENKHUIZEN_OFFICER, HOORN_OFFICER, access_log, refusals
 
@@ -60,20 +61,41 @@ def test_a_colleague_sees_only_their_own_reports_and_no_dossier(context: Context
 
 
 def test_officers_are_notified_and_the_feedback_reaches_the_colleague(context: Context) -> None:
-    intake = Intake(context)
+    intake, notifications = Intake(context), Notifications(context)
     report = intake.submit(MELDER, REPORT)
-    assert intake.unread(ENKHUIZEN_OFFICER) == 1
-    assert intake.unread(HOORN_OFFICER) == 0
-    assert intake.unread(MELDER) == 0
+    assert notifications.unread(ENKHUIZEN_OFFICER) == 1
+    assert notifications.unread(HOORN_OFFICER) == 0
+    assert notifications.unread(MELDER) == 0
     assert [r.id for r in intake.inbox(ENKHUIZEN_OFFICER)] == [report.id]
     intake.read(ENKHUIZEN_OFFICER, report.id)
     intake.read(ENKHUIZEN_OFFICER, report.id)  # read twice: one mark
-    assert intake.unread(ENKHUIZEN_OFFICER) == 0
+    assert notifications.unread(ENKHUIZEN_OFFICER) == 0
     answered = intake.answer(ENKHUIZEN_OFFICER, report.id, "opgepakt", "dank", "d-enk")
     assert [f.status_label for f in answered.feedback] == ["opgepakt"]
     (seen,) = intake.mine(MELDER)
     assert seen.feedback[0].dossier_id == "d-enk" and seen.feedback[0].text == "dank"
     assert check_store(context.storage.trail.store).ok
+
+
+def test_notifications_are_per_officer_hold_no_case_details_and_are_read_once_shown(
+    context: Context,
+) -> None:
+    notes = context.storage.notifications
+    notes.add("0388", "verrijking", "d-enk", login="af-enkhuizen")
+    notes.add("0388", "verrijking", "d-ander", login="af-ander")  # another officer's
+    notes.add("0388", "levering_mislukt", "lev-1")
+    notifications = Notifications(context)
+    assert notifications.unread(ENKHUIZEN_OFFICER) == 2
+    shown = notifications.recent(ENKHUIZEN_OFFICER)
+    assert [(n.label, n.href, n.read) for n in shown] == [
+        ("Doorsturen mislukt", "/leveringen", False),
+        ("Verrijking klaar", "/dossiers/d-enk", False),
+    ]
+    assert notifications.unread(ENKHUIZEN_OFFICER) == 0
+    assert all(n.read for n in notifications.recent(ENKHUIZEN_OFFICER))
+    assert access_log(context)[-1]["action"] == "notifications.list"
+    with pytest.raises(Refused):
+        notifications.recent(MELDER)
 
 
 def test_another_municipalitys_report_is_answered_like_an_unknown_one(context: Context) -> None:
