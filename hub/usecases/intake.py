@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from ..accountability import Actor
-from ..signal import FORM_LABELS, Form
+from ..signal import FORM_LABELS, MAX_DESCRIPTION, Form
 from ..store import DecryptionFailed, ReportRow
+from ..web.users import Accounts
 from .context import Context
 from .errors import Damaged, Invalid, NotFound, Problem
 from .notifications import Notifications
@@ -187,6 +188,28 @@ class Intake:
         )
         self._log(actor, "report.feedback", report.municipality, report.id, "officer")
         return self._reopen(report.id, actor)
+
+    def as_signal(self, actor: Actor, report_id: str) -> dict[str, str]:
+        """Step 3 starts from the report: what the signal form is prefilled with
+        (municipality, form of exploitation, a description, the colleague as reporter);
+        the officer checks and completes it. Reading it is a ``report.view``."""
+        report = self.read(actor, report_id)
+        fields = report.fields
+        where = [
+            f"{FIELDS[k][0]}: {fields[k]}" for k in ("adres", "bedrijf", "persoon") if fields[k]
+        ]
+        user = Accounts(self.ctx.storage.db, self.ctx.config.municipalities).get(report.reporter_id)
+        contact = fields["contact"]
+        values = {
+            "municipality": report.municipality,
+            "forms": fields["vorm"],
+            "description": " ".join([f"Melding van een collega: {fields['wat']}", *where])[
+                :MAX_DESCRIPTION
+            ],
+            "reporter.name": user.name if user is not None else report.reporter_id,
+            "reporter.email": contact if "@" in contact else "",
+        }
+        return values
 
     # -- helpers -------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from ..signal import FORM_LABELS
 from ..usecases import Invalid, Refused, UseCaseError
 from ..usecases.audit import LOGS, VerifyOutcome
 from ..usecases.cases import STATUSES, Cases
+from ..usecases.intake import Intake
 from ..usecases.notifications import Notifications
 from .api import PROGRESS_LABELS, config_out, job_out
 from .auth import (
@@ -378,12 +379,20 @@ _FORM_LABELS = {str(k): v for k, v in FORM_LABELS.items()}
 
 
 @router.get("/signalen/nieuw", name="page_signal_form")
-def page_signal_form(request: Request, actor: ActorDep) -> Response:
+def page_signal_form(
+    request: Request, actor: ActorDep, melding: Annotated[str, Query(max_length=100)] = ""
+) -> Response:
     web = web_state(request)
     web.context.require_role(actor, "officer", "signals.form")
     default = actor.municipalities[0] if len(actor.municipalities) == 1 else ""
     purpose = web.config.purposes[0].id if len(web.config.purposes) == 1 else ""
-    return _signal_form_page(request, actor, SignalForm.empty(default, purpose))
+    form = SignalForm.empty(default, purpose)
+    if melding:  # step 3 from a colleague's report (issue 12): prefilled, then checked
+        prefill = Intake(web.context).as_signal(actor, melding)
+        kind = prefill.pop("forms")
+        form.forms = [kind] if kind else []
+        form.values.update(prefill)
+    return _signal_form_page(request, actor, form)
 
 
 @router.post("/signalen/nieuw", name="page_signal_submit")

@@ -135,3 +135,26 @@ async def test_the_officers_of_the_municipality_are_told_when_a_delivery_failed(
         assert "Doorsturen mislukt" in (await client.get("/notificaties")).text
     async with hub.as_user("af-enkhuizen") as client:
         assert "Doorsturen mislukt" not in (await client.get("/notificaties")).text
+
+
+async def test_the_officer_turns_a_report_into_a_prefilled_signal_form(hub: Hub):
+    hub.add_user("melder-1", ("melder",), ("0405",))
+    async with hub.as_user("melder-1") as colleague:
+        data = {
+            "csrf_token": colleague.csrf,
+            "wat": SEEN,
+            "adres": "Grote Oost 3",
+            "vorm": "arbeidsuitbuiting",
+            "contact": "wijk@hoorn.example.nl",
+        }
+        assert (await colleague.post("/melden", data=data)).status_code == 303
+    report_id = hub.web.context.storage.reports.by_author("melder-1")[0].id
+    async with hub.as_user("af-hoorn") as officer:
+        report = (await officer.get(f"/meldingen/{report_id}")).text
+        assert f'href="/signalen/nieuw?melding={report_id}"' in report
+        form = (await officer.get(f"/signalen/nieuw?melding={report_id}")).text
+    assert f"Melding van een collega: {SEEN} Adres: Grote Oost 3" in form
+    assert 'value="arbeidsuitbuiting" checked' in form
+    assert 'value="wijk@hoorn.example.nl"' in form and 'value="Test melder-1"' in form
+    async with hub.as_user("af-enkhuizen") as other:
+        assert (await other.get(f"/signalen/nieuw?melding={report_id}")).status_code == 404
