@@ -37,6 +37,8 @@ from .store import (
     DossierSummary,
     EvidenceStore,
     Keys,
+    NotificationStore,
+    ReportStore,
     StorageSettings,
     load_keys,
 )
@@ -73,6 +75,8 @@ class Storage:
     trail: AuditTrail
     holds: LegalHolds
     cases: CaseStore
+    reports: ReportStore
+    notifications: NotificationStore
 
     @classmethod
     def open(cls, config: Config) -> Storage:
@@ -114,6 +118,8 @@ class Storage:
             trail=trail,
             holds=LegalHolds(db),
             cases=CaseStore(db, cipher, ledger=ledger),
+            reports=ReportStore(db, cipher, ledger=ledger),
+            notifications=NotificationStore(db),
         )
 
     def close(self) -> None:

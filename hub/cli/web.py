@@ -150,7 +150,7 @@ def users_list(state: State) -> None:
     "roles",
     multiple=True,
     required=True,
-    type=click.Choice(["officer", "auditor", "admin", "monitor"]),
+    type=click.Choice(["officer", "auditor", "admin", "monitor", "melder"]),
 )
 @click.option("--municipality", "municipalities", multiple=True, help="Gemeentecode, e.g. 0405.")
 @click.option("--system", is_flag=True, help="A system account: no password, API tokens only.")

@@ -133,7 +133,13 @@ class ForwardingService:
         rows = await asyncio.to_thread(self.outbox.claim, worker, limit=limit, lease_s=lease_s)
         if not rows:
             return []
-        return list(await asyncio.gather(*(self._deliver(row, worker, lease_s) for row in rows)))
+        done = list(await asyncio.gather(*(self._deliver(row, worker, lease_s) for row in rows)))
+        for row in done:
+            if row.state == "failed":  # given up: an officer must decide what now
+                await asyncio.to_thread(
+                    self.storage.notifications.add, row.municipality, "levering_mislukt", row.id
+                )
+        return done
 
     async def _deliver(self, row: DeliveryRow, worker: str, lease_s: float) -> DeliveryRow:
         delivery = await asyncio.to_thread(self.outbox.delivery, row)

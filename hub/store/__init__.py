@@ -31,6 +31,8 @@ from .errors import (
 from .evidence import EvidenceStore, StoredEvidence
 from .keys import Keys, KeySource, generate_key_text, load_key, load_keys
 from .migrations import MIGRATIONS, Migration, schema_version
+from .notifications import NotificationRow, NotificationStore
+from .reports import ReportRow, ReportStore
 from .settings import StorageSettings, default_data_dir
 from .timestamps import format_ts, parse_ts, utc_now
 
@@ -55,6 +57,10 @@ __all__ = [
     "Migration",
     "MigrationError",
     "NotFound",
+    "NotificationRow",
+    "NotificationStore",
+    "ReportRow",
+    "ReportStore",
     "StorageSettings",
     "StoreError",
     "StoreTampered",

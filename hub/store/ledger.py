@@ -62,6 +62,12 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "created_at",
         ),
     ),
+    # a colleague's report (kind "melding") and the officer's feedback on it
+    # ("terugkoppeling", report_id naming the report)
+    "report": (
+        "reports",
+        ("report_id", "municipality", "author_id", "kind", "created_at"),
+    ),
 }
 BOUND_COLUMNS = {kind: columns for kind, (_, columns) in TABLES.items()}
 

@@ -326,6 +326,40 @@ CREATE TABLE case_notes (
 CREATE INDEX case_notes_signal ON case_notes (signal_id, created_at)
 """
 
+# Issue 12, steps 1 and 2: a colleague's report and the officer's feedback on it, one
+# row each; the report's own row has report_id = id. The text is in an envelope.
+# Notifications hold no case details (kind and an id), so they are not encrypted.
+_REPORTS = """
+CREATE TABLE reports (
+    id TEXT PRIMARY KEY,
+    report_id TEXT NOT NULL,
+    municipality TEXT NOT NULL,
+    author_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    envelope {blob} NOT NULL
+);
+CREATE INDEX reports_author ON reports (author_id, created_at);
+CREATE INDEX reports_municipality ON reports (municipality, created_at);
+CREATE TABLE notifications (
+    id TEXT PRIMARY KEY,
+    municipality TEXT NOT NULL,
+    login TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX notifications_municipality ON notifications (municipality, id);
+CREATE INDEX notifications_ref ON notifications (kind, ref);
+CREATE TABLE notification_reads (
+    notification_id TEXT NOT NULL,
+    login TEXT NOT NULL,
+    read_at TEXT NOT NULL,
+    PRIMARY KEY (notification_id, login)
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _INITIAL),
     Migration(2, "forwarding outbox and feedback", _OUTBOX),
@@ -333,6 +367,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, HEAD_MAC_MIGRATION, _HEAD_MAC),
     Migration(5, "web trust: signature replays, login addresses, refusals, approvals", _WEB_TRUST),
     Migration(6, "cases: status, assignee and officer notes per signal", _CASES),
+    Migration(7, "intake: colleagues' reports, the feedback on them, notifications", _REPORTS),
 )
 
 

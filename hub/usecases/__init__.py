@@ -20,6 +20,8 @@ follows the same rule wherever it is asked for.
 * :mod:`.retention` — :class:`~.retention.Retention`: delete what is due, legal holds;
 * :mod:`.forwarding` and :mod:`.accounts` — forwarding to tables and feedback;
   accounts, tokens and approvals.
+* :mod:`.intake` and :mod:`.notifications` — a colleague's report and the feedback on
+  it; what an officer is told (the header badge).
 
 A new use case: a class over a :class:`~.context.Context` (plus the runtime only if
 it asks registries) whose methods take the acting :class:`~hub.accountability.Actor`

@@ -527,6 +527,7 @@ class Forwarding:
                 signal_id=row.signal_id,
                 detail={"delivery_id": row.id, "source": source},
             )
+            self.storage.notifications.add(row.municipality, "terugkoppeling", row.dossier_id)
         return feedback
 
 

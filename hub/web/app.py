@@ -59,6 +59,7 @@ from .errors import (
 )
 from .forwarding_api import router as forwarding_api_router
 from .forwarding_pages import router as forwarding_pages_router
+from .intake_pages import router as intake_pages_router
 from .jobs import JobManager, UnknownJob
 from .metrics import Metrics
 from .oidc import OidcProvider
@@ -441,6 +442,7 @@ def create_app(
     app.include_router(api_router)
     app.include_router(pages_router)
     app.include_router(case_pages_router)
+    app.include_router(intake_pages_router)
     app.include_router(forwarding_api_router)
     app.include_router(forwarding_pages_router)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")

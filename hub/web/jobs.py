@@ -233,6 +233,10 @@ class JobManager:
             job.error = "de verrijking is onverwacht afgebroken; er is geen dossier opgeslagen"
         else:
             job.state, job.dossier_id, job.complete = "done", dossier.id, dossier.complete
+            # the officer may have left the page: the badge tells them it is ready
+            self.enrich.ctx.storage.notifications.add(
+                str(dossier.signal["municipality"]), "verrijking", dossier.id, login=job.owner
+            )
             for outcome in dossier.outcomes:
                 if outcome.status in (OutcomeStatus.SKIPPED, OutcomeStatus.REFUSED):
                     key = (outcome.connector, outcome.subject, outcome.round)

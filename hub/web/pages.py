@@ -26,6 +26,8 @@ from ..signal import FORM_LABELS
 from ..usecases import Invalid, Refused, UseCaseError
 from ..usecases.audit import LOGS, VerifyOutcome
 from ..usecases.cases import STATUSES, Cases
+from ..usecases.intake import Intake
+from ..usecases.notifications import Notifications
 from .api import PROGRESS_LABELS, config_out, job_out
 from .auth import (
     PRE_COOKIE,
@@ -77,6 +79,7 @@ def home_for(actor: Actor) -> str:
         ("officer", "/signalen"),
         ("auditor", "/audit"),
         ("admin", "/beheer"),
+        ("melder", "/melden"),
     ):
         if role in actor.roles:
             return path
@@ -92,6 +95,7 @@ def _navigation(actor: Actor | None) -> list[dict[str, str]]:
             {"href": "/signalen", "label": "Signalen"},
             {"href": "/signalen/nieuw", "label": "Nieuw signaal"},
             {"href": "/leveringen", "label": "Leveringen"},
+            {"href": "/meldingen", "label": "Meldingen"},
         ]
     if "auditor" in actor.roles:
         items += [
@@ -99,6 +103,8 @@ def _navigation(actor: Actor | None) -> list[dict[str, str]]:
             {"href": "/audit/verificatie", "label": "Logboeken verifiëren"},
             {"href": "/audit/betrokkene", "label": "Overzicht voor betrokkene"},
         ]
+    if "melder" in actor.roles:
+        items.append({"href": "/melden", "label": "Melden"})
     if "admin" in actor.roles:
         items += [
             {"href": "/beheer", "label": "Koppelingen"},
@@ -131,6 +137,8 @@ def render(
         "user": caller.user,
         "csrf": caller.csrf,
         "nav": _navigation(caller.actor),
+        # the header badge: notifications the officer has not read yet
+        "unread": Notifications(web.context).unread(caller.actor) if caller.actor else 0,
         "path": request.url.path,
         "role_labels": ROLE_LABELS,
         "municipalities": web.config.municipalities,
@@ -371,12 +379,20 @@ _FORM_LABELS = {str(k): v for k, v in FORM_LABELS.items()}
 
 
 @router.get("/signalen/nieuw", name="page_signal_form")
-def page_signal_form(request: Request, actor: ActorDep) -> Response:
+def page_signal_form(
+    request: Request, actor: ActorDep, melding: Annotated[str, Query(max_length=100)] = ""
+) -> Response:
     web = web_state(request)
     web.context.require_role(actor, "officer", "signals.form")
     default = actor.municipalities[0] if len(actor.municipalities) == 1 else ""
     purpose = web.config.purposes[0].id if len(web.config.purposes) == 1 else ""
-    return _signal_form_page(request, actor, SignalForm.empty(default, purpose))
+    form = SignalForm.empty(default, purpose)
+    if melding:  # step 3 from a colleague's report (issue 12): prefilled, then checked
+        prefill = Intake(web.context).as_signal(actor, melding)
+        kind = prefill.pop("forms")
+        form.forms = [kind] if kind else []
+        form.values.update(prefill)
+    return _signal_form_page(request, actor, form)
 
 
 @router.post("/signalen/nieuw", name="page_signal_submit")

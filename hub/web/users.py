@@ -48,13 +48,15 @@ __all__ = [
 ]
 
 #: officer: enrich and read dossiers of their municipalities; auditor: logs and reports;
-#: admin: configuration and users (no dossier contents); monitor: metrics and health
-ROLES = ("officer", "auditor", "admin", "monitor")
+#: admin: configuration and users (no dossier contents); monitor: metrics and health;
+#: melder: a colleague who reports signals (sees only their own reports, no dossiers)
+ROLES = ("officer", "auditor", "admin", "monitor", "melder")
 ROLE_LABELS = {
     "officer": "aandachtsfunctionaris",
     "auditor": "auditor",
     "admin": "beheerder",
     "monitor": "monitoring",
+    "melder": "melder",
 }
 UserSource = Literal["local", "oidc", "system"]
 USER_SOURCES: tuple[UserSource, ...] = ("local", "oidc", "system")
@@ -260,6 +262,9 @@ class Accounts:
             raise AccountError(
                 "municipalities", "een aandachtsfunctionaris werkt voor minstens één gemeente"
             )
+        if "melder" in role_set and not codes and not awaiting_approval:
+            # a report goes to the officers of the colleague's municipality
+            raise AccountError("municipalities", "een melder werkt voor minstens één gemeente")
         ordered_roles = tuple(r for r in ROLES if r in role_set)
         ordered_codes = tuple(c for c in self.municipalities if c in codes)
         return login, name, ordered_roles, ordered_codes

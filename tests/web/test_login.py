@@ -129,8 +129,11 @@ async def test_every_form_needs_its_csrf_token(hub: Hub):
     """Each page route that takes a POST refuses it without the token, and logs that."""
     dossier_id = await hub.enrich("af-hoorn", example(HOORN))
     posts = [p for (m, p) in MATRIX if m == "POST" and not p.startswith("/api/")]
-    assert len(posts) == 22
+    assert len(posts) == 24
+    hub.add_user("melder-hoorn", ("melder",), ("0405",))
     who = {
+        "/melden": "melder-hoorn",
+        "/meldingen": "af-hoorn",
         "/signalen": "af-hoorn",
         "/dossiers": "af-hoorn",
         "/leveringen": "af-hoorn",
@@ -145,6 +148,7 @@ async def test_every_form_needs_its_csrf_token(hub: Hub):
             table="riec",
             delivery_id="x",
             change_id="x",
+            report_id="x",
         )
         before = len(hub.access_log())
         async with hub.as_user(login) as client:

@@ -3,8 +3,9 @@ table of expected outcomes written down here (not derived from the code), and ev
 refusal in the access log.
 
 Callers: a visitor (anonymous), an officer of Hoorn, an officer of Enkhuizen, an
-auditor, an administrator, and a system calling the API with a token (its account is
-an officer of Hoorn). The objects are Hoorn's: a Hoorn dossier and a Hoorn officer's
+auditor, an administrator, a system calling the API with a token (its account is
+an officer of Hoorn), and a colleague of Hoorn who reports signals (melder: no
+dossier, no officer route). The objects are Hoorn's: a Hoorn dossier and a Hoorn officer's
 job — so the Enkhuizen officer shows that a municipality never sees another's.
 
 A route added without a row here fails :func:`test_every_route_is_in_the_matrix`.
@@ -22,11 +23,12 @@ import pytest
 from starlette.routing import Mount
 
 from hub.usecases.forwarding import Forwarding
+from hub.usecases.intake import Intake
 from plugins import Receipt
 
 from .conftest import HOORN, PASSWORD, Hub, example
 
-CALLERS = ("anon", "hoorn", "enkhuizen", "auditor", "admin", "token")
+CALLERS = ("anon", "hoorn", "enkhuizen", "auditor", "admin", "token", "melder")
 
 # Shorthands for a row: who gets what.
 LOGIN = 303  # a page for logged-in users sends a visitor to the login page
@@ -42,6 +44,7 @@ def officer_page(ok: int = 200, other_municipality: int | None = None) -> dict[s
         "auditor": 403,
         "admin": 403,
         "token": 403,  # an API token is for the API, not for pages
+        "melder": 403,
     }
 
 
@@ -53,6 +56,7 @@ def officer_api(ok: int = 200, other_municipality: int | None = None) -> dict[st
         "auditor": 403,
         "admin": 403,
         "token": ok,
+        "melder": 403,
     }
 
 
@@ -140,6 +144,14 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/dossiers/{dossier_id}/doorsturen"): officer_page(200, NOT_YOURS),
     ("GET", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(200, NOT_YOURS),
     ("POST", "/dossiers/{dossier_id}/doorsturen/{table}"): officer_page(303, NOT_YOURS),
+    ("GET", "/meldingen"): officer_page(),
+    ("GET", "/notificaties"): officer_page(),
+    # {report_id}: a report of a colleague of Hoorn
+    ("GET", "/meldingen/{report_id}"): officer_page(200, NOT_YOURS),
+    ("POST", "/meldingen/{report_id}/terugkoppeling"): officer_page(303, NOT_YOURS),
+    # pages: a colleague who reports
+    ("GET", "/melden"): only("melder", api=False),
+    ("POST", "/melden"): only("melder", 303, api=False),
     ("GET", "/leveringen"): officer_page(),
     ("POST", "/leveringen/{delivery_id}/opnieuw"): officer_page(303, NOT_YOURS),
     ("POST", "/leveringen/{delivery_id}/terugkoppeling"): officer_page(303, NOT_YOURS),
@@ -204,6 +216,10 @@ class World:
         self.job_id = job_id
         hub.add_user("slachtoffer", ("auditor",))
         hub.add_user("koppeling-x", ("officer",), ("0405",), password=None, source="system")
+        hub.add_user("melder-hoorn", ("melder",), ("0405",))
+        colleague = hub.users["melder-hoorn"].actor("test")
+        report = {"wat": "veel mensen in een klein huis", "contact": "06-12345678"}
+        self.report_id = Intake(hub.web.context).submit(colleague, report).id
         # a delivery to the PCT that arrived (feedback may be given on it)
         officer = hub.users["af-hoorn"].actor("test")
         forwarding = hub.web.forwarding
@@ -246,6 +262,7 @@ class World:
             "index": "0",
             "table": "riec",
             "delivery_id": self.delivered.id,
+            "report_id": self.report_id,
         }
         if path.endswith(("/requeue", "/opnieuw")):
             values["delivery_id"] = self.fresh_failed_delivery_id()
@@ -305,6 +322,10 @@ def body(method: str, path: str, csrf: str) -> dict[str, Any]:
         form |= {"status": "in_behandeling"}
     elif path == "/dossiers/{dossier_id}/zaak/notities":
         form |= {"kind": "notitie", "text": "Gebeld met de melder."}
+    elif path == "/melden":
+        form |= {"wat": "een busje haalt 's nachts mensen op", "contact": "06-12345678"}
+    elif path == "/meldingen/{report_id}/terugkoppeling":
+        form |= {"status": "opgepakt", "text": "Dank, wij kijken ernaar."}
     elif path == "/leveringen/{delivery_id}/terugkoppeling":
         form |= {"tekst": "Besproken aan tafel.", "van": "PCT"}
     return {"data": form}
@@ -318,6 +339,7 @@ def client_for(hub: Hub, caller: str):
         "auditor": lambda: hub.as_user("auditor"),
         "admin": lambda: hub.as_user("beheerder"),
         "token": lambda: hub.with_token("systeem-hoorn"),
+        "melder": lambda: hub.as_user("melder-hoorn"),
     }[caller]()
 
 
