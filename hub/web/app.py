@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..accountability import Storage
 from ..config import Config
+from ..failures import failure_sentence
 from ..forwarding.replays import SignatureReplays
 from ..forwarding.service import ForwardingService
 from ..labels import Labels
@@ -316,6 +317,7 @@ def _templates(config: Config) -> Jinja2Templates:
     env = templates.env
     env.filters["tijd"] = display_time
     env.filters["onderwerp"] = subject_key_label
+    env.filters["storing"] = lambda error, source: failure_sentence(source, error)
     env.filters["soort"] = lambda kinds: ", ".join(sorted(KIND_NAMES.get(k, k) for k in kinds))
     env.globals["gemeenten"] = config.municipalities
     env.globals["status_labels"] = {str(k): v for k, v in STATUS_LABELS.items()}

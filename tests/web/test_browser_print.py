@@ -27,14 +27,21 @@ _UNREACHABLE_SCROLLERS = """() => [...document.querySelectorAll('body *')].filte
 }).map(e => e.tagName + '.' + e.className)"""
 
 
+# A person, an address and a business: every kind of table, Bibob facts included.
+_SIGNAL = {
+    "Persoon 1: BSN": "999970057",
+    "Postcode (adres 1)": "1621JH",
+    "Huisnummer (adres 1)": "88",
+    "KvK-nummer (bedrijf 1)": "97000011",
+}
+
+
 def _enrich(page: Page) -> str:
     page.goto("/signalen/nieuw")
     page.get_by_label("arbeidsuitbuiting").check()
     page.get_by_label("Doel (verwerkingsactiviteit)").select_option("VA-MH-01")
-    page.get_by_label("Persoon 1: BSN").fill("999970057")
-    page.get_by_label("Postcode (adres 1)").fill("1621JH")
-    page.get_by_label("Huisnummer (adres 1)").fill("88")
-    page.get_by_label("KvK-nummer (bedrijf 1)").fill("97000011")
+    for label, text in _SIGNAL.items():
+        page.get_by_label(label).fill(text)
     page.get_by_role("button", name="Verrijken", exact=True).click()
     page.get_by_role("link", name="Dossier openen").click(timeout=30_000)
     expect(page.get_by_role("heading", name="Opgeplust dossier")).to_be_visible()
