@@ -43,3 +43,16 @@ async def test_the_job_page_says_it_in_dutch(hub: Hub) -> None:
         page = (await client.get(f"/taken/{job_id}")).text
     row = page.split('data-connector="handhaving">')[1].split("</tr>")[0]
     assert DUTCH in row and "RegistryUnavailable" not in page
+
+
+async def test_what_a_table_does_not_receive_is_counted_in_dutch(hub: Hub) -> None:
+    dossier_id = await hub.enrich("af-hoorn", example(HOORN))
+    async with hub.as_user("af-hoorn") as client:
+        tables = (await client.get(f"/dossiers/{dossier_id}/doorsturen")).text
+        preview = (await client.get(f"/dossiers/{dossier_id}/doorsturen/lokaal")).text
+    for html in (tables, preview):
+        counted = re.findall(r"\d+× ([^,)<.]+)", html)
+        assert counted, "nothing withheld to count"
+        assert set(counted) <= {"openbaar of zakelijk", "persoonsgegeven", "vertrouwelijk"} | {
+            "Bibob — vertrouwelijk"
+        }, counted
