@@ -388,6 +388,11 @@ async def page_signal_submit(request: Request, actor: ActorDep, form: FormDep) -
     if action.startswith("meer-"):
         signal_form.add_row(action.removeprefix("meer-"))
         return _signal_form_page(request, actor, signal_form)
+    if action.startswith("weg-"):  # "weg-persons-1": remove that row
+        kind, _, index = action.removeprefix("weg-").rpartition("-")
+        if index.isascii() and index.isdigit():
+            signal_form.remove_row(kind, int(index))
+        return _signal_form_page(request, actor, signal_form)
     signal = signal_form.parse()
     if signal is None:
         return _signal_form_page(request, actor, signal_form, status=422)
