@@ -94,3 +94,17 @@ def test_the_print_view_on_paper(site: Site, page: Page) -> None:
     expect(page.get_by_text("VERTROUWELIJK", exact=True)).to_be_visible()
     page.emulate_media(media="screen")
     expect(page.get_by_text("VERTROUWELIJK", exact=True)).to_be_hidden()
+
+
+def test_another_row_keeps_the_focus_and_a_row_can_go(site: Site, page: Page) -> None:
+    log_in(page, "af-hoorn")
+    page.goto("/signalen/nieuw")
+    page.get_by_label("Persoon 1: BSN").fill("999970057")
+    page.get_by_role("button", name="Nog een persoon").click()
+    expect(page.get_by_label("Persoon 3: BSN")).to_be_focused()
+    page.keyboard.type("999993653")
+    page.get_by_role("button", name="Persoon 1 verwijderen").click()
+    expect(page.get_by_label("Persoon 1: BSN")).to_have_value("")
+    expect(page.get_by_label("Persoon 2: BSN")).to_have_value("999993653")
+    expect(page.get_by_label("Persoon 1: BSN")).to_be_focused()
+    expect(page.get_by_label("Persoon 3: BSN")).to_have_count(0)
