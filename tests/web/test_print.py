@@ -17,6 +17,7 @@ async def test_the_print_view_is_marked_and_logged(hub: Hub) -> None:
     html = page.text
     assert '<body class="afdruk">' in html
     assert '<p class="vertrouwelijk">VERTROUWELIJK</p>' in html
+    assert "/afdrukken" not in html  # no link to itself on paper
     assert re.search(r'<p class="afgedrukt">Afgedrukt door Test af-hoorn op [^<]*\d{4}', html)
     bibob_rows = re.findall(r'<tr id="feit-[^"]+" class="rij-bibob">\s*<th[^>]*>(.*?)</th>', html)
     assert bibob_rows and all("Bibob — vertrouwelijk" in row for row in bibob_rows)
@@ -30,6 +31,7 @@ async def test_the_working_page_is_not_a_print(hub: Hub) -> None:
     async with hub.as_user("af-hoorn") as client:
         html = (await client.get(f"/dossiers/{dossier_id}")).text
     assert "<body>" in html and "Afgedrukt door" not in html
+    assert f'<a class="knop-tweede" href="/dossiers/{dossier_id}/afdrukken">Afdrukken</a>' in html
     assert hub.access_log()[-1]["action"] != "dossier.print"
 
 
