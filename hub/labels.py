@@ -25,7 +25,7 @@ CLASSIFICATION_LABELS = {
     "normal": "openbaar of zakelijk",
     "personal": "persoonsgegeven",
     "confidential": "vertrouwelijk",
-    "bibob": "Bibob-vertrouwelijk",
+    "bibob": "Bibob — vertrouwelijk",
 }
 
 

@@ -79,6 +79,11 @@ class Dossiers:
         export."""
         return self.view(actor, dossier_id, action="export")
 
+    def print(self, actor: Actor, dossier_id: str) -> Dossier:
+        """A stored dossier to be printed (on paper, out of opplus' control): a view,
+        logged as ``dossier.print`` so the log shows who took it out on paper."""
+        return self.view(actor, dossier_id, action="dossier.print")
+
     def newest(self, actor: Actor, *, limit: int = 100, mine: bool = False) -> list[DossierSummary]:
         """The newest dossiers of the actor's municipalities (``mine``: only the actor's own)."""
         self.ctx.require_role(actor, "officer", "list")

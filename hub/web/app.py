@@ -29,9 +29,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..accountability import Storage
 from ..config import Config
+from ..failures import failure_sentence
 from ..forwarding.replays import SignatureReplays
 from ..forwarding.service import ForwardingService
-from ..labels import Labels
+from ..labels import CLASSIFICATION_LABELS, Labels
 from ..render import STATUS_LABELS
 from ..runtime import Runtime
 from ..signal import unreadable_json
@@ -317,8 +318,10 @@ def _templates(config: Config) -> Jinja2Templates:
     env = templates.env
     env.filters["tijd"] = display_time
     env.filters["onderwerp"] = subject_key_label
+    env.filters["storing"] = lambda error, source: failure_sentence(source, error)
     env.filters["soort"] = lambda kinds: ", ".join(sorted(KIND_NAMES.get(k, k) for k in kinds))
     env.globals["gemeenten"] = config.municipalities
+    env.globals["classification_labels"] = CLASSIFICATION_LABELS
     env.globals["status_labels"] = {str(k): v for k, v in STATUS_LABELS.items()}
     return templates
 

@@ -73,8 +73,10 @@ class SignalForm:
     )
     #: form field id -> message
     errors: dict[str, str] = field(default_factory=dict)
-    #: (field id, label with field path, message), in form order, for the summary
+    #: (field id, the field's label as the form shows it, message), in form order
     summary: list[tuple[str, str, str]] = field(default_factory=list)
+    #: the field that gets focus when the page loads (a row just added), or ""
+    focus: str = ""
 
     @classmethod
     def empty(cls, municipality: str = "", purpose: str = "") -> SignalForm:
@@ -106,8 +108,24 @@ class SignalForm:
         return cls(values=values, forms=forms, rows=rows)
 
     def add_row(self, kind: str) -> None:
-        if kind in self.rows:
-            self.rows[kind] = min(MAX_ROWS, self.rows[kind] + 1)
+        """One more row of ``kind``, its first field focused (the officer types on)."""
+        if kind in self.rows and self.rows[kind] < MAX_ROWS:
+            self.focus = f"{kind}-{self.rows[kind]}-{ROW_FIELDS[kind][0]}"
+            self.rows[kind] += 1
+
+    def remove_row(self, kind: str, index: int) -> None:
+        """Row ``index`` of ``kind`` removed, the rows after it move up (one row always
+        stays); focus goes to the row that took its place, or the one before it."""
+        count = self.rows.get(kind, 0)
+        if not 0 <= index < count or count <= 1:
+            return
+        for i in range(index, count - 1):
+            for name in ROW_FIELDS[kind]:
+                self.values[f"{kind}-{i}-{name}"] = self.values.get(f"{kind}-{i + 1}-{name}", "")
+        for name in ROW_FIELDS[kind]:
+            self.values.pop(f"{kind}-{count - 1}-{name}", None)
+        self.rows[kind] = count - 1
+        self.focus = f"{kind}-{min(index, count - 2)}-{ROW_FIELDS[kind][0]}"
 
     def signal_data(self) -> tuple[dict[str, Any], dict[str, dict[int, int]]]:
         """The signal as JSON data, and per kind which form row each item came from."""
@@ -156,23 +174,43 @@ class SignalForm:
         field_id, shown = self._locate(path, origin or {})
         self.errors.setdefault(field_id, message)
         self.summary.append((field_id, shown, message))
+        self.summary.sort(key=lambda problem: _form_order(problem[0]))
 
     def _locate(self, path: str, origin: Mapping[str, Mapping[int, int]]) -> tuple[str, str]:
+        """The form field a signal path concerns, and its label as the form shows it."""
         match = _ROW_PATH.match(path)
         if match:
             kind, index, name = match.group(1), int(match.group(2)), match.group(3)
             row = origin.get(kind, {}).get(index, index)
             name = name or ROW_FIELDS[kind][0]
             label = f"{_KIND_LABELS[kind]} {row + 1}, {FIELD_LABELS.get(name, name)}"
-            return f"{kind}-{row}-{name}", f"{label} ({kind}[{row}].{name})"
+            return f"{kind}-{row}-{name}", label
         if path in ROW_FIELDS:  # no subject at all
-            return f"{path}-0-{ROW_FIELDS[path][0]}", f"Personen, adressen, bedrijven ({path})"
+            return f"{path}-0-{ROW_FIELDS[path][0]}", "Personen, adressen, bedrijven"
         base = path.split("[")[0]
         if base == "forms":
-            return "forms", f"{FIELD_LABELS['forms']} ({path})"
+            return "forms", FIELD_LABELS["forms"]
         if base in ("reporter", "reporter.name", "reporter.department", "reporter.email"):
             key = base if base != "reporter" else "reporter.name"
-            return key.replace(".", "-"), f"{FIELD_LABELS.get(key, key)} ({path})"
+            return key.replace(".", "-"), FIELD_LABELS.get(key, key)
         if base in FIELD_LABELS:
-            return base, f"{FIELD_LABELS[base]} ({path})"
-        return "signaal", path
+            return base, FIELD_LABELS[base]
+        return "signaal", "Het signaal"
+
+
+#: the fields before the rows and after them, as the page shows them
+_TOP = ("municipality", "forms", "purpose", "description")
+_BOTTOM = ("reporter-name", "reporter-department", "reporter-email", "signaal")
+_KINDS = tuple(ROW_FIELDS)
+
+
+def _form_order(field_id: str) -> tuple[int, int, int]:
+    """Where a field stands on the page, so the summary reads top to bottom."""
+    if field_id in _TOP:
+        return (0, _TOP.index(field_id), 0)
+    parts = field_id.split("-")
+    if len(parts) == 3 and parts[0] in ROW_FIELDS and parts[1].isdigit():
+        kind, row, name = parts[0], int(parts[1]), parts[2]
+        names = ROW_FIELDS[kind]
+        return (1 + _KINDS.index(kind), row, names.index(name) if name in names else 0)
+    return (9, _BOTTOM.index(field_id) if field_id in _BOTTOM else len(_BOTTOM), 0)

@@ -28,6 +28,7 @@ import structlog
 from ..accountability import Actor
 from ..dossier import Dossier, OutcomeStatus
 from ..engine import ProgressEvent
+from ..failures import failure_sentence
 from ..signal import Signal
 from ..usecases import Refused
 from ..usecases.enrich import Enrich
@@ -123,7 +124,9 @@ class Job:
                     "finished": len(ended),
                     "status": status,
                     "errors": _counted(
-                        c.error for c in calls if c.error and c.status in ("failed", "timeout")
+                        failure_sentence(name, c.error)
+                        for c in calls
+                        if c.error and c.status in ("failed", "timeout")
                     ),
                 }
             )

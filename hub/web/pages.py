@@ -404,6 +404,11 @@ async def page_signal_submit(request: Request, actor: ActorDep, form: FormDep) -
     if action.startswith("meer-"):
         signal_form.add_row(action.removeprefix("meer-"))
         return _signal_form_page(request, actor, signal_form)
+    if action.startswith("weg-"):  # "weg-persons-1": remove that row
+        kind, _, index = action.removeprefix("weg-").rpartition("-")
+        if index.isascii() and index.isdigit():
+            signal_form.remove_row(kind, int(index))
+        return _signal_form_page(request, actor, signal_form)
     signal = signal_form.parse()
     if signal is None:
         return _signal_form_page(request, actor, signal_form, status=422)
@@ -434,6 +439,11 @@ def page_dossier(request: Request, dossier_id: Id, actor: ActorDep) -> Response:
     return dossier_page(request, actor, dossier_id)
 
 
+@router.get("/dossiers/{dossier_id}/afdrukken", name="page_dossier_print")
+def page_dossier_print(request: Request, dossier_id: Id, actor: ActorDep) -> Response:
+    return dossier_page(request, actor, dossier_id, printing=True)
+
+
 def dossier_page(
     request: Request,
     actor: Actor,
@@ -441,11 +451,17 @@ def dossier_page(
     *,
     refused: tuple[FormData, UseCaseError] | None = None,
     status: int = 200,
+    printing: bool = False,
 ) -> HTMLResponse:
     """The dossier page; when a case change was ``refused`` (the form sent, the error),
-    its case block shows what the officer sent with the problems at their fields."""
+    its case block shows what the officer sent with the problems at their fields.
+    ``printing``: the print view (who printed when, no navigation or forms), logged
+    as a print instead of a view."""
     web = web_state(request)
-    dossier = web.dossiers.view(actor, dossier_id)
+    if printing:
+        dossier = web.dossiers.print(actor, dossier_id)
+    else:
+        dossier = web.dossiers.view(actor, dossier_id)
     versions = web.dossiers.versions(actor, dossier)
     view = dossier_view(dossier, web.config.municipalities, web.labels)
     cases = Cases(web.context)
@@ -462,6 +478,7 @@ def dossier_page(
             "case_form": form,
             "case_statuses": STATUSES,
             "case_officers": cases.assignable(actor, dossier),
+            "printed_at": datetime.now(UTC) if printing else None,
         },
         status=status,
     )

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..dossier import Dossier, DossierFact, Outcome, OutcomeStatus, SubjectEntry
 from ..dutch import dutch_dates_in
+from ..failures import failure_sentence
 from ..labels import CLASSIFICATION_LABELS, Labels
 from ..render import STATUS_LABELS, subject_label
 from ..signal import FORM_LABELS, Form
@@ -80,6 +81,15 @@ def subject_key_label(key: str) -> str:
     return key
 
 
+@dataclass(frozen=True, order=True)
+class FailureLine:
+    """A failed call for the officer (``text``, Dutch) with the engine's own
+    ``technical`` message for the administrator and the auditor."""
+
+    text: str
+    technical: str
+
+
 @dataclass
 class ConnectorSummary:
     connector: str
@@ -87,7 +97,7 @@ class ConnectorSummary:
     label: str
     counts: str
     bad: bool
-    errors: list[str]
+    errors: list[FailureLine]
 
 
 @dataclass
@@ -170,7 +180,9 @@ def dossier_view(dossier: Dossier, municipalities: dict[str, str], labels: Label
                 bad=worst in BAD_STATUSES,
                 errors=sorted(
                     {
-                        f"{where(o.subject)}: {o.error}"
+                        FailureLine(
+                            f"{where(o.subject)}: {failure_sentence(name, o.error)}", o.error
+                        )
                         for o in outcomes
                         if o.status in BAD_STATUSES and o.error
                     }

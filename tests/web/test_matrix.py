@@ -138,6 +138,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/signalen/nieuw"): officer_page(303, other_municipality=403),
     ("GET", "/taken/{job_id}"): officer_page(200, other_municipality=403),
     ("GET", "/dossiers/{dossier_id}"): officer_page(200, other_municipality=NOT_YOURS),
+    ("GET", "/dossiers/{dossier_id}/afdrukken"): officer_page(200, other_municipality=NOT_YOURS),
     ("POST", "/dossiers/{dossier_id}/opnieuw"): officer_page(303, NOT_YOURS),
     ("POST", "/dossiers/{dossier_id}/zaak/status"): officer_page(303, NOT_YOURS),
     ("POST", "/dossiers/{dossier_id}/zaak/notities"): officer_page(303, NOT_YOURS),

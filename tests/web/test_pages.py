@@ -9,6 +9,8 @@ import sqlite3
 from html.parser import HTMLParser
 from pathlib import Path
 
+from hub.web.forms import SignalForm
+
 from .conftest import ENKHUIZEN, HOORN, Hub, example, make_flaky
 
 FILLED = {
@@ -88,8 +90,19 @@ async def test_the_signal_form_names_each_problem_next_to_its_field(hub: Hub):
     assert "postcode" in field_error(html, "addresses-0-postcode")
     assert "kies minstens één vorm" in field_error(html, "forms")
     assert "e-mailadres" in field_error(html, "reporter-email")
-    # the summary names the field as the form has it: the second person row
-    assert "Persoon 2, BSN (persons[1].burgerservicenummer): geen geldig BSN" in html
+    # the summary names the field as the form has it: the second person row, by its
+    # label (no signal field path), and the problems in the order of the form
+    assert "Persoon 2, BSN: geen geldig BSN" in html
+    summary = html.split('class="melding fout foutsamenvatting"')[1].split("</ul>")[0]
+    assert "persons[" not in summary and "addresses[" not in summary and "(" not in summary
+    order = re.findall(r'<li><a href="#([^"]+)">', summary)
+    assert order == [
+        "forms",
+        "persons-1-burgerservicenummer",
+        "addresses-0-postcode",
+        "reporter-name",
+        "reporter-email",
+    ], order
     assert 'aria-invalid="true" aria-describedby="persons-1-burgerservicenummer-fout' in html
     # what was typed stays
     assert 'value="123456789"' in html and "Baliemedewerker" in html
@@ -103,6 +116,36 @@ async def test_more_rows_without_javascript(hub: Hub):
     assert response.status_code == 200
     assert 'id="persons-2-burgerservicenummer"' in response.text
     assert 'value="999970057"' in response.text
+    # the new row's field has the focus (the officer types on); only that one
+    assert re.findall(r'<input id="([^"]+)"[^>]* autofocus>', response.text) == [
+        "persons-2-burgerservicenummer"
+    ]
+
+
+async def test_a_row_is_removed_without_javascript(hub: Hub):
+    async with hub.as_user("af-hoorn") as client:
+        data = {
+            **FILLED,
+            "csrf_token": client.csrf,
+            "persons-1-burgerservicenummer": "999993653",
+            "persons-rows": "2",
+            "actie": "weg-persons-0",
+        }
+        response = await client.post("/signalen/nieuw", data=data)
+        rows = {**data, "businesses-rows": "2", "actie": "weg-businesses-5"}
+        out_of_range = await client.post("/signalen/nieuw", data=rows)
+    assert response.status_code == 200
+    html = response.text
+    assert 'id="persons-1-burgerservicenummer"' not in html  # one row left
+    assert re.search(r'<input id="persons-0-burgerservicenummer"[^>]*value="999993653"', html)
+    assert 'value="999970057"' not in html  # the removed row's BSN is gone
+    assert re.findall(r'<input id="([^"]+)"[^>]* autofocus>', html) == [
+        "persons-0-burgerservicenummer"
+    ]
+    assert "Persoon 1 verwijderen" not in html  # the last row stays
+    assert "Bedrijf 2 verwijderen" in html and "Adres 1 verwijderen" in html
+    assert out_of_range.status_code == 200 and "Bedrijf 2 verwijderen" in out_of_range.text
+    assert hub.web.context.storage.db.query("SELECT COUNT(*) FROM dossiers")[0][0] == 0
 
 
 async def test_a_refusal_of_the_service_is_shown_at_its_field(hub: Hub):
@@ -313,3 +356,26 @@ def test_the_colours_have_enough_contrast():
     ]
     for fg, bg in pairs:
         assert contrast(fg, bg) >= 4.5, (fg, bg, round(contrast(fg, bg), 2))
+
+
+def test_the_error_summary_follows_the_form_order():
+    form = SignalForm()
+    for path in (
+        "reporter.email",
+        "businesses[0].kvkNummer",
+        "addresses[0].huisnummer",
+        "persons[1].burgerservicenummer",
+        "addresses[0].postcode",
+        "something.unknown",
+        "municipality",
+    ):
+        form.problem(path, "fout")
+    assert [(field, label) for field, label, _ in form.summary] == [
+        ("municipality", "Gemeente"),
+        ("persons-1-burgerservicenummer", "Persoon 2, BSN"),
+        ("addresses-0-postcode", "Adres 1, postcode"),
+        ("addresses-0-huisnummer", "Adres 1, huisnummer"),
+        ("businesses-0-kvkNummer", "Bedrijf 1, KvK-nummer"),
+        ("reporter-email", "Melder: e-mailadres"),
+        ("signaal", "Het signaal"),
+    ]
