@@ -7,6 +7,7 @@ from typing import Any
 
 from .dossier import Dossier, OutcomeStatus, SubjectEntry
 from .dutch import dutch_moment
+from .findings import findings
 from .labels import Labels
 from .signal import FORM_LABELS, Form
 
@@ -82,11 +83,12 @@ def render_text(
     entries = {e.key: e for e in dossier.subjects}
     if dossier.aandachtspunten:
         lines += ["", "AANDACHTSPUNTEN (signalen om te wegen, geen oordeel)"]
-        for point in dossier.aandachtspunten:
-            where = (
-                subject_label(entries[point.subject]) if point.subject in entries else point.subject
+        for finding in findings(dossier.aandachtspunten):
+            where = "; ".join(
+                subject_label(entries[key]) if key in entries else key for key in finding.subjects
             )
-            lines.append(f"  * {point.title} — {where}: {point.explanation} [{point.fact_id}]")
+            sources = ", ".join(finding.fact_ids)
+            lines.append(f"  * {finding.title} — {where}: {finding.explanation} [{sources}]")
     for entry in dossier.subjects:
         origin = (
             "uit het signaal"

@@ -1,0 +1,76 @@
+"""Issue 12: the dossier of story 1 without repetition, with the registry flag that reads
+as a contradiction named, and with derived facts that say they were derived."""
+
+from __future__ import annotations
+
+import re
+
+from hub.config import load_config
+from hub.dossier import Dossier
+from hub.labels import Labels
+from hub.render import render_text
+from hub.runtime import load_plugins
+from tests.dutch_text import problems, visible
+
+from .conftest import Hub, example
+
+
+async def _story_one(hub: Hub) -> tuple[str, str, Dossier]:
+    dossier_id = await hub.enrich("af-hoorn", example("1-arbeidsuitbuiting-hoorn"))
+    async with hub.as_user("af-hoorn") as client:
+        page = await client.get(f"/dossiers/{dossier_id}")
+        stored = await client.get(f"/api/v1/dossiers/{dossier_id}")
+    assert page.status_code == 200 and stored.status_code == 200
+    dossier = Dossier.model_validate_json(stored.text)
+    text = render_text(dossier, Labels.from_plugins(load_plugins(load_config())), {})
+    return page.text, text, dossier
+
+
+def _points_section(html: str) -> str:
+    return html.split('id="punten-titel"')[1].split("</section>")[0]
+
+
+async def test_one_enforcement_case_is_one_line_with_its_three_subjects(hub: Hub) -> None:
+    html, text, dossier = await _story_one(hub)
+    # the dossier keeps a derived fact per subject (each with its own provenance) ...
+    assert [p.code for p in dossier.aandachtspunten].count("open_handhavingszaken") == 3
+    # ... the officer reads the finding once, with every subject it was found at
+    points = visible(_points_section(html))
+    assert points.count("Lopende handhavingszaak") == 1
+    line = next(
+        li
+        for li in re.findall(r"<li.*?</li>", _points_section(html), re.S)
+        if "Lopende handhavingszaak" in li
+    )
+    for subject in ("1621 JH 88", "KvK 97000011", "vestiging 000097000011"):
+        assert subject in line, subject
+    text_lines = [ln for ln in text.splitlines() if "Lopende handhavingszaak" in ln]
+    assert len(text_lines) == 1
+    assert all(s in text_lines[0] for s in ("1621 JH 88", "KvK 97000011", "000097000011"))
+
+
+async def test_the_registry_flag_saying_no_is_named_beside_the_crowding_point(hub: Hub) -> None:
+    html, text, _ = await _story_one(hub)
+    for shown in (visible(_points_section(html)), text):
+        [line] = [ln for ln in shown.splitlines() if "Weinig woonruimte" in ln] or [
+            shown.split("Weinig woonruimte")[1].split("Meerdere bedrijven")[0]
+        ]
+        assert "Tegenstrijdig" in line
+        assert "BRP Bewoning" in line and "BAG" in line  # both sources
+
+
+async def test_a_derived_fact_says_afgeleid_with_its_rule_and_inputs_by_label(hub: Hub) -> None:
+    html, _, dossier = await _story_one(hub)
+    derived = next(f for f in dossier.facts if f.attribute == "indicator.m2_per_bewoner")
+    row = html.split(f'<tr id="feit-{derived.id}">')[1].split("</tr>")[0]
+    shown = visible(row)
+    assert "afgeleid door opplus" in shown
+    assert "oppervlakte gedeeld door het aantal ingeschreven bewoners" in shown
+    assert "Opgehaald" not in shown and "SHA-256" not in shown  # nothing was fetched
+    for src in derived.provenance.derived_from:
+        assert f'href="#feit-{src}"' in row
+    assert "Uit Oppervlakte (m²)" in shown and "Ingeschreven bewoners" in shown  # by label
+    assert problems(shown) == []
+    # a fetched fact keeps its registry provenance
+    fetched = next(f for f in dossier.facts if f.attribute == "oppervlakte")
+    assert "SHA-256 antwoord" in html.split(f'<tr id="feit-{fetched.id}">')[1].split("</tr>")[0]
