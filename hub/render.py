@@ -10,6 +10,7 @@ from .dutch import dutch_moment
 from .findings import findings
 from .labels import Labels
 from .signal import FORM_LABELS, Form
+from .summary import summarise
 
 __all__ = ["STATUS_LABELS", "render_text", "subject_label"]
 
@@ -81,14 +82,23 @@ def render_text(
             "  TIME-OUT meldt, is NIET vastgesteld dat er niets is.",
         ]
     entries = {e.key: e for e in dossier.subjects}
+
+    def where(key: str) -> str:
+        return subject_label(entries[key]) if key in entries else key
+
+    overview = summarise(dossier, labels)
+    for connector, keys in overview.failed.items():
+        lines.append(f"  Mislukt: {connector} ({'; '.join(where(k) for k in keys)})")
+    lines += ["", "SAMENVATTING"]
+    for part in overview.subjects:
+        shown = " · ".join(f"{label}: {_value(value, '    ')}" for label, value, _ in part.lines)
+        lines.append(f"  {KIND_LABELS[part.kind]} {where(part.key)}: {shown or '(geen gegevens)'}")
     if dossier.aandachtspunten:
         lines += ["", "AANDACHTSPUNTEN (signalen om te wegen, geen oordeel)"]
         for finding in findings(dossier.aandachtspunten):
-            where = "; ".join(
-                subject_label(entries[key]) if key in entries else key for key in finding.subjects
-            )
+            subjects = "; ".join(where(key) for key in finding.subjects)
             sources = ", ".join(finding.fact_ids)
-            lines.append(f"  * {finding.title} — {where}: {finding.explanation} [{sources}]")
+            lines.append(f"  * {finding.title} — {subjects}: {finding.explanation} [{sources}]")
     for entry in dossier.subjects:
         origin = (
             "uit het signaal"
@@ -118,16 +128,12 @@ def render_text(
     if dossier.conflicts:
         lines += ["", "TEGENSTRIJDIGHEDEN (bronnen spreken elkaar tegen; beide waarden bewaard)"]
         for conflict in dossier.conflicts:
-            where = (
-                subject_label(entries[conflict.subject])
-                if conflict.subject in entries
-                else conflict.subject
-            )
+            place = where(conflict.subject)
             owner = conflict.values[0].connectors[0] if conflict.values else ""
             values = "  <->  ".join(
                 f"{_value(labels.present(v.connectors[0], conflict.attribute, v.value), '')!s} "
                 f"({', '.join(v.connectors)})"
                 for v in conflict.values
             )
-            lines.append(f"  {where} · {labels.field(owner, conflict.attribute)}: {values}")
+            lines.append(f"  {place} · {labels.field(owner, conflict.attribute)}: {values}")
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ from ..indicators import INDICATOR_CONNECTOR, INDICATOR_RULES
 from ..labels import CLASSIFICATION_LABELS, Labels
 from ..render import STATUS_LABELS, subject_label
 from ..signal import FORM_LABELS, Form
+from ..summary import summarise
 
 __all__ = [
     "ACTION_LABELS",
@@ -120,6 +121,17 @@ class SubjectView:
 
 
 @dataclass
+class SummaryView:
+    """One subject in the summary at the top of the page."""
+
+    label: str
+    kind_label: str
+    anchor: str
+    lines: list[tuple[str, Any, str]]
+    bad: bool
+
+
+@dataclass
 class DossierView:
     dossier: Dossier
     municipality: str
@@ -130,6 +142,7 @@ class DossierView:
     conflicts: list[dict[str, Any]]
     facts_by_id: dict[str, DossierFact] = field(default_factory=dict)
     bad_connectors: list[str] = field(default_factory=list)
+    summary: list[SummaryView] = field(default_factory=list)
 
 
 def _anchor(key: str) -> str:
@@ -213,6 +226,8 @@ def dossier_view(dossier: Dossier, municipalities: dict[str, str], labels: Label
                 bad=any(o.status in BAD_STATUSES for o in outcomes),
             )
         )
+    overview = summarise(dossier, labels)
+    bad_keys = {key for keys in overview.failed.values() for key in keys}
     points = [
         {
             "title": f.title,
@@ -247,6 +262,16 @@ def dossier_view(dossier: Dossier, municipalities: dict[str, str], labels: Label
         conflicts=conflicts,
         facts_by_id=by_id,
         bad_connectors=[c.connector for c in connectors if c.bad],
+        summary=[
+            SummaryView(
+                label=where(part.key),
+                kind_label=_KIND_LABELS[part.kind],
+                anchor=_anchor(part.key),
+                lines=part.lines,
+                bad=part.key in bad_keys,
+            )
+            for part in overview.subjects
+        ],
     )
 
 

@@ -12,7 +12,7 @@ from hub.render import render_text
 from hub.runtime import load_plugins
 from tests.dutch_text import problems, visible
 
-from .conftest import Hub, example
+from .conftest import Hub, example, make_flaky
 
 
 async def _story_one(hub: Hub) -> tuple[str, str, Dossier]:
@@ -74,3 +74,49 @@ async def test_a_derived_fact_says_afgeleid_with_its_rule_and_inputs_by_label(hu
     # a fetched fact keeps its registry provenance
     fetched = next(f for f in dossier.facts if f.attribute == "oppervlakte")
     assert "SHA-256 antwoord" in html.split(f'<tr id="feit-{fetched.id}">')[1].split("</tr>")[0]
+
+
+async def test_the_summary_comes_first_with_the_key_facts_and_the_actions(hub: Hub) -> None:
+    html, text, _ = await _story_one(hub)
+    # on the page: the summary, its actions and the aandachtspunten before the details
+    top = html.split('id="status-titel"')[0]
+    summary = visible(html.split('id="samenvatting-titel"')[1].split('class="kenmerken"')[0])
+    assert html.index('id="samenvatting-titel"') < html.index('id="onderwerpen-titel"')
+    assert 'id="punten-titel"' in top
+    assert "Doorsturen" in summary and "Afdrukken" in summary
+    assert "data-afdrukken" in top and '<script src="/static/print.js"' in html
+    # in the text: the summary before the aandachtspunten and the subjects
+    assert text.index("SAMENVATTING") < text.index("AANDACHTSPUNTEN") < text.index("\nPERSOON")
+    overview = text.split("SAMENVATTING")[1].split("AANDACHTSPUNTEN")[0]
+    for shown in (summary, overview):
+        for fact in (
+            "Katarzyna Wiśniewska",  # person: name, age, nationality, address since when
+            "Leeftijd",
+            "Poolse",
+            "Kleine Noord",
+            "Sinds",
+            "14 november 2026",
+            "Oppervlakte (m²)",  # address: m², residents, businesses, cases, Bibob
+            "Ingeschreven bewoners",
+            "Aantal bedrijven op dit adres",
+            "Open handhavingszaken",
+            "Mindere mate van gevaar",
+        ):
+            assert fact in shown, fact
+        assert "BAG-id" not in shown  # the summary is brief; the identifiers stay below
+        assert problems(shown) == []
+
+
+async def test_what_failed_is_in_the_summary(hub: Hub) -> None:
+    make_flaky(hub)
+    dossier_id = await hub.enrich("af-hoorn", example("1-arbeidsuitbuiting-hoorn"))
+    async with hub.as_user("af-hoorn") as client:
+        html = (await client.get(f"/dossiers/{dossier_id}")).text
+        stored = await client.get(f"/api/v1/dossiers/{dossier_id}")
+    dossier = Dossier.model_validate_json(stored.text)
+    text = render_text(dossier, Labels.from_plugins(load_plugins(load_config())), {})
+    head = text.split("SAMENVATTING")[0]
+    assert "Mislukt: handhaving (" in head and "1621 JH 88" in head
+    # the page: the alert with its one button comes before the summary
+    assert html.index("Opnieuw bevragen") < html.index('id="samenvatting-titel"')
+    assert html.count(">Opnieuw bevragen<") == 1
