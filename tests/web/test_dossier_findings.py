@@ -3,6 +3,8 @@ as a contradiction named, and with derived facts that say they were derived."""
 
 from __future__ import annotations
 
+import html as html_lib
+import json
 import re
 
 from hub.config import load_config
@@ -120,3 +122,25 @@ async def test_what_failed_is_in_the_summary(hub: Hub) -> None:
     # the page: the alert with its one button comes before the summary
     assert html.index("Opnieuw bevragen") < html.index('id="samenvatting-titel"')
     assert html.count(">Opnieuw bevragen<") == 1
+
+
+async def test_the_table_receives_one_finding_with_its_subjects(hub: Hub) -> None:
+    dossier_id = await hub.enrich("af-hoorn", example("1-arbeidsuitbuiting-hoorn"))
+    async with hub.as_user("af-hoorn") as client:
+        page = await client.get(f"/dossiers/{dossier_id}/doorsturen/riec")
+    assert page.status_code == 200, page.text
+    before, _, rest = page.text.partition('<pre class="json">')
+    payload = json.loads(html_lib.unescape(rest.partition("</pre>")[0]))
+    cases = [a for a in payload["aandachtspunten"] if a["code"] == "open_handhavingszaken"]
+    assert len(cases) == 1
+    assert cases[0]["subjects"] == [
+        "address:1621JH-88",
+        "business:97000011",
+        "business:97000011/000097000011",
+    ]
+    assert len(cases[0]["fact_ids"]) == 3
+    # the preview says it once, with where it was found
+    shown = visible(before + rest.partition("</pre>")[2])
+    assert shown.count("Lopende handhavingszaak") == 1
+    line = shown.split("Lopende handhavingszaak")[1].split("zaaksysteem")[0]
+    assert "1621 JH 88" in line and "KvK 97000011, vestiging 000097000011" in line
