@@ -9,6 +9,7 @@ from .dossier import Dossier, OutcomeStatus, SubjectEntry
 from .dutch import dutch_moment
 from .findings import findings
 from .labels import Labels
+from .repeats import repeats, split_repeats
 from .signal import FORM_LABELS, Form
 from .summary import summarise
 
@@ -99,6 +100,7 @@ def render_text(
             subjects = "; ".join(where(key) for key in finding.subjects)
             sources = ", ".join(finding.fact_ids)
             lines.append(f"  * {finding.title} — {subjects}: {finding.explanation} [{sources}]")
+    repeated = repeats(dossier)
     for entry in dossier.subjects:
         origin = (
             "uit het signaal"
@@ -115,7 +117,11 @@ def render_text(
                 detail = f" — {o.error}" if o.error and o.status != OutcomeStatus.OK else ""
                 timing = f" ({o.duration_ms:.0f} ms, {o.attempts}x)" if o.attempts else ""
                 lines.append(f"    {o.connector:<11} {STATUS_LABELS[o.status]}{timing}{detail}")
-        facts = dossier.facts_for(entry.key)
+        facts, elsewhere = split_repeats(dossier.facts_for(entry.key), repeated)
+        for key, same in elsewhere.items():
+            names = ", ".join(labels.field(f.provenance.connector, f.attribute) for f in same)
+            ids = ", ".join(f.id for f in same)
+            lines.append(f"  Zelfde als bij {where(key)}: {names} ({ids})")
         if facts:
             lines.append("  Gegevens:")
             for fact in facts:

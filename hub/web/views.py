@@ -15,6 +15,7 @@ from ..findings import findings
 from ..indicators import INDICATOR_CONNECTOR, INDICATOR_RULES
 from ..labels import CLASSIFICATION_LABELS, Labels
 from ..render import STATUS_LABELS, subject_label
+from ..repeats import repeats, split_repeats
 from ..signal import FORM_LABELS, Form
 from ..summary import summarise
 
@@ -118,6 +119,9 @@ class SubjectView:
     outcomes: list[Outcome]
     facts: list[FactRow]
     bad: bool
+    #: facts shown already at an earlier subject: (its label, its anchor, [(field label,
+    #: fact id)]), so a link to such a fact still lands on this subject
+    repeated: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)
 
 
 @dataclass
@@ -207,8 +211,10 @@ def dossier_view(dossier: Dossier, municipalities: dict[str, str], labels: Label
             )
         )
     subjects = []
+    repeated = repeats(dossier)
     for entry in dossier.subjects:
         outcomes = dossier.outcomes_for(entry.key)
+        own, elsewhere = split_repeats(dossier.facts_for(entry.key), repeated)
         origin = (
             "uit het signaal"
             if entry.origin == "signal"
@@ -222,8 +228,16 @@ def dossier_view(dossier: Dossier, municipalities: dict[str, str], labels: Label
                 origin=origin,
                 anchor=_anchor(entry.key),
                 outcomes=outcomes,
-                facts=[_row(fact, labels, by_id) for fact in dossier.facts_for(entry.key)],
+                facts=[_row(fact, labels, by_id) for fact in own],
                 bad=any(o.status in BAD_STATUSES for o in outcomes),
+                repeated=[
+                    (
+                        where(key),
+                        _anchor(key),
+                        [(labels.field(f.provenance.connector, f.attribute), f.id) for f in facts],
+                    )
+                    for key, facts in elsewhere.items()
+                ],
             )
         )
     overview = summarise(dossier, labels)

@@ -144,3 +144,21 @@ async def test_the_table_receives_one_finding_with_its_subjects(hub: Hub) -> Non
     assert shown.count("Lopende handhavingszaak") == 1
     line = shown.split("Lopende handhavingszaak")[1].split("zaaksysteem")[0]
     assert "1621 JH 88" in line and "KvK 97000011, vestiging 000097000011" in line
+
+
+async def test_the_branch_does_not_repeat_its_company(hub: Hub) -> None:
+    html, text, dossier = await _story_one(hub)
+    branch = "business:97000011/000097000011"
+    assert any(f.attribute == "hoogsteMateVanGevaar" for f in dossier.facts_for(branch))
+    article = html.split('id="onderwerp-business-97000011-000097000011"')[1].split("</article>")[0]
+    shown = visible(article)
+    assert "Zelfde als bij KvK 97000011" in shown
+    assert "Zwaarste Bibob-uitkomst" in shown  # named in the reference ...
+    assert "Mindere mate van gevaar" not in shown  # ... not shown again
+    assert '<table class="feiten">' not in article or "Mindere mate" not in article
+    # every fact a link may point at still has its anchor on the page
+    for fact in dossier.facts:
+        assert f'id="feit-{fact.id}"' in html, fact.id
+    section = text.split("BEDRIJF KvK 97000011, vestiging 000097000011")[-1]
+    assert "Zelfde als bij KvK 97000011:" in section
+    assert "Mindere mate van gevaar" not in section.split("\nBEDRIJF")[0]
