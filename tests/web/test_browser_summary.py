@@ -12,6 +12,7 @@ from .test_browser import Site, log_in, shot
 from .test_browser import chromium as chromium
 from .test_browser import page as page
 from .test_browser import site as site
+from .test_browser_cases import _enrich_hoorn
 
 pytestmark = pytest.mark.e2e
 
@@ -19,12 +20,7 @@ pytestmark = pytest.mark.e2e
 def test_the_summary_with_its_actions_at_the_top(site: Site, page: Page) -> None:
     site.heal()
     log_in(page, "af-hoorn")
-    page.goto("/signalen/nieuw")
-    page.get_by_label("arbeidsuitbuiting").check()
-    page.get_by_label("Doel (verwerkingsactiviteit)").select_option("VA-MH-01")
-    page.get_by_label("Persoon 1: BSN").fill("999970057")
-    page.get_by_role("button", name="Verrijken", exact=True).click()
-    page.get_by_role("link", name="Dossier openen").click(timeout=30_000)
+    _enrich_hoorn(page)
     summary = page.locator("section.samenvatting")
     expect(summary.get_by_role("heading", name="Samenvatting")).to_be_visible()
     expect(summary).to_contain_text("Katarzyna Wiśniewska")
