@@ -23,7 +23,7 @@ from .dutch import dutch_number
 if TYPE_CHECKING:
     from .config import IndicatorConfig
 
-__all__ = ["INDICATOR_CONNECTOR", "INDICATOR_LABELS", "derive_indicators"]
+__all__ = ["INDICATOR_CONNECTOR", "INDICATOR_LABELS", "INDICATOR_RULES", "derive_indicators"]
 
 INDICATOR_CONNECTOR = "opplus.indicatoren"
 #: the Dutch label of each derived fact (the hub derives them, so the hub labels them)
@@ -36,6 +36,20 @@ INDICATOR_LABELS = {
     "indicator.nieuwe_bewoners": "Recent nieuwe bewoners",
     "indicator.open_handhavingszaken": "Lopende handhavingszaken",
     "indicator.bibob_ernstig_gevaar": "Bibob: ernstig gevaar",
+}
+#: the rule behind each derived fact, in Dutch, for its provenance ("afgeleid", not "opgehaald")
+INDICATOR_RULES = {
+    "m2_per_bewoner": "oppervlakte gedeeld door het aantal ingeschreven bewoners; "
+    "aandachtspunt onder de norm",
+    "bedrijven_op_woonadres": "aantal inschrijvingen in het Handelsregister op een adres "
+    "met woonfunctie; aandachtspunt vanaf het ingestelde aantal",
+    "minderjarig": "leeftijd onder 18 jaar",
+    "minderjarige_bewoners": "aantal ingeschreven bewoners jonger dan 18 jaar",
+    "recent_ingeschreven": "ingeschreven in de gemeente of op het adres binnen de "
+    "ingestelde termijn",
+    "nieuwe_bewoners": "aantal bewoners dat binnen de ingestelde termijn is bijgekomen",
+    "open_handhavingszaken": "aantal openstaande handhavingszaken groter dan 0",
+    "bibob_ernstig_gevaar": "hoogste mate van gevaar in een Bibob-onderzoek is ernstig gevaar",
 }
 _ORDER = ["normal", "personal", "confidential", "bibob"]
 
@@ -110,6 +124,20 @@ class _Deriver:
             )
 
 
+def _flag_says_otherwise(flag: DossierFact | None) -> str:
+    """The registry's own crowding flag, named when it reads "no" beside a crowding point.
+
+    Side by side an officer reads "nee" as a contradiction; say which source says what.
+    """
+    if flag is None or flag.value is not False:
+        return ""
+    return (
+        f" Tegenstrijdig: de eigen vlag van {flag.provenance.registry} zegt "
+        f"'meer dan 100 bewoners: nee' (feit {flag.id}). Die vlag gaat pas boven 100 "
+        "bewoners aan; zij sluit krapte dus niet uit."
+    )
+
+
 def _first_of(attrs: dict[str, list[DossierFact]]) -> Any:
     def first(name: str) -> DossierFact | None:
         return attrs[name][0] if attrs.get(name) else None
@@ -158,7 +186,10 @@ def derive_indicators(
                     "Weinig woonruimte per bewoner",
                     f"{residents.value} ingeschreven bewoners op {area.value} m² "
                     f"= {dutch_number(per_person)} m² per persoon "
-                    f"(norm {dutch_number(norms.m2_per_resident_norm)} m²).",
+                    f"(norm {dutch_number(norms.m2_per_resident_norm)} m²; "
+                    f"{area.provenance.registry}, feit {area.id}; "
+                    f"{residents.provenance.registry}, feit {residents.id})."
+                    + _flag_says_otherwise(first("indicatieVeelBewoners")),
                 )
             out.derive(subject, "m2_per_bewoner", per_person, [area, residents], point)
 

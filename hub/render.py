@@ -7,8 +7,11 @@ from typing import Any
 
 from .dossier import Dossier, OutcomeStatus, SubjectEntry
 from .dutch import dutch_moment
+from .findings import findings
 from .labels import Labels
+from .repeats import repeats, split_repeats
 from .signal import FORM_LABELS, Form
+from .summary import summarise
 
 __all__ = ["STATUS_LABELS", "render_text", "subject_label"]
 
@@ -80,13 +83,24 @@ def render_text(
             "  TIME-OUT meldt, is NIET vastgesteld dat er niets is.",
         ]
     entries = {e.key: e for e in dossier.subjects}
+
+    def where(key: str) -> str:
+        return subject_label(entries[key]) if key in entries else key
+
+    overview = summarise(dossier, labels)
+    for connector, keys in overview.failed.items():
+        lines.append(f"  Mislukt: {connector} ({'; '.join(where(k) for k in keys)})")
+    lines += ["", "SAMENVATTING"]
+    for part in overview.subjects:
+        shown = " · ".join(f"{label}: {_value(value, '    ')}" for label, value, _ in part.lines)
+        lines.append(f"  {KIND_LABELS[part.kind]} {where(part.key)}: {shown or '(geen gegevens)'}")
     if dossier.aandachtspunten:
         lines += ["", "AANDACHTSPUNTEN (signalen om te wegen, geen oordeel)"]
-        for point in dossier.aandachtspunten:
-            where = (
-                subject_label(entries[point.subject]) if point.subject in entries else point.subject
-            )
-            lines.append(f"  * {point.title} — {where}: {point.explanation} [{point.fact_id}]")
+        for finding in findings(dossier.aandachtspunten):
+            subjects = "; ".join(where(key) for key in finding.subjects)
+            sources = ", ".join(finding.fact_ids)
+            lines.append(f"  * {finding.title} — {subjects}: {finding.explanation} [{sources}]")
+    repeated = repeats(dossier)
     for entry in dossier.subjects:
         origin = (
             "uit het signaal"
@@ -103,7 +117,11 @@ def render_text(
                 detail = f" — {o.error}" if o.error and o.status != OutcomeStatus.OK else ""
                 timing = f" ({o.duration_ms:.0f} ms, {o.attempts}x)" if o.attempts else ""
                 lines.append(f"    {o.connector:<11} {STATUS_LABELS[o.status]}{timing}{detail}")
-        facts = dossier.facts_for(entry.key)
+        facts, elsewhere = split_repeats(dossier.facts_for(entry.key), repeated)
+        for key, same in elsewhere.items():
+            names = ", ".join(labels.field(f.provenance.connector, f.attribute) for f in same)
+            ids = ", ".join(f.id for f in same)
+            lines.append(f"  Zelfde als bij {where(key)}: {names} ({ids})")
         if facts:
             lines.append("  Gegevens:")
             for fact in facts:
@@ -116,16 +134,12 @@ def render_text(
     if dossier.conflicts:
         lines += ["", "TEGENSTRIJDIGHEDEN (bronnen spreken elkaar tegen; beide waarden bewaard)"]
         for conflict in dossier.conflicts:
-            where = (
-                subject_label(entries[conflict.subject])
-                if conflict.subject in entries
-                else conflict.subject
-            )
+            place = where(conflict.subject)
             owner = conflict.values[0].connectors[0] if conflict.values else ""
             values = "  <->  ".join(
                 f"{_value(labels.present(v.connectors[0], conflict.attribute, v.value), '')!s} "
                 f"({', '.join(v.connectors)})"
                 for v in conflict.values
             )
-            lines.append(f"  {where} · {labels.field(owner, conflict.attribute)}: {values}")
+            lines.append(f"  {place} · {labels.field(owner, conflict.attribute)}: {values}")
     return "\n".join(lines) + "\n"

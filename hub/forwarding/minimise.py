@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
 from ..config import TableConfig
 from ..dossier import Dossier, DossierFact
+from ..findings import findings
 
 __all__ = [
     "CLASS_LABELS",
@@ -153,8 +154,10 @@ def build_payload(
         "signal": signal,
         "subjects": subjects,
         "facts": [f.model_dump(mode="json") for f in facts],
+        # one finding, one entry, with the subjects it was found at (as on the page)
         "aandachtspunten": [
-            p.model_dump() for p in dossier.aandachtspunten if p.fact_id in sent_ids
+            asdict(finding)
+            for finding in findings([p for p in dossier.aandachtspunten if p.fact_id in sent_ids])
         ],
         "conflicts": [
             c.model_dump(mode="json")

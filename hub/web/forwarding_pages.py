@@ -123,6 +123,18 @@ def _subjects(data: dict[str, Any], labels: Labels) -> list[dict[str, Any]]:
     ]
 
 
+def _points(data: dict[str, Any]) -> list[dict[str, str]]:
+    """The payload's aandachtspunten, each once with the subjects it was found at."""
+    return [
+        {
+            "title": a["title"],
+            "explanation": a["explanation"],
+            "where": "; ".join(subject_key_label(key) for key in a["subjects"]),
+        }
+        for a in data["aandachtspunten"]
+    ]
+
+
 def _forms(dossier: Dossier) -> list[str]:
     return [
         FORM_LABELS.get(Form(f), f) if f in Form._value2member_map_ else f
@@ -214,6 +226,7 @@ def _preview_page(
             "p": payload,
             "data": payload.data if payload else None,
             "subjects": _subjects(payload.data, web.labels) if payload else [],
+            "points": _points(payload.data) if payload else [],
             "withheld": _withheld(dossier, payload.left_out, web.labels) if payload else [],
             "payload_json": (
                 json.dumps(payload.data, indent=2, ensure_ascii=False) if payload else ""

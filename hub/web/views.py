@@ -12,9 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..dossier import Dossier, DossierFact, Outcome, OutcomeStatus, SubjectEntry
 from ..dutch import dutch_dates_in
 from ..failures import failure_sentence
+from ..findings import findings
+from ..indicators import INDICATOR_CONNECTOR, INDICATOR_RULES
 from ..labels import CLASSIFICATION_LABELS, Labels
 from ..render import STATUS_LABELS, subject_label
+from ..repeats import repeats, split_repeats
 from ..signal import FORM_LABELS, Form
+from ..summary import summarise
 
 __all__ = [
     "ACTION_LABELS",
@@ -110,6 +114,9 @@ class FactRow:
     source: str
     classification: str
     operation: str
+    #: for a derived fact: the rule it follows and its inputs (label, fact id)
+    rule: str = ""
+    inputs: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -122,6 +129,20 @@ class SubjectView:
     outcomes: list[Outcome]
     facts: list[FactRow]
     bad: bool
+    #: facts shown already at an earlier subject: (its label, its anchor, [(field label,
+    #: fact id)]), so a link to such a fact still lands on this subject
+    repeated: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)
+
+
+@dataclass
+class SummaryView:
+    """One subject in the summary at the top of the page."""
+
+    label: str
+    kind_label: str
+    anchor: str
+    lines: list[tuple[str, Any, str]]
+    bad: bool
 
 
 @dataclass
@@ -131,19 +152,20 @@ class DossierView:
     forms: list[str]
     connectors: list[ConnectorSummary]
     subjects: list[SubjectView]
-    points: list[dict[str, str]]
+    points: list[dict[str, Any]]
     conflicts: list[dict[str, Any]]
     facts_by_id: dict[str, DossierFact] = field(default_factory=dict)
     bad_connectors: list[str] = field(default_factory=list)
+    summary: list[SummaryView] = field(default_factory=list)
 
 
 def _anchor(key: str) -> str:
     return "onderwerp-" + "".join(c if c.isalnum() else "-" for c in key)
 
 
-def _row(fact: DossierFact, labels: Labels) -> FactRow:
+def _row(fact: DossierFact, labels: Labels, by_id: dict[str, DossierFact]) -> FactRow:
     source = fact.provenance.connector
-    return FactRow(
+    row = FactRow(
         fact=fact,
         label=labels.field(source, fact.attribute),
         shown=labels.present(source, fact.attribute, fact.value),
@@ -151,11 +173,22 @@ def _row(fact: DossierFact, labels: Labels) -> FactRow:
         classification=CLASSIFICATION_LABELS.get(fact.classification, fact.classification),
         operation=dutch_dates_in(fact.provenance.operation),
     )
+    if source == INDICATOR_CONNECTOR:
+        # derived by the hub: no registry answered, so show the rule and what it used
+        row.rule = INDICATOR_RULES.get(fact.provenance.operation, row.operation)
+        row.inputs = [
+            (labels.field(by_id[i].provenance.connector, by_id[i].attribute), i)
+            if i in by_id
+            else (i, i)
+            for i in fact.provenance.derived_from
+        ]
+    return row
 
 
 def dossier_view(dossier: Dossier, municipalities: dict[str, str], labels: Labels) -> DossierView:
     code = dossier.signal["municipality"]
     entries = {e.key: e for e in dossier.subjects}
+    by_id = {f.id: f for f in dossier.facts}
 
     def where(key: str) -> str:
         return subject_label(entries[key]) if key in entries else subject_key_label(key)
@@ -190,8 +223,10 @@ def dossier_view(dossier: Dossier, municipalities: dict[str, str], labels: Label
             )
         )
     subjects = []
+    repeated = repeats(dossier)
     for entry in dossier.subjects:
         outcomes = dossier.outcomes_for(entry.key)
+        own, elsewhere = split_repeats(dossier.facts_for(entry.key), repeated)
         origin = (
             "uit het signaal"
             if entry.origin == "signal"
@@ -205,19 +240,28 @@ def dossier_view(dossier: Dossier, municipalities: dict[str, str], labels: Label
                 origin=origin,
                 anchor=_anchor(entry.key),
                 outcomes=outcomes,
-                facts=[_row(fact, labels) for fact in dossier.facts_for(entry.key)],
+                facts=[_row(fact, labels, by_id) for fact in own],
                 bad=any(o.status in BAD_STATUSES for o in outcomes),
+                repeated=[
+                    (
+                        where(key),
+                        _anchor(key),
+                        [(labels.field(f.provenance.connector, f.attribute), f.id) for f in facts],
+                    )
+                    for key, facts in elsewhere.items()
+                ],
             )
         )
+    overview = summarise(dossier, labels)
+    bad_keys = {key for keys in overview.failed.values() for key in keys}
     points = [
         {
-            "title": p.title,
-            "explanation": p.explanation,
-            "where": where(p.subject),
-            "anchor": _anchor(p.subject),
-            "fact_id": p.fact_id,
+            "title": f.title,
+            "explanation": f.explanation,
+            "where": [(where(key), _anchor(key)) for key in f.subjects],
+            "fact_ids": f.fact_ids,
         }
-        for p in dossier.aandachtspunten
+        for f in findings(dossier.aandachtspunten)
     ]
     conflicts = [
         {
@@ -242,8 +286,18 @@ def dossier_view(dossier: Dossier, municipalities: dict[str, str], labels: Label
         subjects=subjects,
         points=points,
         conflicts=conflicts,
-        facts_by_id={f.id: f for f in dossier.facts},
+        facts_by_id=by_id,
         bad_connectors=[c.connector for c in connectors if c.bad],
+        summary=[
+            SummaryView(
+                label=where(part.key),
+                kind_label=_KIND_LABELS[part.kind],
+                anchor=_anchor(part.key),
+                lines=part.lines,
+                bad=part.key in bad_keys,
+            )
+            for part in overview.subjects
+        ],
     )
 
 

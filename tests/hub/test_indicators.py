@@ -106,3 +106,17 @@ def test_open_cases():
     assert points[0].code == "open_handhavingszaken"
     _, points = derive([fact(1, A, "aantalOpenZaken", 0, "confidential")])
     assert points == []
+
+
+def test_a_registry_flag_saying_no_beside_a_crowding_point_is_named_with_both_sources():
+    flag = fact(3, A, "indicatieVeelBewoners", False)
+    _, points = derive(
+        [fact(1, A, "oppervlakte", 64, "normal"), fact(2, A, "aantalBewoners", 9), flag]
+    )
+    [p] = points
+    assert "Tegenstrijdig" in p.explanation
+    assert "'meer dan 100 bewoners: nee' (feit f3)" in p.explanation
+    assert "feit f1" in p.explanation and "feit f2" in p.explanation  # the other side
+    # without the flag, or with it raised, nothing is said about it
+    _, quiet = derive([fact(1, A, "oppervlakte", 64), fact(2, A, "aantalBewoners", 9)])
+    assert "Tegenstrijdig" not in quiet[0].explanation
