@@ -163,7 +163,7 @@ def make_query(
 #: the payload of :func:`make_delivery` unless one is given: a minimised dossier with
 #: one person (a BSN of the test range) and one fact
 SAMPLE_PAYLOAD: Mapping[str, Any] = {
-    "schema": "opplus-tafel-payload/1",
+    "schema": "opplus-tafel-payload/2",
     "table": "test",
     "dossier_id": "d-test-0001",
     "signal_id": "s-1",

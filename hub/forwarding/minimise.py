@@ -26,7 +26,9 @@ __all__ = [
     "build_payload",
 ]
 
-PAYLOAD_SCHEMA = "opplus-tafel-payload/1"
+#: version 2: an aandachtspunt is one finding with all its subjects and facts
+#: (``subjects``, ``fact_ids``) where version 1 repeated it per subject
+PAYLOAD_SCHEMA = "opplus-tafel-payload/2"
 CLASS_LABELS = {
     "normal": "openbaar/zakelijk",
     "personal": "persoonsgegevens",

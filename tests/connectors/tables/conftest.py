@@ -19,7 +19,7 @@ BSN = "999970057"  # Katarzyna Wiśniewska of the demo world
 KVK = "97000035"  # Lotus Massage & Wellness
 
 PAYLOAD: dict[str, Any] = {
-    "schema": "opplus-tafel-payload/1",
+    "schema": "opplus-tafel-payload/2",
     "table": "pct",
     "dossier_id": "d-2026-0042",
     "signal_id": "s-2026-0042",

@@ -20,7 +20,7 @@ from connectors.tables.webhook.transport import sign, verify
 from plugins import make_plugins
 
 SECRET = "fake-webhook-secret"
-BODY = json.dumps({"schema": "opplus-tafel-payload/1", "facts": []}).encode()
+BODY = json.dumps({"schema": "opplus-tafel-payload/2", "facts": []}).encode()
 
 
 def signature(body: bytes, *, secret: str = SECRET, t: int | None = None) -> str:
