@@ -25,6 +25,7 @@ __all__ = [
     "Problem",
     "Renderer",
     "base_url",
+    "check_crs",
     "invalid",
     "paginate",
     "parse_date",
@@ -88,6 +89,16 @@ class Problem(Exception):
         self.detail = detail
         self.title = title
         self.invalid_params = invalid_params
+
+
+def check_crs(request: Request, header: str, status: int, code: str) -> None:
+    """The CRS header ``header`` (``Accept-Crs`` on reads, ``Content-Crs`` on writes) must
+    be there (412) and name :data:`CRS` (else ``status`` with ``code``)."""
+    value = request.headers.get(header.lower())
+    if value is None:
+        raise Problem(412, "precondition_failed", f"'{header}' header ontbreekt")
+    if value.strip() != CRS:
+        raise Problem(status, code, f"CRS '{value}' is niet ondersteund")
 
 
 def base_url(request: Request) -> str:

@@ -28,6 +28,7 @@ from ._base import (
     PREFIX,
     Problem,
     Renderer,
+    check_crs,
     invalid_many,
     is_url,
     resolve,
@@ -162,11 +163,7 @@ async def _json_body(request: Request) -> dict[str, Any]:
 
 
 def _content_crs(request: Request) -> None:
-    value = request.headers.get("content-crs")
-    if value is None:
-        raise Problem(412, "precondition_failed", "'Content-Crs' header ontbreekt")
-    if value.strip() != CRS:
-        raise Problem(415, "unsupported_media_type", f"CRS '{value}' is niet ondersteund")
+    check_crs(request, "Content-Crs", 415, "unsupported_media_type")
 
 
 def _now() -> str:

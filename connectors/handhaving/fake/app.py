@@ -48,6 +48,7 @@ from ._base import (
     PREFIX,
     Problem,
     Renderer,
+    check_crs,
     invalid,
     invalid_many,
     is_url,
@@ -150,11 +151,7 @@ def _authenticate(
 
 
 def _accept_crs(request: Request) -> None:
-    value = request.headers.get("accept-crs")
-    if value is None:
-        raise Problem(412, "precondition_failed", "'Accept-Crs' header ontbreekt")
-    if value.strip() != CRS:
-        raise Problem(406, "not_acceptable", f"CRS '{value}' is niet ondersteund")
+    check_crs(request, "Accept-Crs", 406, "not_acceptable")
 
 
 def _zaak_json(body: Any, **headers: str) -> JSONResponse:
